@@ -1,0 +1,79 @@
+"""The Typer app: global options and the command registry. Each command lives in its own module here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tlt import __version__
+from tlt.cli.common import GLOBALS, RepoOpt
+
+HELP = """\
+tlt — the teacher leadership tracker: validate a district's teacher-leadership data (roles and teacher records
+as YAML in a git repository), decide who is eligible for which role and why, and report caseloads, stipends
+and terms.
+
+Examples:
+
+  tlt validate                                   # check the repository you are in (exit 1 on errors)
+
+  tlt -C examples/bps validate --format github   # annotations for a pull request
+
+  tlt check-eligibility --role bps-esp-consulting-teacher --as-of 2026-08-24 --explain
+
+  tlt stipends --term 2025-26 --format csv --output stipends.csv
+"""
+
+app = typer.Typer(
+    name="tlt",
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tlt {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _globals(
+    repo: RepoOpt = None,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colors (also when NO_COLOR is set).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary lines.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
+    ] = False,
+) -> None:
+    GLOBALS.repo = repo
+    GLOBALS.no_color = no_color
+    GLOBALS.quiet = quiet
+
+
+def _register() -> None:
+    # Explicit registry: importing a command module adds its command to `app`.
+    from tlt.cli import schema_cmd, validate  # noqa: F401
+
+    for name in ("eligibility", "reports", "review"):
+        try:
+            __import__(f"tlt.cli.{name}")
+        except ModuleNotFoundError as exc:  # a command module not written yet
+            if exc.name != f"tlt.cli.{name}":
+                raise
+
+
+_register()
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main", "Path"]

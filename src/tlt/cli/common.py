@@ -1,0 +1,180 @@
+"""What every command shares: options, the repository, the as-of date, output writing and clean errors."""
+
+from __future__ import annotations
+
+import enum
+import functools
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from tlt.errors import TltError
+from tlt.pipeline import Repository, load_repository
+from tlt.problems import escape_control
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Globals:
+    repo: Path | None = None
+    no_color: bool = False
+    quiet: bool = False
+
+
+GLOBALS = Globals()
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise typer.BadParameter(f"{escape_control(value)!r} is not a date; write YYYY-MM-DD, such as 2025-08-25")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{escape_control(value)!r} is not a real date") from None
+
+
+RepoOpt = Annotated[
+    Path | None,
+    typer.Option("--repo", "-C", help="The data repository (default: the folder holding tlt.yaml at or above here).",
+                 show_default=False, file_okay=False),
+]  # fmt: skip
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Judge as of this date, YYYY-MM-DD (default: today).", show_default=False),
+]
+TermOpt = Annotated[
+    str | None, typer.Option("--term", help="A term id from tlt.yaml (default: the term containing the as-of date).")
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", dir_okay=False),
+]
+SkipInvalidOpt = Annotated[
+    bool, typer.Option("--skip-invalid", help="Run even though some files fail to load; list them on stderr.")
+]
+
+
+class TableFormat(str, enum.Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+FormatOpt = Annotated[
+    TableFormat | None,
+    typer.Option("--format", "-f", help="table (default on a terminal), csv (default when piped) or json.",
+                 show_default=False, case_sensitive=False),
+]  # fmt: skip
+
+
+def color_enabled() -> bool:
+    return not GLOBALS.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def err_console() -> Console:
+    no_color = GLOBALS.no_color or "NO_COLOR" in os.environ
+    return Console(stderr=True, no_color=no_color, highlight=False, soft_wrap=True)
+
+
+def message(text: str) -> None:
+    """A message for a person: to stderr, escaped, never markup."""
+    err_console().print(escape_control(text), markup=False)
+
+
+def open_repository(repo: Path | None, skip_invalid: bool = False, require: bool = True) -> Repository:
+    """Load the repository named by --repo (command or global) or found upward; refuse when files fail."""
+    start = repo or GLOBALS.repo
+    loaded = load_repository(start)
+    if require:
+        loaded.require_loadable(skip_invalid, warn=message)
+    return loaded
+
+
+def as_of_date(value: str | None) -> date:
+    parsed = _parse_date(value)
+    return parsed if parsed is not None else date.today()
+
+
+def resolve_format(fmt: TableFormat | None, default_piped: TableFormat = TableFormat.csv) -> TableFormat:
+    if fmt is not None:
+        return fmt
+    return TableFormat.table if sys.stdout.isatty() else default_piped
+
+
+def terminal_width() -> int:
+    env = os.environ.get("TERMINAL_WIDTH") or os.environ.get("COLUMNS")
+    if env and env.isdigit():
+        return max(40, int(env))
+    try:
+        return max(40, os.get_terminal_size(sys.stdout.fileno()).columns)
+    except (OSError, ValueError):
+        return 100
+
+
+def write_output(text: str, output: Path | None, repo: Repository | None = None) -> None:
+    """Data to stdout, or to `output` atomically (temporary file, then rename). Never over an input file."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = output.expanduser()
+    if repo is not None:
+        resolved = target.resolve()
+        inputs = {(repo.root / p).resolve() for p in repo.documents}
+        if resolved in inputs:
+            raise TltError(f"--output {target} is an input file of the repository; choose another path")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise TltError(f"--output: no folder {folder}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def clean_errors(fn: F) -> F:
+    """Turn `TltError` into its message and exit code, and any unexpected error into one line, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except TltError as exc:
+            message(f"tlt: {exc}")
+            raise typer.Exit(exc.exit_code) from None
+        except typer.BadParameter as exc:
+            message(f"tlt: {exc.format_message() if hasattr(exc, 'format_message') else exc}")
+            raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except OSError as exc:
+            message(f"tlt: {exc.strerror or exc}: {escape_control(str(exc.filename or ''))}")
+            raise typer.Exit(2) from None
+        except Exception as exc:  # a bug: say so in one line, with no traceback and no data
+            message(f"tlt: internal error ({type(exc).__name__}); please report it with the command you ran")
+            if os.environ.get("TLT_DEBUG"):
+                raise
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,34 @@
+"""`tlt schema role|teacher|config`: print a JSON Schema shipped in the package."""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+import typer
+
+from tlt.cli.app import app
+from tlt.cli.common import OutputOpt, clean_errors, write_output
+from tlt.render.rows import to_json
+from tlt.schema import load_schema
+
+
+class SchemaName(str, enum.Enum):
+    role = "role"
+    teacher = "teacher"
+    config = "config"
+
+
+@app.command()
+@clean_errors
+def schema(
+    name: Annotated[SchemaName, typer.Argument(help="role, teacher or config (tlt.yaml).", case_sensitive=False)],
+    output: OutputOpt = None,
+) -> None:
+    """Print the JSON Schema (draft 2020-12) for role files, teacher files or tlt.yaml.
+
+    Examples:
+
+      tlt schema teacher > teacher.schema.json
+    """
+    write_output(to_json(load_schema(name.value)), output)

@@ -1,0 +1,1 @@
+"""Loading: repository discovery and safe YAML with positions. Imports only `tlt.problems`."""

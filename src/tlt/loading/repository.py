@@ -1,0 +1,69 @@
+"""Find the data repository (`tlt.yaml` upward, as git does) and list its data files safely.
+
+Directory symlinks are never descended; a file symlink is handed to the reader, which follows it only inside the
+repository. Folders named in tlt.yaml must lie inside the repository.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tlt.errors import TltError
+
+CONFIG_NAME = "tlt.yaml"
+DATA_SUFFIXES = (".yaml", ".yml")
+
+
+def find_root(start: str | os.PathLike[str] | None = None) -> Path:
+    """The nearest folder at or above `start` (default: the working directory) holding tlt.yaml."""
+    here = Path(start) if start is not None else Path.cwd()
+    if not here.exists():
+        raise TltError(f"no such folder: {here}")
+    if not here.is_dir():
+        raise TltError(f"not a folder: {here}")
+    here = here.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file() or (folder / CONFIG_NAME).is_symlink():
+            return folder
+    raise TltError(
+        f"no {CONFIG_NAME} found in {here} or any folder above it; run tlt inside a data repository, "
+        "pass --repo PATH, or create one with `tlt init PATH`"
+    )
+
+
+def inside(root: Path, folder: str) -> Path | None:
+    """`folder` (relative, from tlt.yaml) resolved under root, or None when it would leave the repository."""
+    if os.path.isabs(folder):
+        return None
+    candidate = (root / folder).resolve()
+    root_real = root.resolve()
+    if candidate != root_real and root_real not in candidate.parents:
+        return None
+    return candidate
+
+
+def relpath(root: Path, file: Path) -> str:
+    return file.relative_to(root).as_posix()
+
+
+def data_files(root: Path, folder: Path) -> tuple[list[Path], list[Path]]:
+    """(YAML files under folder, sorted; directory symlinks that were not followed)."""
+    files: list[Path] = []
+    skipped: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        base = Path(dirpath)
+        kept = []
+        for d in sorted(dirnames):
+            if d.startswith("."):
+                continue
+            if (base / d).is_symlink():
+                skipped.append(base / d)
+                continue
+            kept.append(d)
+        dirnames[:] = kept
+        for name in filenames:
+            if name.endswith(DATA_SUFFIXES) and not name.startswith("."):
+                files.append(base / name)
+    files.sort(key=lambda p: p.as_posix())
+    return files, sorted(skipped)

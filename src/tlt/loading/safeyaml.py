@@ -1,0 +1,343 @@
+"""Safe YAML for untrusted files (SPEC section 7), keeping every node's position.
+
+Parses with libyaml's C event parser when present (PyYAML's pure-Python parser otherwise) and builds the tree
+itself, iteratively, from the event stream, so that:
+
+* only plain data is built: mappings, sequences and scalars; aliases, merge keys (``<<``) and tags other than
+  the core ``!!str``/``!!map``/``!!seq`` are refused, so no file costs exponential time or memory;
+* plain scalars follow YAML 1.2's core schema (``NO``, ``on``, ``off`` are strings, ``0123`` is 123, not octal);
+  ISO dates stay strings here (the schema checks their format, the model layer makes them ``datetime.date``);
+  numbers with a fraction or exponent are ``Decimal`` so money is exact; ``.nan``/``.inf`` are floats that the
+  schema refuses;
+* duplicate keys are reported at the second occurrence, naming the first;
+* nesting is measured while the events stream in, before any deeper node exists: a 100,000-level file stops at
+  level 65 with one problem (libyaml's own composer would overflow the C stack);
+* byte-level checks come first: size (1 MiB), NUL bytes, UTF-8 (a byte-order mark is fine), emptiness.
+
+Every value node's 1-based (line, column) is kept in ``Document.positions`` keyed by its path (a tuple of keys
+and indexes), and every mapping key's in ``Document.key_positions``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+
+from tlt.problems import Problem, error, escape_control, excerpt
+
+try:  # libyaml's C parser when present: the same events, much faster
+    from yaml import CSafeLoader as _EventLoader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+#: Integers must fit a signed 64-bit integer; longer digit strings are not even converted.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+_MAX_INT_DIGITS = 30
+
+Path = tuple[str | int, ...]
+Position = tuple[int, int]
+
+_CORE_CONSTANTS: dict[str, Any] = {
+    "": None, "~": None, "null": None, "Null": None, "NULL": None,
+    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+    ".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
+    "+.inf": float("inf"), "+.Inf": float("inf"), "+.INF": float("inf"),
+    "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
+    ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
+}  # fmt: skip
+_INT = re.compile(r"[-+]?[0-9]+")
+_OCT = re.compile(r"0o[0-7]+")
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_ALLOWED_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+class TooLargeInt(int):
+    """An integer literal with more digits than any 64-bit value; kept out of int() (CVE-2020-10735)."""
+
+    def __new__(cls, text: str) -> TooLargeInt:
+        self = super().__new__(cls, 2**64)
+        self.text = text
+        return self
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def resolve_plain(text: str) -> Any:
+    """The YAML 1.2 core-schema value of a plain (unquoted, untagged) scalar."""
+    if text in _CORE_CONSTANTS:
+        return _CORE_CONSTANTS[text]
+    first = text[0]
+    if first.isdigit() or first in "+-.":
+        if _INT.fullmatch(text):
+            digits = len(text.lstrip("+-"))
+            return TooLargeInt(text) if digits > _MAX_INT_DIGITS else int(text, 10)
+        if _OCT.fullmatch(text):
+            return int(text[2:], 8) if len(text) < _MAX_INT_DIGITS else TooLargeInt(text)
+        if _HEX.fullmatch(text):
+            return int(text[2:], 16) if len(text) < _MAX_INT_DIGITS else TooLargeInt(text)
+        if _FLOAT.fullmatch(text):
+            try:
+                return Decimal(text)
+            except InvalidOperation:  # pragma: no cover - the pattern admits only valid literals
+                return text
+    return text
+
+
+@dataclass
+class Document:
+    """One parsed file: its data (None when it could not be read), node positions and problems."""
+
+    path: str
+    data: dict[str, Any] | None
+    positions: dict[Path, Position] = field(default_factory=dict)
+    key_positions: dict[Path, Position] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def position(self, path: Path) -> Position:
+        """The position of the node at `path`, or of its nearest ancestor that has one."""
+        p = tuple(path)
+        while p:
+            if p in self.positions:
+                return self.positions[p]
+            p = p[:-1]
+        return self.positions.get((), (1, 1))
+
+    def key_position(self, path: Path) -> Position:
+        p = tuple(path)
+        return self.key_positions.get(p) or self.position(p)
+
+
+class _Stop(Exception):
+    """Raised inside the builder to abandon a file after a fatal problem."""
+
+
+def _mark(event: Any) -> Position:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def parse_text(text: str, path: str) -> Document:
+    """Parse one YAML document that must be a mapping. Never raises for bad input."""
+    doc = Document(path=path, data=None)
+    try:
+        doc.data = _build(text, doc)
+    except _Stop:
+        doc.data = None
+    except yaml.MarkedYAMLError as exc:
+        line, col = (1, 1)
+        if exc.problem_mark is not None:
+            line, col = exc.problem_mark.line + 1, exc.problem_mark.column + 1
+        what = " ".join(x for x in (exc.context, exc.problem) if x)
+        doc.problems.append(error(path, line, col, "yaml-syntax", f"not well-formed YAML: {escape_control(what)}"))
+        doc.data = None
+    except yaml.YAMLError as exc:
+        line = 1
+        position = getattr(exc, "position", None)
+        if isinstance(position, int):
+            line = text.count("\n", 0, position) + 1
+        reason = getattr(exc, "reason", None) or "unreadable YAML"
+        char = getattr(exc, "character", None)
+        shown = f"\\x{char:02x}" if isinstance(char, int) else excerpt(char)
+        detail = f"{reason} (character {shown})" if char is not None else str(reason)
+        doc.problems.append(error(path, line, 1, "yaml-syntax", f"not well-formed YAML: {escape_control(detail)}"))
+        doc.data = None
+    except RecursionError:  # pragma: no cover - the depth limit comes first
+        doc.problems.append(error(path, 1, 1, "yaml-syntax", "nesting is too deep"))
+        doc.data = None
+    return doc
+
+
+def _build(text: str, doc: Document) -> dict[str, Any] | None:
+    path = doc.path
+    problems = doc.problems
+    positions = doc.positions
+    key_positions = doc.key_positions
+
+    def fatal(event: Any, message: str) -> None:
+        line, col = _mark(event)
+        problems.append(error(path, line, col, "yaml-syntax", message))
+        raise _Stop
+
+    root: Any = None
+    documents = 0
+    # A frame: [container, path, pending_key (maps only) or None, first-seen key lines (maps), is_map]
+    stack: list[list[Any]] = []
+
+    def attach(value: Any, event: Any, is_key_allowed: bool = True) -> Path | None:
+        """Put a finished value (scalar) or a new container into its parent; return its path."""
+        nonlocal root
+        if not stack:
+            root = value
+            positions[()] = _mark(event)
+            return ()
+        frame = stack[-1]
+        container, cpath = frame[0], frame[1]
+        if frame[4]:  # mapping
+            key = frame[2]
+            frame[2] = None
+            vpath = cpath + (key,)
+            container[key] = value
+        else:
+            vpath = cpath + (len(container),)
+            container.append(value)
+        positions[vpath] = _mark(event)
+        return vpath
+
+    def take_key(event: Any) -> bool:
+        """In a mapping awaiting a key, record the key event; True when it was consumed as a key."""
+        frame = stack[-1]
+        if not frame[4] or frame[2] is not None:
+            return False
+        if not isinstance(event, yaml.ScalarEvent):
+            fatal(event, "a mapping key must be a plain scalar, not a collection")
+        if event.tag not in (None, "!", _STR_TAG):
+            fatal(event, f"tag {excerpt(event.tag)} is not allowed; only plain data is accepted")
+        key = event.value
+        line, col = _mark(event)
+        if key == "<<" and event.implicit[0]:
+            fatal(event, "merge keys (<<) are not allowed; write the keys out")
+        seen: dict[str, int] = frame[3]
+        if key in seen:
+            problems.append(
+                error(path, line, col, "duplicate-key", f"duplicate key {excerpt(key)}: first at line {seen[key]}")
+            )
+            key = _Duplicate(key, line)
+        else:
+            seen[key] = line
+        frame[2] = key
+        key_positions[frame[1] + (key,)] = (line, col)
+        return True
+
+    for event in yaml.parse(text, Loader=_EventLoader):
+        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            continue
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                fatal(event, "more than one YAML document; a file holds exactly one mapping")
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            fatal(event, "aliases (*name) are not allowed; write the value out")
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            frame = stack.pop()
+            if frame[4] and isinstance(frame[0], dict):
+                _drop_duplicates(frame[0])
+            continue
+        if stack and take_key(event):
+            continue
+        if isinstance(event, yaml.ScalarEvent):
+            if event.tag in (None, "!"):
+                value = resolve_plain(event.value) if event.implicit[0] else event.value
+            elif event.tag == _STR_TAG:
+                value = event.value
+            else:
+                fatal(event, f"tag {excerpt(event.tag)} is not allowed; only plain data is accepted")
+            attach(value, event)
+            continue
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if event.tag not in _ALLOWED_COLLECTION_TAGS:
+                fatal(event, f"tag {excerpt(event.tag)} is not allowed; only plain data is accepted")
+            if len(stack) >= MAX_DEPTH:
+                fatal(event, f"nesting deeper than {MAX_DEPTH} levels")
+            is_map = isinstance(event, yaml.MappingStartEvent)
+            container: Any = {} if is_map else []
+            cpath = attach(container, event)
+            stack.append([container, cpath, None, {}, is_map])
+            continue
+    if documents == 0:
+        problems.append(error(path, 1, 1, "file", "the file holds no YAML document; it must be one mapping"))
+        raise _Stop
+    if not isinstance(root, dict):
+        kind = "a list" if isinstance(root, list) else f"the scalar {excerpt(root)}"
+        problems.append(error(path, 1, 1, "yaml-syntax", f"the document is {kind}; it must be one mapping"))
+        raise _Stop
+    return root
+
+
+class _Duplicate(str):
+    """A repeated key, kept apart from the first while the mapping is built, dropped when it closes."""
+
+    def __new__(cls, key: str, line: int) -> _Duplicate:
+        self = super().__new__(cls, f"{key}\x00dup{line}")
+        return self
+
+
+def _drop_duplicates(mapping: dict[Any, Any]) -> None:
+    for key in [k for k in mapping if isinstance(k, _Duplicate)]:
+        del mapping[key]
+
+
+def _nul_problem(data: bytes, path: str) -> Problem | None:
+    index = data.find(b"\x00")
+    if index < 0:
+        return None
+    line = data.count(b"\n", 0, index) + 1
+    column = index - (data.rfind(b"\n", 0, index) + 1) + 1
+    return error(path, line, column, "file", "the file contains a NUL byte; data files are UTF-8 text")
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
+    """UTF-8 text (a byte-order mark is fine) or a `file` problem placed at the offending line."""
+    nul = _nul_problem(data, path)
+    if nul is not None:
+        return None, nul
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, error(path, line, 1, "file", f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x})")
+    if not text.strip():
+        return None, error(path, 1, 1, "file", "the file is empty; it must be one YAML mapping")
+    return text, None
+
+
+def parse_bytes(data: bytes, path: str) -> Document:
+    if len(data) > MAX_BYTES:
+        size = len(data) / (1024 * 1024)
+        return Document(path, None, problems=[error(path, 1, 1, "file", f"the file is {size:.1f} MiB; the limit is 1 MiB")])
+    text, problem = decode(data, path)
+    if problem is not None or text is None:
+        return Document(path, None, problems=[problem] if problem else [])
+    return parse_text(text, path)
+
+
+def read_document(file: str, rel: str, root: str) -> Document:
+    """Read and parse one file of the repository at absolute `file`, shown as `rel`.
+
+    A symbolic link is followed only when its target lies inside `root` (the repository); otherwise the file is
+    reported and not opened. Never raises for bad input.
+    """
+    try:
+        if os.path.islink(file):
+            target = os.path.realpath(file)
+            root_real = os.path.realpath(root)
+            if os.path.commonpath([target, root_real]) != root_real:
+                return _file_problem(rel, "a symbolic link to a file outside the repository; it is not followed")
+            file = target
+        if not os.path.isfile(file):
+            return _file_problem(rel, "not a regular file")
+        size = os.path.getsize(file)
+        if size > MAX_BYTES:
+            return _file_problem(rel, f"the file is {size / (1024 * 1024):.1f} MiB; the limit is 1 MiB")
+        with open(file, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return _file_problem(rel, f"cannot read the file: {escape_control(exc.strerror or 'error')}")
+    except ValueError:
+        return _file_problem(rel, "cannot read the file")
+    return parse_bytes(data, rel)
+
+
+def _file_problem(rel: str, message: str) -> Document:
+    return Document(rel, None, problems=[error(rel, 1, 1, "file", message)])

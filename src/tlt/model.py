@@ -1,0 +1,416 @@
+"""The model: frozen dataclasses built from schema-valid documents. Dates become `datetime.date` and money
+`Decimal` here and nowhere earlier. Imports nothing from tlt but `tlt.loading.safeyaml` types.
+
+Absent versus empty (SPEC 2.3): a list field that was absent from the file is `None` ("not recorded"); an empty
+list is `()` ("recorded, none"). Every object that a problem may point at keeps `src`: the file and the node
+path inside it, so positions are looked up only when a problem is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+DEGREE_LEVELS = ("associate", "bachelor", "master", "specialist", "doctorate")
+DEFAULT_RATING_SCALE = ("unsatisfactory", "needs_improvement", "proficient", "exemplary")
+CATEGORIES = (
+    "mentoring", "coaching", "curriculum", "department", "intervention", "advisory",
+    "leadership-pipeline", "pathway", "administrator", "other",
+)  # fmt: skip
+
+NodePath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Src:
+    """Where a model object came from: a file (relative path) and the node path inside it."""
+
+    file: str
+    node: NodePath = ()
+
+    def __getitem__(self, key: str | int) -> Src:
+        return Src(self.file, self.node + (key,))
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    start: date
+    end: date
+    src: Src
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def contains(self, d: date) -> bool:
+        return self.start <= d <= self.end
+
+
+@dataclass(frozen=True)
+class Config:
+    program: str
+    organization: str
+    role_dirs: tuple[str, ...]
+    teacher_dirs: tuple[str, ...]
+    rating_scale: tuple[str, ...]
+    contract_days: int | None
+    terms: tuple[Term, ...]
+    src: Src
+
+    def term(self, term_id: str) -> Term | None:
+        return next((t for t in self.terms if t.id == term_id), None)
+
+    def rating_rank(self, rating: str) -> int | None:
+        try:
+            return self.rating_scale.index(rating)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One written rule: its kind, its options (as in the file, minus `cite`), its citation and its place."""
+
+    kind: str
+    options: dict[str, Any]
+    cite: str | None
+    required: bool
+    src: Src
+
+
+@dataclass(frozen=True)
+class TermLimit:
+    max_terms: int
+    cite: str | None
+    src: Src
+
+
+@dataclass(frozen=True)
+class CaseloadSpec:
+    max: int
+    weights: dict[str, Decimal]
+    src: Src
+
+    def weight(self, service: str | None) -> Decimal:
+        if service is None:
+            return Decimal(1)
+        return self.weights.get(service, Decimal(1))
+
+
+@dataclass(frozen=True)
+class Staffing:
+    min_percent: Decimal | None
+    max_percent: Decimal | None
+    src: Src
+
+
+@dataclass(frozen=True)
+class AfterService:
+    categories: tuple[str, ...]
+    roles: tuple[str, ...]
+    months: int
+    cite: str | None
+    src: Src
+
+    def bars(self, role: Role) -> bool:
+        return role.id in self.roles or role.category in self.categories
+
+
+@dataclass(frozen=True)
+class Stipend:
+    """Exactly one of amount, percent_of_base, extra_days is set, or `unspecified`."""
+
+    amount: Decimal | None = None
+    percent_of_base: Decimal | None = None
+    extra_days: Decimal | None = None
+    unspecified: bool = False
+    cite: str | None = None
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    title: str
+    organization: str | None
+    category: str
+    description: str | None
+    source: str | None
+    reports_to: str | None
+    required: tuple[RuleSpec, ...]
+    preferred: tuple[RuleSpec, ...]
+    term_limit: TermLimit | None
+    caseload: CaseloadSpec | None
+    staffing: Staffing | None
+    after_service: tuple[AfterService, ...]
+    stipend: Stipend | None
+    ceu: Decimal | None
+    work_days: int | None
+    src: Src
+
+
+@dataclass(frozen=True)
+class Experience:
+    employer: str
+    start: date | None
+    end: date | None
+    fte: Decimal
+    years: Decimal | None
+    tags: tuple[str, ...]
+    src: Src
+
+
+@dataclass(frozen=True)
+class License:
+    state: str
+    type: str | None
+    number: str | None
+    status: str
+    issued: date | None
+    expires: date | None
+    src: Src
+
+
+@dataclass(frozen=True)
+class Degree:
+    level: str
+    field: str | None
+
+
+@dataclass(frozen=True)
+class Clearance:
+    kind: str
+    date: date
+    expires: date | None
+    src: Src
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    term: str
+    rating: str
+    src: Src
+
+
+@dataclass(frozen=True)
+class Credential:
+    id: str
+    date: date
+    expires: date | None
+    src: Src
+
+
+@dataclass(frozen=True)
+class Course:
+    id: str
+    date: date
+
+
+@dataclass(frozen=True)
+class Member:
+    teacher: str
+    service: str | None
+    src: Src
+
+    def label(self) -> str:
+        return f"{self.teacher}:{self.service}" if self.service else self.teacher
+
+
+@dataclass(frozen=True)
+class Assignment:
+    teacher: str
+    role: str
+    start: date
+    end: date | None
+    caseload: tuple[Member, ...] | None
+    prior_terms: int
+    src: Src
+
+    def overlaps(self, start: date, end: date) -> bool:
+        """Whether the assignment holds at least one day of [start, end] (both inclusive)."""
+        return self.start <= end and (self.end is None or self.end >= start)
+
+    def active_on(self, d: date) -> bool:
+        return self.start <= d and (self.end is None or self.end >= d)
+
+
+@dataclass(frozen=True)
+class Teacher:
+    id: str
+    name: str
+    school: str | None
+    status: str | None
+    memberships: tuple[str, ...] | None
+    base_salary: Decimal | None
+    contract_days: int | None
+    experience: tuple[Experience, ...] | None
+    licenses: tuple[License, ...] | None
+    degrees: tuple[Degree, ...] | None
+    clearances: tuple[Clearance, ...] | None
+    evaluations: tuple[Evaluation, ...] | None
+    credentials: tuple[Credential, ...] | None
+    coursework: tuple[Course, ...] | None
+    assignments: tuple[Assignment, ...] | None
+    src: Src = field(compare=False)
+
+
+# --- building from schema-valid data -------------------------------------------------------------------------
+
+
+def _date(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(str(value))
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _opt_list(data: dict[str, Any], key: str, build: Any, src: Src) -> tuple[Any, ...] | None:
+    if key not in data:
+        return None
+    return tuple(build(item, src[key][i]) for i, item in enumerate(data[key]))
+
+
+def build_config(data: dict[str, Any], path: str) -> Config:
+    src = Src(path)
+    terms = tuple(
+        Term(str(t["id"]), _date(t["start"]), _date(t["end"]), src["terms"][i])  # type: ignore[arg-type]
+        for i, t in enumerate(data["terms"])
+    )
+    return Config(
+        program=data["program"],
+        organization=data["organization"],
+        role_dirs=tuple(data.get("roles", ["roles"])),
+        teacher_dirs=tuple(data.get("teachers", ["teachers"])),
+        rating_scale=tuple(data.get("rating_scale", DEFAULT_RATING_SCALE)),
+        contract_days=data.get("contract_days"),
+        terms=terms,
+        src=src,
+    )
+
+
+def _rules(items: list[dict[str, Any]], required: bool, src: Src) -> tuple[RuleSpec, ...]:
+    out = []
+    for i, item in enumerate(items):
+        ((kind, options),) = item.items()
+        opts = dict(options)
+        cite = opts.pop("cite", None)
+        out.append(RuleSpec(kind, opts, cite, required, src[i][kind]))
+    return tuple(out)
+
+
+def _stipend(data: dict[str, Any] | None) -> Stipend | None:
+    if data is None:
+        return None
+    return Stipend(
+        amount=_dec(data.get("amount")),
+        percent_of_base=_dec(data.get("percent_of_base")),
+        extra_days=_dec(data.get("extra_days")),
+        unspecified=bool(data.get("unspecified", False)),
+        cite=data.get("cite"),
+    )
+
+
+def build_role(data: dict[str, Any], path: str) -> Role:
+    src = Src(path)
+    elig = data.get("eligibility") or {}
+    tl = data.get("term_limit")
+    cl = data.get("caseload")
+    st = data.get("staffing")
+    comp = data.get("compensation") or {}
+    return Role(
+        id=data["id"],
+        title=data["title"],
+        organization=data.get("organization"),
+        category=data["category"],
+        description=data.get("description"),
+        source=data.get("source"),
+        reports_to=data.get("reports_to"),
+        required=_rules(elig.get("required", []), True, src["eligibility"]["required"]),
+        preferred=_rules(elig.get("preferred", []), False, src["eligibility"]["preferred"]),
+        term_limit=TermLimit(tl["max_terms"], tl.get("cite"), src["term_limit"]) if tl else None,
+        caseload=CaseloadSpec(
+            cl["max"], {k: Decimal(str(v)) for k, v in (cl.get("weights") or {}).items()}, src["caseload"]
+        )
+        if cl
+        else None,
+        staffing=Staffing(_dec(st.get("min_percent")), _dec(st.get("max_percent")), src["staffing"]) if st else None,
+        after_service=tuple(
+            AfterService(
+                tuple(a["bars"].get("categories", ())),
+                tuple(a["bars"].get("roles", ())),
+                a["months"],
+                a.get("cite"),
+                src["after_service"][i],
+            )
+            for i, a in enumerate(data.get("after_service", []))
+        ),
+        stipend=_stipend(comp.get("stipend")),
+        ceu=_dec(comp.get("ceu")),
+        work_days=data.get("work_days"),
+        src=src,
+    )
+
+
+def _member(item: Any, teacher: str, src: Src) -> Member:
+    if isinstance(item, dict):
+        return Member(item["teacher"], item.get("service"), src)
+    return Member(str(item), None, src)
+
+
+def build_teacher(data: dict[str, Any], path: str) -> Teacher:
+    src = Src(path)
+    tid = data["id"]
+
+    def assignment(a: dict[str, Any], s: Src) -> Assignment:
+        caseload = a.get("caseload")
+        return Assignment(
+            teacher=tid,
+            role=a["role"],
+            start=_date(a["start"]),  # type: ignore[arg-type]
+            end=_date(a.get("end")),
+            caseload=None if caseload is None else tuple(_member(m, tid, s["caseload"][j]) for j, m in enumerate(caseload)),
+            prior_terms=int(a.get("prior_terms", 0)),
+            src=s,
+        )
+
+    return Teacher(
+        id=tid,
+        name=data["name"],
+        school=data.get("school"),
+        status=data.get("status"),
+        memberships=tuple(data["memberships"]) if "memberships" in data else None,
+        base_salary=_dec(data.get("base_salary")),
+        contract_days=data.get("contract_days"),
+        experience=_opt_list(
+            data,
+            "experience",
+            lambda e, s: Experience(
+                e["employer"], _date(e.get("start")), _date(e.get("end")), _dec(e.get("fte", 1)) or Decimal(1),
+                _dec(e.get("years")), tuple(e.get("tags", ())), s,
+            ),
+            src,
+        ),  # fmt: skip
+        licenses=_opt_list(
+            data,
+            "licenses",
+            lambda x, s: License(
+                x["state"], x.get("type"), None if x.get("number") is None else str(x["number"]),
+                x.get("status", "active"), _date(x.get("issued")), _date(x.get("expires")), s,
+            ),
+            src,
+        ),  # fmt: skip
+        degrees=_opt_list(data, "degrees", lambda x, s: Degree(x["level"], x.get("field")), src),
+        clearances=_opt_list(
+            data, "clearances", lambda x, s: Clearance(x["kind"], _date(x["date"]), _date(x.get("expires")), s), src
+        ),
+        evaluations=_opt_list(data, "evaluations", lambda x, s: Evaluation(x["term"], x["rating"], s), src),
+        credentials=_opt_list(
+            data, "credentials", lambda x, s: Credential(x["id"], _date(x["date"]), _date(x.get("expires")), s), src
+        ),
+        coursework=_opt_list(data, "coursework", lambda x, s: Course(x["id"], _date(x["date"])), src),  # type: ignore[arg-type]
+        assignments=_opt_list(data, "assignments", assignment, src),
+        src=src,
+    )

@@ -1,0 +1,168 @@
+"""The whole program in one place: discover → read (safe YAML with positions) → schema → ids → model.
+
+`load_repository` returns a `Repository` holding the model (roles, teachers, config) of every file that loaded,
+the load problems, and which files failed. `tlt validate` adds the repository checks (`tlt.checks`); every other
+command calls `require_loadable` first so that no report silently drops a record (SPEC section 4).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tlt.errors import BrokenRepository
+from tlt.loading.repository import CONFIG_NAME, data_files, find_root, inside, relpath
+from tlt.loading.safeyaml import Document, read_document
+from tlt.model import Config, Role, Src, Teacher, build_config, build_role, build_teacher
+from tlt.problems import Problem, error, excerpt
+from tlt.schema import validate_document
+
+#: Problem codes that make a file "fail": it is left out of the model, and reports refuse to run.
+LOAD_FAILURE_CODES = frozenset({"yaml-syntax", "duplicate-key", "file", "schema", "id-mismatch", "duplicate-id"})
+
+
+@dataclass
+class Repository:
+    root: Path
+    config: Config | None
+    roles: dict[str, Role] = field(default_factory=dict)
+    teachers: dict[str, Teacher] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    role_files: list[str] = field(default_factory=list)
+    teacher_files: list[str] = field(default_factory=list)
+
+    @property
+    def failed_files(self) -> list[str]:
+        return sorted({p.path for p in self.problems if p.code in LOAD_FAILURE_CODES and p.is_error})
+
+    def locate(self, src: Src, at_key: bool = False) -> tuple[int, int]:
+        doc = self.documents.get(src.file)
+        if doc is None:
+            return (1, 1)
+        return doc.key_position(src.node) if at_key else doc.position(src.node)
+
+    def error_at(self, src: Src, code: str, message: str, at_key: bool = False) -> Problem:
+        line, col = self.locate(src, at_key)
+        return error(src.file, line, col, code, message)
+
+    def require_loadable(self, skip_invalid: bool = False, warn: Callable[[str], None] | None = None) -> None:
+        """Refuse (exit 1) while any file fails to load, unless `skip_invalid`; then list the skipped files."""
+        failed = self.failed_files
+        if not failed:
+            return
+        if CONFIG_NAME in failed or self.config is None:
+            raise BrokenRepository(f"{CONFIG_NAME} has errors; run `tlt validate`")
+        if not skip_invalid:
+            n = len(failed)
+            raise BrokenRepository(
+                f"{n} file{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} errors; run `tlt validate` "
+                "(or pass --skip-invalid to run without them)"
+            )
+        if warn is not None:
+            for path in failed:
+                warn(f"skipped {path}: it fails to load (see `tlt validate`)")
+
+
+def _read_all(root: Path, files: list[Path]) -> list[Document]:
+    return [read_document(str(f), relpath(root, f), str(root)) for f in files]
+
+
+def _check_id(doc: Document, stem: str) -> Problem | None:
+    assert doc.data is not None
+    value = doc.data.get("id")
+    if isinstance(value, str) and value != stem:
+        line, col = doc.position(("id",))
+        return error(doc.path, line, col, "id-mismatch", f"id {excerpt(value)} differs from the file name; expected '{stem}'")
+    return None
+
+
+def _load_kind(
+    repo: Repository,
+    docs: Iterable[Document],
+    schema: str,
+    build: Callable[[dict[str, Any], str], Any],
+    into: dict[str, Any],
+) -> None:
+    first_file: dict[str, str] = {}
+    for doc in docs:
+        repo.documents[doc.path] = doc
+        problems = list(doc.problems)
+        if doc.data is not None and not problems:
+            problems.extend(validate_document(doc, schema))
+            if not problems:
+                stem = doc.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+                mismatch = _check_id(doc, stem)
+                if mismatch:
+                    problems.append(mismatch)
+        if not problems and doc.data is not None:
+            ident = doc.data["id"]
+            if ident in first_file:
+                line, col = doc.position(("id",))
+                problems.append(
+                    error(doc.path, line, col, "duplicate-id", f"id '{ident}' is used by {first_file[ident]} too")
+                )
+            else:
+                first_file[ident] = doc.path
+                into[ident] = build(doc.data, doc.path)
+        repo.problems.extend(problems)
+
+
+def load_repository(start: str | os.PathLike[str] | None = None) -> Repository:
+    """Load the data repository found at or above `start`. Raises `TltError` only when there is none."""
+    root = find_root(start)
+    config_doc = read_document(str(root / CONFIG_NAME), CONFIG_NAME, str(root))
+    repo = Repository(root=root, config=None)
+    repo.documents[CONFIG_NAME] = config_doc
+    repo.problems.extend(config_doc.problems)
+    config_data: dict[str, Any] | None = config_doc.data if not config_doc.problems else None
+    if config_data is not None:
+        schema_problems = validate_document(config_doc, "config")
+        repo.problems.extend(schema_problems)
+        if schema_problems:
+            config_data = None
+    if config_data is not None:
+        repo.config = build_config(config_data, CONFIG_NAME)
+        role_dirs, teacher_dirs = repo.config.role_dirs, repo.config.teacher_dirs
+    else:
+        role_dirs, teacher_dirs = ("roles",), ("teachers",)
+    role_paths = _folder_files(repo, "roles", role_dirs, config_data is not None and "roles" in config_data)
+    teacher_paths = _folder_files(repo, "teachers", teacher_dirs, config_data is not None and "teachers" in config_data)
+    repo.role_files = [relpath(root, p) for p in role_paths]
+    repo.teacher_files = [relpath(root, p) for p in teacher_paths]
+    _load_kind(repo, _read_all(root, role_paths), "role", build_role, repo.roles)
+    _load_kind(repo, _read_all(root, teacher_paths), "teacher", build_teacher, repo.teachers)
+    return repo
+
+
+def _folder_files(repo: Repository, key: str, folders: tuple[str, ...], named: bool) -> list[Path]:
+    root = repo.root
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for i, folder in enumerate(folders):
+        where = Src(CONFIG_NAME, (key, i))
+        target = inside(root, folder)
+        if target is None:
+            repo.problems.append(
+                repo.error_at(where, "schema", f"{key}[{i}] {excerpt(folder)} leaves the repository; name a folder inside it")
+            )
+            continue
+        if not target.is_dir():
+            if named:
+                repo.problems.append(
+                    repo.error_at(where, "file", f"{key}[{i}]: no folder {excerpt(folder)} in the repository")
+                )
+            continue
+        files, links = data_files(root, target)
+        for link in links:
+            repo.problems.append(
+                error(relpath(root, link), 1, 1, "file", "a symbolic link to a folder; it is not followed")
+            )
+        for f in files:
+            if f not in seen:
+                seen.add(f)
+                out.append(f)
+    return out

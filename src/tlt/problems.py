@@ -1,0 +1,95 @@
+"""Problems: the one record type every check yields (SPEC section 4).
+
+Imports nothing from tlt. Checks never raise on bad data: they return `Problem`s, which the CLI renders.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+EXCERPT_LIMIT = 80
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding: where (path relative to the repository root, 1-based line and column), how bad, what."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    severity: Severity
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+def error(path: str, line: int, column: int, code: str, message: str) -> Problem:
+    return Problem(path, line, column, code, Severity.ERROR, message)
+
+
+def warning(path: str, line: int, column: int, code: str, message: str) -> Problem:
+    return Problem(path, line, column, code, Severity.WARNING, message)
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    return sorted(set(problems), key=Problem.sort_key)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\x1b"}
+
+
+def escape_control(text: str) -> str:
+    """Show control characters (terminal escapes, CR, LF, DEL, C1, bidi overrides) as visible escapes."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif code < 0x20 or 0x7F <= code < 0xA0:
+            out.append(f"\\x{code:02x}")
+        elif 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code in (0x2028, 0x2029, 0xFEFF):
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def excerpt(value: object, limit: int = EXCERPT_LIMIT) -> str:
+    """A short, escaped, quoted excerpt of a value for a message: never a whole record (SPEC section 7)."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    text = escape_control(text)
+    if isinstance(value, str):
+        return f"'{text}'"
+    return text

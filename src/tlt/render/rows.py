@@ -1,0 +1,176 @@
+"""Typed tables rendered as a Rich table, CSV (RFC 4180, formula-guarded) or JSON.
+
+Cell kinds decide the wire form: `money` is a string with two decimals, `fraction` a string with four (both
+rounded half up), `int` and `bool` stay JSON numbers and booleans, `date` is ISO, `members` is a caseload list
+(`id` or `id:service` space-separated in CSV; `id` or `{teacher, service}` in JSON), `list` joins with "; " in
+CSV. Only text cells (and list items) get the formula guard: a cell starting with =, +, -, @, tab or CR gets a
+leading apostrophe so a spreadsheet shows it as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from tlt.problems import escape_control
+
+CENT = Decimal("0.01")
+FOURTH = Decimal("0.0001")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def money(value: Decimal) -> str:
+    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def fraction(value: Decimal) -> str:
+    return str(value.quantize(FOURTH, rounding=ROUND_HALF_UP))
+
+
+def guard(text: str) -> str:
+    """Make a CSV text cell inert in a spreadsheet (SPEC section 6)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str = "text"  # text | int | bool | money | fraction | date | members | list
+    header: str | None = None
+    style: str | None = None
+
+    @property
+    def right(self) -> bool:
+        return self.kind in ("int", "money", "fraction")
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    title: str | None = None
+    footer: dict[str, Any] | None = None
+    row_styles: list[str | None] = field(default_factory=list)
+    caption: str | None = None
+
+
+def _member_label(m: Any) -> str:
+    if isinstance(m, (tuple, list)):
+        teacher, service = m
+        return f"{teacher}:{service}" if service else str(teacher)
+    return str(m)
+
+
+def text_cell(col: Column, value: Any) -> str:
+    """A cell as plain text (CSV and terminal), before any guard or escaping."""
+    if value is None:
+        return ""
+    kind = col.kind
+    if kind == "money":
+        return money(value)
+    if kind == "fraction":
+        return fraction(value)
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "date":
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if kind == "members":
+        return " ".join(_member_label(m) for m in value)
+    if kind == "list":
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def json_cell(col: Column, value: Any) -> Any:
+    if value is None:
+        return None
+    kind = col.kind
+    if kind in ("money", "fraction", "date"):
+        return text_cell(col, value)
+    if kind == "int":
+        return int(value)
+    if kind == "bool":
+        return bool(value)
+    if kind == "members":
+        out = []
+        for m in value:
+            if isinstance(m, (tuple, list)):
+                teacher, service = m
+                out.append({"teacher": teacher, "service": service} if service else teacher)
+            else:
+                out.append(str(m))
+        return out
+    if kind == "list":
+        return [str(v) for v in value]
+    return str(value)
+
+
+def json_rows(table: Table) -> list[dict[str, Any]]:
+    return [{c.name: json_cell(c, row.get(c.name)) for c in table.columns} for row in table.rows]
+
+
+def render_csv(table: Table) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([c.name for c in table.columns])
+    for row in table.rows:
+        cells = []
+        for c in table.columns:
+            value = row.get(c.name)
+            if c.kind == "members" and value:
+                cells.append(" ".join(guard(_member_label(m)) for m in value))
+            elif c.kind == "list" and value:
+                cells.append(guard("; ".join(guard(str(v)) for v in value)))
+            else:
+                text = text_cell(c, value)
+                cells.append(guard(text) if c.kind in ("text", "date") else text)
+        writer.writerow(cells)
+    return buf.getvalue()
+
+
+def to_json(data: Any) -> str:
+    """Deterministic JSON: UTF-8, two-space indent, keys in the order given, a final newline."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n"
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not JSON data: {type(value).__name__}")
+
+
+def render_table(table: Table, width: int | None = None, color: bool = False) -> str:
+    """A Rich table as text; values are data, never markup, and control characters show escaped."""
+    rich_table = RichTable(
+        title=table.title, caption=table.caption, box=box.SIMPLE_HEAD, show_footer=table.footer is not None,
+        expand=False, title_justify="left",
+    )  # fmt: skip
+    for c in table.columns:
+        footer = ""
+        if table.footer is not None and table.footer.get(c.name) is not None:
+            footer = escape_control(text_cell(c, table.footer[c.name]))
+        rich_table.add_column(
+            c.header or c.name, justify="right" if c.right else "left", footer=footer, overflow="fold", style=c.style
+        )
+    for i, row in enumerate(table.rows):
+        style = table.row_styles[i] if i < len(table.row_styles) else None
+        rich_table.add_row(*(Text(escape_control(text_cell(c, row.get(c.name)))) for c in table.columns), style=style)
+    console = Console(
+        file=io.StringIO(), width=width or 100, force_terminal=color, no_color=not color, highlight=False,
+        color_system="standard" if color else None, legacy_windows=False,
+    )  # fmt: skip
+    console.print(rich_table)
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    return "\n".join(line.rstrip() for line in out.splitlines()) + "\n"

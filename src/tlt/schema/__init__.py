@@ -1,0 +1,9 @@
+"""JSON Schemas (shipped in the package) and validation of loaded documents into positioned problems.
+
+Imports `tlt.problems` and `tlt.loading.safeyaml` only. No remote `$ref` is ever resolved: every schema is
+self-contained and the validator is given a registry that retrieves nothing.
+"""
+
+from tlt.schema.validate import SCHEMA_NAMES, load_schema, validate_document
+
+__all__ = ["SCHEMA_NAMES", "load_schema", "validate_document"]

@@ -1,0 +1,185 @@
+"""Validate a parsed `Document` against one of tlt's schemas; each error becomes a `schema` problem placed at
+the offending node (the unknown key itself for an unknown key, the mapping for a missing key)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+from referencing import Registry
+
+from tlt.loading.safeyaml import INT_MAX, INT_MIN, Document
+from tlt.problems import Problem, error, excerpt
+
+SCHEMA_NAMES = ("config", "role", "teacher")
+
+
+def _is_integer(checker: Any, instance: Any) -> bool:
+    if isinstance(instance, bool) or not isinstance(instance, int):
+        return False
+    return INT_MIN <= instance <= INT_MAX
+
+
+def _is_number(checker: Any, instance: Any) -> bool:
+    if isinstance(instance, bool):
+        return False
+    if isinstance(instance, int):
+        return INT_MIN <= instance <= INT_MAX
+    if isinstance(instance, float):
+        return math.isfinite(instance)
+    if isinstance(instance, Decimal):
+        return instance.is_finite() and abs(instance) <= INT_MAX
+    return False
+
+
+_TYPE_CHECKER = Draft202012Validator.TYPE_CHECKER.redefine_many({"integer": _is_integer, "number": _is_number})
+_Validator = jsonschema.validators.extend(Draft202012Validator, type_checker=_TYPE_CHECKER)
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema `config`, `role` or `teacher`, as shipped in the package."""
+    if name not in SCHEMA_NAMES:
+        raise KeyError(name)
+    text = resources.files("tlt.schema").joinpath(f"{name}.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator(name: str) -> Any:
+    return _Validator(load_schema(name), format_checker=FormatChecker(["date"]), registry=Registry())
+
+
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "null",
+}
+
+
+def _describe(instance: Any) -> str:
+    if isinstance(instance, bool):
+        return f"the boolean {excerpt(instance)}"
+    if isinstance(instance, float) and not math.isfinite(instance):
+        return f"the non-finite number {'.nan' if math.isnan(instance) else excerpt(instance)}"
+    if isinstance(instance, int) and not INT_MIN <= instance <= INT_MAX:
+        return "an integer beyond 64 bits"
+    if isinstance(instance, Decimal) and not _is_number(None, instance):
+        return "a number too large"
+    if isinstance(instance, (int, Decimal)):
+        return f"the number {excerpt(instance)}"
+    if isinstance(instance, str):
+        return excerpt(instance)
+    return excerpt(instance)
+
+
+def _where(path: tuple[Any, ...]) -> str:
+    parts = []
+    for p in path:
+        parts.append(f"[{p}]" if isinstance(p, int) else (("." if parts else "") + str(p)))
+    return "".join(parts) or "the document"
+
+
+def _closest(word: str, choices: list[str]) -> str:
+    match = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def _message(err: ValidationError) -> tuple[str, tuple[Any, ...], bool]:
+    """(message, path of the node to place it at, place at the key rather than the value)."""
+    path = tuple(err.absolute_path)
+    where = _where(path)
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    custom = schema.get("x-tlt-message")
+    v = err.validator
+    inst = err.instance
+    if v == "additionalProperties" and isinstance(inst, dict):
+        allowed = sorted(schema.get("properties", {}))
+        extra = sorted(k for k in inst if k not in schema.get("properties", {}))
+        key = extra[0] if extra else ""
+        return (
+            f"unknown key {excerpt(key)} in {where}{_closest(str(key), allowed)}; allowed keys: {', '.join(allowed)}",
+            path + (key,),
+            True,
+        )
+    if v == "required":
+        missing = [k for k in err.validator_value if isinstance(inst, dict) and k not in inst]
+        return f"{where} lacks the required key '{missing[0] if missing else err.validator_value}'", path, False
+    if v == "propertyNames" and isinstance(inst, dict):
+        # the error's own context names the bad key
+        bad = [c.instance for c in err.context] if err.context else []
+        key = str(bad[0]) if bad else ""
+        kinds = schema.get("propertyNames", {}).get("enum", [])
+        return f"unknown rule kind {excerpt(key)}{_closest(key, kinds)}; expected one of: {', '.join(kinds)}", path + (key,), True
+    if v in ("minProperties", "maxProperties") and custom:
+        return f"{where}: {custom}", path, False
+    if v in ("anyOf", "oneOf") and custom:
+        return f"{where}: {custom}", path, False
+    if v in ("pattern", "format") and custom:
+        return f"{where} is {_describe(inst)}; expected {custom}", path, False
+    if v == "type":
+        expected = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        names = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
+        return f"{where} is {_describe(inst)}; expected {names}", path, False
+    if v == "enum":
+        options = [str(o) for o in err.validator_value]
+        hint = _closest(str(inst), options) if isinstance(inst, str) else ""
+        return f"{where} is {_describe(inst)}{hint}; expected one of: {', '.join(options)}", path, False
+    if v == "const":
+        return f"{where} is {_describe(inst)}; expected {excerpt(err.validator_value)}", path, False
+    if v in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        words = {"minimum": "at least", "exclusiveMinimum": "more than", "maximum": "at most", "exclusiveMaximum": "less than"}
+        return f"{where} is {_describe(inst)}; expected {words[v]} {err.validator_value}", path, False
+    if v == "minItems":
+        return f"{where} has {len(inst)} item(s); expected at least {err.validator_value}", path, False
+    if v == "uniqueItems":
+        return f"{where} lists an item more than once", path, False
+    if v == "minLength":
+        return f"{where} is empty; expected text", path, False
+    if v == "dependentRequired":
+        for key, needs in err.validator_value.items():
+            if isinstance(inst, dict) and key in inst:
+                lacking = [n for n in needs if n not in inst]
+                if lacking:
+                    return f"{where}: '{key}' needs '{lacking[0]}'", path + (key,), True
+    if custom:
+        return f"{where}: expected {custom}", path, False
+    return f"{where}: {err.validator} {excerpt(err.validator_value)} not met by {_describe(inst)}", path, False
+
+
+def _best(err: ValidationError) -> ValidationError:
+    """For anyOf/oneOf without a message of their own, descend to the most relevant sub-error."""
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    if err.validator in ("anyOf", "oneOf") and err.context and not schema.get("x-tlt-message"):
+        return _best(jsonschema.exceptions.best_match(err.context))
+    return err
+
+
+def validate_document(doc: Document, name: str) -> list[Problem]:
+    """Schema problems of `doc` (already parsed) against schema `name`; one per offending node."""
+    if doc.data is None:
+        return []
+    problems: list[Problem] = []
+    seen: set[tuple[Any, ...]] = set()
+    for raw in _validator(name).iter_errors(doc.data):
+        err = _best(raw)
+        message, path, at_key = _message(err)
+        if (path, message) in seen:
+            continue
+        seen.add((path, message))
+        line, col = doc.key_position(path) if at_key else doc.position(path)
+        problems.append(error(doc.path, line, col, "schema", message))
+    return problems
