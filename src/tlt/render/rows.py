@@ -1,7 +1,8 @@
 """Typed tables rendered as a Rich table, CSV (RFC 4180, formula-guarded) or JSON.
 
 Cell kinds decide the wire form: `money` is a string with two decimals, `fraction` a string with four (both
-rounded half up), `int` and `bool` stay JSON numbers and booleans, `date` is ISO, `members` is a caseload list
+rounded half up), `int` and `bool` stay JSON numbers and booleans, `number` is a `Decimal` shown without trailing
+zeros (13, 12.5) and a JSON number, `date` is ISO, `members` is a caseload list
 (`id` or `id:service` space-separated in CSV; `id` or `{teacher, service}` in JSON), `list` joins with "; " in
 CSV. Only text cells (and list items) get the formula guard: a cell starting with =, +, -, @, tab or CR gets a
 leading apostrophe so a spreadsheet shows it as text.
@@ -37,6 +38,12 @@ def fraction(value: Decimal) -> str:
     return str(value.quantize(FOURTH, rounding=ROUND_HALF_UP))
 
 
+def plain_number(value: Decimal) -> str:
+    """A Decimal without trailing zeros or exponent: 13, 12.5."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
 def guard(text: str) -> str:
     """Make a CSV text cell inert in a spreadsheet (SPEC section 6)."""
     return "'" + text if text.startswith(_FORMULA_START) else text
@@ -45,13 +52,13 @@ def guard(text: str) -> str:
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str = "text"  # text | int | bool | money | fraction | date | members | list
+    kind: str = "text"  # text | int | number | bool | money | fraction | date | members | list
     header: str | None = None
     style: str | None = None
 
     @property
     def right(self) -> bool:
-        return self.kind in ("int", "money", "fraction")
+        return self.kind in ("int", "number", "money", "fraction")
 
 
 @dataclass
@@ -80,13 +87,15 @@ def text_cell(col: Column, value: Any) -> str:
         return money(value)
     if kind == "fraction":
         return fraction(value)
+    if kind == "number":
+        return plain_number(Decimal(value))
     if kind == "bool":
         return "true" if value else "false"
     if kind == "date":
         return value.isoformat() if isinstance(value, date) else str(value)
     if kind == "members":
         return " ".join(_member_label(m) for m in value)
-    if kind == "list":
+    if kind in ("list", "lines"):
         return "; ".join(str(v) for v in value)
     return str(value)
 
@@ -99,6 +108,9 @@ def json_cell(col: Column, value: Any) -> Any:
         return text_cell(col, value)
     if kind == "int":
         return int(value)
+    if kind == "number":
+        number = Decimal(value)
+        return int(number) if number == number.to_integral_value() else float(number)
     if kind == "bool":
         return bool(value)
     if kind == "members":
@@ -110,7 +122,7 @@ def json_cell(col: Column, value: Any) -> Any:
             else:
                 out.append(str(m))
         return out
-    if kind == "list":
+    if kind in ("list", "lines"):
         return [str(v) for v in value]
     return str(value)
 
@@ -129,7 +141,7 @@ def render_csv(table: Table) -> str:
             value = row.get(c.name)
             if c.kind == "members" and value:
                 cells.append(" ".join(guard(_member_label(m)) for m in value))
-            elif c.kind == "list" and value:
+            elif c.kind in ("list", "lines") and value:
                 cells.append(guard("; ".join(guard(str(v)) for v in value)))
             else:
                 text = text_cell(c, value)
@@ -151,6 +163,13 @@ def _default(value: Any) -> Any:
     raise TypeError(f"not JSON data: {type(value).__name__}")
 
 
+def _table_cell(col: Column, value: Any) -> str:
+    """A terminal cell: escaped; a `lines` cell shows one item per line."""
+    if col.kind == "lines" and value:
+        return "\n".join(escape_control(str(v)) for v in value)
+    return escape_control(text_cell(col, value))
+
+
 def render_table(table: Table, width: int | None = None, color: bool = False) -> str:
     """A Rich table as text; values are data, never markup, and control characters show escaped."""
     rich_table = RichTable(
@@ -166,7 +185,7 @@ def render_table(table: Table, width: int | None = None, color: bool = False) ->
         )
     for i, row in enumerate(table.rows):
         style = table.row_styles[i] if i < len(table.row_styles) else None
-        rich_table.add_row(*(Text(escape_control(text_cell(c, row.get(c.name)))) for c in table.columns), style=style)
+        rich_table.add_row(*(Text(_table_cell(c, row.get(c.name))) for c in table.columns), style=style)
     console = Console(
         file=io.StringIO(), width=width or 100, force_terminal=color, no_color=not color, highlight=False,
         color_system="standard" if color else None, legacy_windows=False,

@@ -1,0 +1,227 @@
+"""Policy checks for `tlt validate` (SPEC section 4): the rules roles set for their holders.
+
+caseload-cap, overlap, tenure-cap, cooling-off, ineligible-assignment (errors) and expiring, staffing
+(warnings). One problem per cause: a start inside a cooling-off is `cooling-off` only; `ineligible-assignment`
+judges the role's written rules alone, on the assignment's start date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from tlt.judge import INELIGIBLE, CompiledRole, compile_role, judge_compiled
+from tlt.model import Assignment, Src, Teacher
+from tlt.pipeline import Repository
+from tlt.problems import Problem, warning
+from tlt.rules.base import FAIL, Context
+from tlt.rules.implicit import cooling_off
+from tlt.timeline import ONE_DAY
+
+EXPIRING_WINDOW_DAYS = 60
+
+
+def _assignments(repo: Repository) -> Iterator[tuple[Teacher, Assignment]]:
+    for tid in sorted(repo.teachers):
+        t = repo.teachers[tid]
+        for a in t.assignments or ():
+            yield t, a
+
+
+def _decimal_text(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def check_caseload_cap(repo: Repository, as_of: date) -> Iterator[Problem]:
+    """Weighted caseload size over the role's caseload.max."""
+    for t, a in _assignments(repo):
+        role = repo.roles.get(a.role)
+        if role is None or role.caseload is None or a.caseload is None:
+            continue
+        size = sum((role.caseload.weight(m.service) for m in a.caseload), Decimal(0))
+        if size > role.caseload.max:
+            weighted = " (weighted)" if any(m.service in role.caseload.weights for m in a.caseload) else ""
+            yield repo.error_at(
+                a.src["caseload"],
+                "caseload-cap",
+                f"{t.id}'s caseload for {role.id} is {_decimal_text(size)}{weighted}, over the role's maximum of {role.caseload.max}",
+            )
+
+
+def check_overlap(repo: Repository, as_of: date) -> Iterator[Problem]:
+    """The same teacher holding the same role twice at once; placed at the later-starting assignment."""
+    for t in (repo.teachers[k] for k in sorted(repo.teachers)):
+        by_role: dict[str, list[Assignment]] = defaultdict(list)
+        for a in t.assignments or ():
+            by_role[a.role].append(a)
+        for role_id, items in sorted(by_role.items()):
+            items.sort(key=lambda a: (a.start, a.src.node))
+            for i, later in enumerate(items):
+                for earlier in items[:i]:
+                    if earlier.end is None or earlier.end >= later.start:
+                        until = "open-ended" if earlier.end is None else f"to {earlier.end}"
+                        yield repo.error_at(
+                            later.src,
+                            "overlap",
+                            f"{t.id} holds {role_id} twice at once: this assignment from {later.start} overlaps the one "
+                            f"from {earlier.start} ({until})",
+                        )
+                        break
+
+
+def check_tenure_cap(repo: Repository, as_of: date) -> Iterator[Problem]:
+    """Terms served in a role over term_limit.max_terms, counting each assignment up to its end (open-ended ones:
+    the terms they overlap on a day before D); placed at the start of the assignment that passes the cap."""
+    terms = repo.config.terms if repo.config else ()
+    last = as_of - ONE_DAY
+    for t in (repo.teachers[k] for k in sorted(repo.teachers)):
+        by_role: dict[str, list[Assignment]] = defaultdict(list)
+        for a in t.assignments or ():
+            by_role[a.role].append(a)
+        for role_id, items in sorted(by_role.items()):
+            role = repo.roles.get(role_id)
+            if role is None or role.term_limit is None:
+                continue
+            limit = role.term_limit.max_terms
+            served: set[str] = set()
+            prior = 0
+            for a in sorted(items, key=lambda a: (a.start, a.src.node)):
+                prior += a.prior_terms
+                end = a.end if a.end is not None else last
+                for term in terms:
+                    if a.start <= term.end and end >= term.start and end >= a.start:
+                        served.add(term.id)
+                total = prior + len(served)
+                if total > limit:
+                    yield repo.error_at(
+                        a.src["start"],
+                        "tenure-cap",
+                        f"{t.id} has served {total} terms in {role_id}, over its limit of {limit}",
+                    )
+                    break
+
+
+class _Contexts:
+    """Judging contexts by date, built once each."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+        self.by_date: dict[date, Context] = {}
+        self.compiled: dict[str, CompiledRole] = {}
+
+    def context(self, d: date) -> Context:
+        if d not in self.by_date:
+            self.by_date[d] = Context.build(self.repo.config, self.repo.roles, d)
+        return self.by_date[d]
+
+    def role(self, role_id: str) -> CompiledRole:
+        if role_id not in self.compiled:
+            self.compiled[role_id] = compile_role(self.repo.roles[role_id], self.repo.roles)
+        return self.compiled[role_id]
+
+
+def check_cooling_off_and_eligibility(repo: Repository, as_of: date) -> Iterator[Problem]:
+    """An assignment that starts inside a cooling-off (`cooling-off`), else one whose teacher was ineligible for
+    the role by its written rules on the start date (`ineligible-assignment`)."""
+    contexts = _Contexts(repo)
+    for t, a in _assignments(repo):
+        if a.role not in repo.roles:
+            continue
+        compiled = contexts.role(a.role)
+        ctx = contexts.context(a.start)
+        if compiled.barring:
+            outcome, detail = cooling_off(compiled.role, t, ctx, compiled.barring)
+            if outcome == FAIL:
+                yield repo.error_at(
+                    a.src["start"], "cooling-off", f"{t.id} starts {a.role} on {a.start} inside a cooling-off: {detail.removeprefix('cooling-off: ')}"
+                )
+                continue
+        verdict = judge_compiled(compiled, t, ctx, implicit=False)
+        if verdict.verdict == INELIGIBLE:
+            yield repo.error_at(
+                a.src["start"],
+                "ineligible-assignment",
+                f"{t.id} was ineligible for {a.role} on {a.start}: {'; '.join(c.detail for c in verdict.checks if c.outcome == FAIL)}",
+            )
+
+
+def _latest(items: list[Any]) -> Any:
+    """The item that expires last; one without an expiry never expires."""
+    if any(i.expires is None for i in items):
+        return None
+    return max(items, key=lambda i: i.expires)
+
+
+def _documents(t: Teacher) -> Iterator[tuple[str, Src, date]]:
+    """(what, where, expires) for the latest license of each state and type, clearance of each kind, credential."""
+    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for lic in t.licenses or ():
+        if lic.status in ("active", "pending"):
+            groups[("license", f"{lic.state} {lic.type or ''}".strip())].append(lic)
+    for c in t.clearances or ():
+        groups[("clearance", c.kind)].append(c)
+    for c in t.credentials or ():
+        groups[("credential", c.id)].append(c)
+    for (kind, name), items in sorted(groups.items()):
+        latest = _latest(items)
+        if latest is not None:
+            yield f"{name} {kind}", latest.src, latest.expires
+
+
+def check_expiring(repo: Repository, as_of: date) -> Iterator[Problem]:
+    """A current role holder's license, clearance or credential that expired before D or expires in [D, D+60]."""
+    horizon = as_of + timedelta(days=EXPIRING_WINDOW_DAYS)
+    for tid in sorted(repo.teachers):
+        t = repo.teachers[tid]
+        holding = sorted({a.role for a in t.assignments or () if a.active_on(as_of)})
+        if not holding:
+            continue
+        for what, src, expires in _documents(t):
+            if expires > horizon:
+                continue
+            days = (expires - as_of).days
+            when = f"expired {expires} ({-days} days ago)" if days < 0 else f"expires {expires} (in {days} days)"
+            line, col = repo.locate(src["expires"])
+            yield warning(src.file, line, col, "expiring", f"{t.id} holds {', '.join(holding)}; their {what} {when}")
+
+
+def check_staffing(repo: Repository, as_of: date) -> Iterator[Problem]:
+    """In the term containing D, the share of teachers holding a role outside its staffing range (inclusive)."""
+    if repo.config is None or not repo.teachers:
+        return
+    term = next((t for t in repo.config.terms if t.contains(as_of)), None)
+    if term is None:
+        return
+    holders: dict[str, set[str]] = defaultdict(set)
+    for t, a in _assignments(repo):
+        if a.overlaps(term.start, term.end):
+            holders[a.role].add(t.id)
+    total = len(repo.teachers)
+    for role_id in sorted(repo.roles):
+        role = repo.roles[role_id]
+        if role.staffing is None:
+            continue
+        share = Decimal(len(holders[role_id]) * 100) / Decimal(total)
+        low, high = role.staffing.min_percent, role.staffing.max_percent
+        if (low is not None and share < low) or (high is not None and share > high):
+            bounds = " to ".join(x for x in (f"at least {low}%" if low is not None else "", f"at most {high}%" if high is not None else "") if x)
+            shown = share.quantize(Decimal("0.1"))
+            line, col = repo.locate(role.staffing.src)
+            yield warning(
+                role.src.file, line, col, "staffing",
+                f"{len(holders[role_id])} of {total} teachers ({shown}%) hold {role_id} in {term.id}; the role wants {bounds}",
+            )  # fmt: skip
+
+
+POLICY_CHECKS = (
+    check_caseload_cap,
+    check_overlap,
+    check_tenure_cap,
+    check_cooling_off_and_eligibility,
+    check_expiring,
+    check_staffing,
+)

@@ -1,0 +1,75 @@
+"""What every rule kind shares: the outcomes, the judging context, and the shape of a rule module.
+
+A rule module (yamllint-style) holds:
+
+* ``KIND``: the key written in a role file (``experience``, ``license``, ...);
+* ``FIELD``: the teacher field it reads; when that field is absent from the record the rule answers
+  ``unknown`` ("not recorded") without being called, and an empty list is judged (and fails);
+* ``check(options, teacher, ctx) -> (outcome, detail)``: the verdict on one teacher as of ``ctx.as_of``, with a
+  plain-English detail carrying the figures;
+* ``summarize(options) -> str``: a few words for ``tlt roles``;
+* a docstring giving its options and semantics, which ``tlt roles --rules`` and the docs show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from tlt.model import Config, Role, Teacher, Term
+
+PASS = "pass"
+FAIL = "fail"
+UNKNOWN = "unknown"
+
+Result = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a rule may consult besides the teacher: the date, the terms, the scale, the other roles."""
+
+    as_of: date
+    terms: tuple[Term, ...]
+    rating_scale: tuple[str, ...]
+    organization: str | None
+    roles: dict[str, Role] = field(default_factory=dict)
+    term_end: dict[str, date] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, config: Config | None, roles: dict[str, Role], as_of: date) -> Context:
+        terms = config.terms if config else ()
+        scale = config.rating_scale if config else ("unsatisfactory", "needs_improvement", "proficient", "exemplary")
+        return cls(
+            as_of=as_of,
+            terms=terms,
+            rating_scale=scale,
+            organization=config.organization if config else None,
+            roles=roles,
+            term_end={t.id: t.end for t in terms},
+        )
+
+
+class RuleModule(Protocol):
+    KIND: str
+    FIELD: str
+    __doc__: str | None
+
+    def check(self, options: dict, teacher: Teacher, ctx: Context) -> Result: ...  # type: ignore[type-arg]
+
+    def summarize(self, options: dict) -> str: ...  # type: ignore[type-arg]
+
+
+def words(items: list[str] | tuple[str, ...], joiner: str = "or") -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {joiner} {items[-1]}"
+
+
+def number(value: object) -> str:
+    """A figure from a role file as written: 10, 2.5."""
+    text = str(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text

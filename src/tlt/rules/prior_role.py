@@ -1,0 +1,43 @@
+"""prior_role — terms already served in matching roles.
+
+Options: ``roles`` (ids) and/or ``categories``, ``min_terms`` (default 1).
+
+Passes when the terms served before D in any matching role (by id, or by the role's category) reach
+``min_terms``: distinct terms of tlt.yaml that a matching assignment overlaps on a day before D, plus each
+matching assignment's ``prior_terms`` (those cannot be de-duplicated across roles).
+Unknown when ``assignments`` is absent; an empty list fails.
+
+Example: ``- prior_role: {categories: [coaching, mentoring]}`` → "prior role (coaching or mentoring): 0 terms, needs 1".
+"""
+
+from __future__ import annotations
+
+from tlt.model import Teacher
+from tlt.rules.base import FAIL, PASS, Context, Result, words
+from tlt.timeline import terms_served
+
+KIND = "prior_role"
+FIELD = "assignments"
+
+
+def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
+    ids = set(options.get("roles", ()))
+    categories = set(options.get("categories", ()))
+    matching = [
+        a
+        for a in teacher.assignments or ()
+        if a.role in ids or (a.role in ctx.roles and ctx.roles[a.role].category in categories)
+    ]
+    served = terms_served(matching, ctx.terms, ctx.as_of)
+    needed = int(options.get("min_terms", 1))
+    what = words(sorted(ids) + sorted(categories))
+    plural = "term" if served == 1 else "terms"
+    if served >= needed:
+        return PASS, f"prior role ({what}): {served} {plural} (needs {needed})"
+    return FAIL, f"prior role ({what}): {served} {plural}, needs {needed}"
+
+
+def summarize(options: dict) -> str:  # type: ignore[type-arg]
+    what = "/".join([*options.get("roles", ()), *options.get("categories", ())])
+    n = int(options.get("min_terms", 1))
+    return f"prior {what}" + (f" ×{n} terms" if n > 1 else "")

@@ -1,0 +1,27 @@
+"""status — the teacher's employment status is one of a list.
+
+Options: ``in``: statuses that pass (free vocabulary: permanent, probationary, provisional, ...; exact match).
+
+Unknown when ``status`` is absent.
+
+Example: ``- status: {in: [permanent]}`` → "status: probationary, needs permanent".
+"""
+
+from __future__ import annotations
+
+from tlt.model import Teacher
+from tlt.rules.base import FAIL, PASS, Context, Result, words
+
+KIND = "status"
+FIELD = "status"
+
+
+def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
+    wanted = options["in"]
+    if teacher.status in wanted:
+        return PASS, f"status: {teacher.status}"
+    return FAIL, f"status: {teacher.status}, needs {words(list(wanted))}"
+
+
+def summarize(options: dict) -> str:  # type: ignore[type-arg]
+    return "/".join(options["in"])
