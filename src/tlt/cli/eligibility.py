@@ -228,7 +228,8 @@ def roles(
     elif chosen is TableFormat.csv:
         text = render_csv(table)
     else:
-        text = render_table(table, width=terminal_width())
+        narrow = Table([Column("role_id", nowrap=True), Column("title"), Column("summary")], rows)
+        text = render_table(narrow, width=terminal_width())
     write_output(text, output, loaded)
 
 

@@ -55,6 +55,7 @@ class Column:
     kind: str = "text"  # text | int | number | bool | money | fraction | date | members | list
     header: str | None = None
     style: str | None = None
+    nowrap: bool = False
 
     @property
     def right(self) -> bool:
@@ -181,8 +182,9 @@ def render_table(table: Table, width: int | None = None, color: bool = False) ->
         if table.footer is not None and table.footer.get(c.name) is not None:
             footer = escape_control(text_cell(c, table.footer[c.name]))
         rich_table.add_column(
-            c.header or c.name, justify="right" if c.right else "left", footer=footer, overflow="fold", style=c.style
-        )
+            c.header or c.name, justify="right" if c.right else "left", footer=footer, overflow="fold", style=c.style,
+            no_wrap=c.nowrap,
+        )  # fmt: skip
     for i, row in enumerate(table.rows):
         style = table.row_styles[i] if i < len(table.row_styles) else None
         rich_table.add_row(*(Text(_table_cell(c, row.get(c.name))) for c in table.columns), style=style)
