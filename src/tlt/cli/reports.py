@@ -1,0 +1,223 @@
+"""`tlt caseload`, `tlt stipends`, `tlt report`, `tlt expiring`: the reports of SPEC sections 5 and 6.
+
+Each command parses its options, opens the repository (refusing a broken one unless --skip-invalid), calls the
+library (`tlt.reports`) for a `Table`, renders it with `tlt.render.rows` and writes it with `write_output`.
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tlt.cli.app import app
+from tlt.cli.common import (
+    AsOfOpt,
+    FormatOpt,
+    OutputOpt,
+    RepoOpt,
+    SkipInvalidOpt,
+    TableFormat,
+    TermOpt,
+    as_of_date,
+    clean_errors,
+    color_enabled,
+    message,
+    open_repository,
+    resolve_format,
+    terminal_width,
+    write_output,
+)
+from tlt.pipeline import Repository
+from tlt.render.rows import Table, json_rows, render_csv, render_table, to_json
+from tlt.reports import select_term, terminal_view
+from tlt.reports.caseload import caseload_table
+from tlt.reports.expiring import DEFAULT_WITHIN, expiring_table
+from tlt.reports.stipends import json_document, missing_amounts, stipends_report
+from tlt.reports.term_report import report_table
+
+
+class Grouping(enum.StrEnum):
+    teacher = "teacher"
+    role = "role"
+    school = "school"
+
+
+def _format(fmt: TableFormat | None, output: Path | None, default: TableFormat | None = None) -> TableFormat:
+    """--format, else: for --output, json when the file name ends in .json and csv otherwise; for standard
+    output, `default` when given, else table on a terminal and csv when piped."""
+    if fmt is not None:
+        return fmt
+    if output is not None:
+        return TableFormat.json if output.suffix.lower() == ".json" else TableFormat.csv
+    if default is not None:
+        return default
+    return resolve_format(None)
+
+
+def _render(table: Table, fmt: TableFormat, output: Path | None, json_data: Any = None) -> str:
+    if fmt is TableFormat.csv:
+        return render_csv(table)
+    if fmt is TableFormat.json:
+        return to_json(json_rows(table) if json_data is None else json_data)
+    to_terminal = output is None
+    return render_table(
+        terminal_view(table), width=terminal_width() if to_terminal else 100, color=to_terminal and color_enabled()
+    )
+
+
+def _emit(table: Table, fmt: TableFormat, output: Path | None, repo: Repository, json_data: Any = None) -> None:
+    write_output(_render(table, fmt, output, json_data), output, repo)
+
+
+@app.command()
+@clean_errors
+def caseload(
+    term: TermOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    repo: RepoOpt = None,
+) -> None:
+    """Caseloads in a term: one row per assignment that carries a caseload, with its weighted size, the role's
+    cap and whether it is over.
+
+    Columns: term, teacher_id, teacher_name, role_id, size, max, over, members. Size counts each member the
+    role's weight for its service (default 1); max is empty when the role has no cap. The table highlights rows
+    over their cap (red) and rows without one (yellow).
+
+    Examples:
+
+      tlt caseload --term 2025-26
+
+      tlt caseload --as-of 2025-10-01 --format json
+
+      tlt -C examples/bps caseload --term 2025-26 --output caseloads.csv
+    """
+    d = as_of_date(as_of)
+    loaded = open_repository(repo, skip_invalid)
+    assert loaded.config is not None
+    selected = select_term(loaded.config, term, d)
+    _emit(caseload_table(loaded, selected), _format(fmt, output), output, loaded)
+
+
+@app.command()
+@clean_errors
+def stipends(
+    term: TermOpt = None,
+    as_of: AsOfOpt = None,
+    by: Annotated[
+        Grouping | None,
+        typer.Option(
+            "--by",
+            help="Group by teacher (id), role (id) or school: term, group, assignments, amount.",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    repo: RepoOpt = None,
+) -> None:
+    """Stipends owed for a term: per assignment, each prorated by its share of the term and rounded to cents
+    (half up); or grouped with --by. The table adds the total; CSV holds data rows only; JSON is
+    {term, rows, total}, money as strings with two decimals.
+
+    Columns: term, teacher_id, teacher_name, school, role_id, fraction, basis, amount, note (why an amount is
+    empty). With --by: term, group, assignments, amount.
+
+    Examples:
+
+      tlt stipends --term 2025-26
+
+      tlt stipends --term 2025-26 --by school
+
+      tlt stipends --term 2025-26 --format json --output stipends.json
+    """  # fmt: skip
+    d = as_of_date(as_of)
+    loaded = open_repository(repo, skip_invalid)
+    assert loaded.config is not None
+    selected = select_term(loaded.config, term, d)
+    report = stipends_report(loaded, selected, by.value if by is not None else None)
+    chosen = _format(fmt, output)
+    json_data = json_document(report, json_rows(report.table)) if chosen is TableFormat.json else None
+    _emit(report.table, chosen, output, loaded, json_data)
+    missing = missing_amounts(report)
+    if missing:
+        what = "group" if by is not None else "assignment"
+        message(
+            f"{missing} {what}{'s' if missing != 1 else ''} without an amount in {selected.id}; "
+            "the note column of `tlt stipends` says why"
+        )
+
+
+@app.command()
+@clean_errors
+def report(
+    term: TermOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: Annotated[
+        TableFormat | None,
+        typer.Option(
+            "--format", "-f", help="csv (the default), json or table.", show_default=False, case_sensitive=False
+        ),
+    ] = None,
+    output: OutputOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    repo: RepoOpt = None,
+) -> None:
+    """The term report: one row per assignment overlapping the term, sorted by role, teacher and start. CSV by
+    default, even on a terminal.
+
+    Columns: term, teacher_id, teacher_name, school, role_id, role_title, start, end, fraction, caseload_size,
+    caseload_max, terms_served (this term included), term_limit, stipend, stipend_basis. Cells with no value
+    (open end, no caseload, no limit) are empty.
+
+    Examples:
+
+      tlt report --term 2025-26 --output report.csv
+
+      tlt report --term 2025-26 --format json
+
+      tlt -C examples/jps report --term 2025-26 --format table
+    """  # fmt: skip
+    d = as_of_date(as_of)
+    loaded = open_repository(repo, skip_invalid)
+    assert loaded.config is not None
+    selected = select_term(loaded.config, term, d)
+    _emit(report_table(loaded, selected), _format(fmt, output, TableFormat.csv), output, loaded)
+
+
+@app.command()
+@clean_errors
+def expiring(
+    within: Annotated[
+        int, typer.Option("--within", min=0, help="Days ahead of the as-of date to look.", metavar="DAYS")
+    ] = DEFAULT_WITHIN,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    repo: RepoOpt = None,
+) -> None:
+    """Licenses, clearances and credentials of current role holders (an assignment active on the as-of date D)
+    that expired before D or expire within DAYS of it, soonest first.
+
+    Columns: teacher_id, teacher_name, school, roles, kind (license, clearance, credential), item, expires,
+    days_left (negative once expired), status (expired or expiring). A renewed item hides the one it replaces.
+
+    Examples:
+
+      tlt expiring
+
+      tlt expiring --within 30 --as-of 2025-08-25
+
+      tlt expiring --format csv --output expiring.csv
+    """
+    d = as_of_date(as_of)
+    loaded = open_repository(repo, skip_invalid)
+    _emit(expiring_table(loaded, d, within), _format(fmt, output), output, loaded)

@@ -1,0 +1,88 @@
+"""Reports of SPEC sections 5 and 6: caseload, stipends, the term report, expiring credentials.
+
+Each module is a set of pure functions: a `Repository` and a term or an as-of date in, a `render.rows.Table`
+(or plain rows) out. Nothing here prints, reads a file or formats CSV/JSON; `tlt.render.rows` does that.
+May import `tlt.model`, `tlt.timeline`, `tlt.pipeline` (types only), `tlt.render.rows` (types), `tlt.errors`.
+
+This module holds what the reports share: choosing the term, and listing the assignments that overlap it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from tlt.errors import TltError
+from tlt.model import Assignment, Config, Member, Role, Teacher, Term
+from tlt.problems import excerpt
+from tlt.render.rows import Column, Table
+from tlt.timeline import default_term
+
+
+def column(name: str, kind: str = "text") -> Column:
+    """A report column; the terminal header reads with spaces (`teacher id`) so it can wrap."""
+    return Column(name, kind, header=name.replace("_", " "))
+
+
+def terminal_view(table: Table) -> Table:
+    """The table as a terminal shows it: without the `term` column, which the title names (a footer label
+    kept there moves to the first column). CSV and JSON keep every column."""
+    columns = [c for c in table.columns if c.name != "term"]
+    if len(columns) == len(table.columns) or not columns:
+        return table
+    footer = table.footer
+    if footer is not None and footer.get("term") is not None:
+        footer = {**{k: v for k, v in footer.items() if k != "term"}, columns[0].name: footer["term"]}
+    return replace(table, columns=columns, footer=footer)
+
+
+def select_term(config: Config, term_id: str | None, as_of: date) -> Term:
+    """The term named by `--term`, else the default term of SPEC 6 (the term containing D, else the latest term
+    that started before D, else the first). An unknown id is a usage error naming it and the closest ids."""
+    if term_id is None:
+        term = default_term(config.terms, as_of)
+        if term is None:
+            raise TltError("tlt.yaml has no terms; add one under `terms`")
+        return term
+    term = config.term(term_id)
+    if term is not None:
+        return term
+    ids = [t.id for t in config.terms]
+    close = difflib.get_close_matches(term_id, ids, n=3, cutoff=0.0)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise TltError(f"no term {excerpt(term_id)} in tlt.yaml{hint}")
+
+
+def term_assignments(teachers: dict[str, Teacher], term: Term) -> Iterator[tuple[Teacher, Assignment]]:
+    """Every (teacher, assignment) whose assignment holds at least one day of the term, teachers in id order."""
+    for teacher_id in sorted(teachers):
+        teacher = teachers[teacher_id]
+        for assignment in teacher.assignments or ():
+            if assignment.overlaps(term.start, term.end):
+                yield teacher, assignment
+
+
+def caseload_size(members: tuple[Member, ...], role: Role | None) -> Decimal:
+    """The weighted size of a caseload: each member counts the role's weight for its service (default 1)."""
+    if role is None or role.caseload is None:
+        return Decimal(len(members))
+    return sum((role.caseload.weight(m.service) for m in members), Decimal(0))
+
+
+def round_half_up(value: Fraction, places: int) -> Decimal:
+    """An exact rational rounded half up (away from zero) to `places` decimals, as a Decimal."""
+    scale = 10**places
+    scaled = abs(value) * scale
+    units = (scaled.numerator * 2 + scaled.denominator) // (scaled.denominator * 2)
+    if value < 0:
+        units = -units
+    return Decimal(units).scaleb(-places)
+
+
+def members_cell(members: tuple[Member, ...]) -> list[tuple[str, str | None]]:
+    """Caseload members as `render.rows` expects them: (teacher, service or None)."""
+    return [(m.teacher, m.service) for m in members]

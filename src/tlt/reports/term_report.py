@@ -1,0 +1,96 @@
+"""`tlt report`: the term report, one row per assignment overlapping a term (SPEC 6).
+
+Columns: term, teacher, school, role, the assignment's dates and its fraction of the term, the weighted caseload
+size (when the assignment has a caseload) and the role's cap (whenever the role has one), terms served in the
+role counting this term, the role's term limit, and the stipend of SPEC 5 with its basis. A cell with no value
+is empty. Rows sort by role, teacher, start.
+
+`terms_served` counts the teacher's assignments of this role (their `prior_terms` included) over the terms up
+to and including T, as of the day after T ends, so T itself counts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tlt.model import Assignment, Term
+from tlt.pipeline import Repository
+from tlt.render.rows import Table
+from tlt.reports import caseload_size, column, round_half_up, term_assignments
+from tlt.reports.stipends import pay
+from tlt.timeline import ONE_DAY, term_fraction, terms_served
+
+COLUMNS = [
+    column("term"),
+    column("teacher_id"),
+    column("teacher_name"),
+    column("school"),
+    column("role_id"),
+    column("role_title"),
+    column("start", "date"),
+    column("end", "date"),
+    column("fraction", "fraction"),
+    column("caseload_size", "number"),
+    column("caseload_max", "int"),
+    column("terms_served", "int"),
+    column("term_limit", "int"),
+    column("stipend", "money"),
+    column("stipend_basis"),
+]
+
+OVER_STYLE = "bold red"
+
+
+def served_through(assignments: list[Assignment], terms: tuple[Term, ...], term: Term) -> int:
+    """Terms served in a role through the end of `term` (T counts when an assignment overlaps it)."""
+    through = [t for t in terms if t.start <= term.start]
+    return terms_served(assignments, through, term.end + ONE_DAY)
+
+
+def report_rows(repo: Repository, term: Term) -> list[dict[str, Any]]:
+    assert repo.config is not None
+    config = repo.config
+    rows: list[tuple[tuple[str, str, date], dict[str, Any]]] = []
+    for teacher, a in term_assignments(repo.teachers, term):
+        role = repo.roles.get(a.role)
+        fraction = term_fraction(a.start, a.end, term)
+        same_role = [x for x in teacher.assignments or () if x.role == a.role]
+        p = pay(role, teacher, config, fraction)
+        row = {
+            "term": term.id,
+            "teacher_id": teacher.id,
+            "teacher_name": teacher.name,
+            "school": teacher.school,
+            "role_id": a.role,
+            "role_title": role.title if role is not None else None,
+            "start": a.start,
+            "end": a.end,
+            "fraction": round_half_up(fraction, 4),
+            "caseload_size": None if a.caseload is None else caseload_size(a.caseload, role),
+            "caseload_max": role.caseload.max if role is not None and role.caseload is not None else None,
+            "terms_served": served_through(same_role, config.terms, term),
+            "term_limit": role.term_limit.max_terms if role is not None and role.term_limit is not None else None,
+            "stipend": p.amount,
+            "stipend_basis": p.basis,
+        }
+        rows.append(((a.role, teacher.id, a.start), row))
+    return [row for _, row in sorted(rows, key=lambda item: item[0])]
+
+
+def _flagged(row: dict[str, Any]) -> bool:
+    size, cap = row["caseload_size"], row["caseload_max"]
+    over_cap = size is not None and cap is not None and size > cap
+    limit = row["term_limit"]
+    return over_cap or (limit is not None and row["terms_served"] > limit)
+
+
+def report_table(repo: Repository, term: Term) -> Table:
+    rows = report_rows(repo, term)
+    return Table(
+        columns=list(COLUMNS),
+        rows=rows,
+        title=f"Term report, {term.id} ({term.start.isoformat()} to {term.end.isoformat()}, {term.days} days)",
+        caption=f"{len(rows)} assignment{'s' if len(rows) != 1 else ''}",
+        row_styles=[OVER_STYLE if _flagged(r) else None for r in rows],
+    )
