@@ -1,0 +1,349 @@
+"""What `tlt init` writes: a new data repository built from the role catalog shipped in the package.
+
+The catalog is the project's `roles/` folder (one subfolder per organization), shipped as package data at
+`tlt/catalog` (in the source tree `src/tlt/catalog` is a symbolic link to `../../roles`, so `roles/` stays the
+single source and both editable and normal installs see it). A catalog name is a subfolder name, or `all`.
+
+`new_repository(catalog, today)` is pure: it returns the files to write, path → text, and never touches the
+disk; the CLI writes them without overwriting anything. School years run from the last Monday of August to the
+second Friday of June; the new tlt.yaml holds the current school year (so data entry can start) and the next.
+
+Imports `tlt.schema`, `tlt.render.rows` and `tlt.loading.safeyaml` (to read the catalog's own figures).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import Any
+
+from tlt import __version__
+from tlt.errors import TltError
+from tlt.loading.safeyaml import parse_text
+from tlt.render.rows import to_json
+from tlt.schema import load_schema
+
+ALL = "all"
+SCHEMA_COMMENT = "# yaml-language-server: $schema="
+DEFAULT_ORGANIZATION = "MY-DISTRICT"
+WORKFLOW_PATH = ".github/workflows/tlt.yml"
+PRECOMMIT_PATH = ".pre-commit-config.yaml"
+SAMPLE_TEACHER = "t-0001"
+
+
+@dataclass(frozen=True)
+class CatalogRole:
+    path: str  # relative to the catalog root, e.g. "jps/jps-new-teacher-mentor.yaml"
+    text: str
+    data: dict[str, Any]
+
+
+def catalog_root() -> Traversable:
+    return resources.files("tlt").joinpath("catalog")
+
+
+def _folders() -> dict[str, Traversable]:
+    root = catalog_root()
+    if not root.is_dir():
+        raise TltError("the role catalog is missing from this installation of tlt (tlt/catalog); reinstall tlt")
+    return {
+        entry.name: entry
+        for entry in root.iterdir()
+        if entry.is_dir() and not entry.name.startswith((".", "_")) and any(_yaml_files(entry))
+    }
+
+
+def _yaml_files(folder: Traversable, prefix: str = "") -> list[tuple[str, Traversable]]:
+    out: list[tuple[str, Traversable]] = []
+    for entry in folder.iterdir():
+        if entry.name.startswith((".", "_")):
+            continue
+        rel = f"{prefix}{entry.name}"
+        if entry.is_dir():
+            out.extend(_yaml_files(entry, rel + "/"))
+        elif entry.name.endswith((".yaml", ".yml")):
+            out.append((rel, entry))
+    return sorted(out, key=lambda item: item[0])
+
+
+def catalogs() -> list[str]:
+    """The catalog names: every organization folder of the catalog, then `all`."""
+    return [*sorted(_folders()), ALL]
+
+
+def catalog_roles(name: str) -> list[CatalogRole]:
+    """The role files of one catalog (or of `all`), sorted by path; raises `TltError` for an unknown name."""
+    folders = _folders()
+    if name == ALL:
+        chosen = sorted(folders)
+    elif name in folders:
+        chosen = [name]
+    else:
+        raise TltError(f"no catalog named {name!r}; choose one of: {', '.join(catalogs())} (see `tlt init --list`)")
+    out = []
+    for folder in chosen:
+        for rel, entry in _yaml_files(folders[folder]):
+            text = entry.read_text(encoding="utf-8")
+            doc = parse_text(text, rel)
+            if doc.data is None:  # pragma: no cover - the catalog's own tests keep it valid
+                raise TltError(f"the role catalog's file {folder}/{rel} does not load; reinstall tlt")
+            out.append(CatalogRole(f"{folder}/{rel}", text, doc.data))
+    return out
+
+
+# ---- school years ---------------------------------------------------------------------------------------------
+
+
+def last_monday_of_august(year: int) -> date:
+    d = date(year, 8, 31)
+    return d - timedelta(days=d.weekday())
+
+
+def second_friday_of_june(year: int) -> date:
+    first = date(year, 6, 1)
+    return first + timedelta(days=(4 - first.weekday()) % 7 + 7)
+
+
+@dataclass(frozen=True)
+class SchoolYear:
+    id: str
+    start: date
+    end: date
+
+
+def school_year(start_year: int) -> SchoolYear:
+    return SchoolYear(
+        f"{start_year}-{(start_year + 1) % 100:02d}",
+        last_monday_of_august(start_year),
+        second_friday_of_june(start_year + 1),
+    )
+
+
+def current_and_next(today: date) -> tuple[SchoolYear, SchoolYear]:
+    """The school year under way on `today` (in summer: the one that just ended) and the next one."""
+    year = today.year if today >= last_monday_of_august(today.year) else today.year - 1
+    return school_year(year), school_year(year + 1)
+
+
+# ---- the files ------------------------------------------------------------------------------------------------
+
+
+def _schema_line(path: str, schema: str) -> str:
+    depth = path.count("/")
+    return f"{SCHEMA_COMMENT}{'../' * depth}schemas/{schema}.schema.json\n"
+
+
+def _with_schema(path: str, schema: str, text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].startswith(SCHEMA_COMMENT):
+        lines = lines[1:]
+    return _schema_line(path, schema) + "".join(lines)
+
+
+def _organization(roles: list[CatalogRole]) -> str:
+    orgs = {str(r.data.get("organization")) for r in roles if r.data.get("organization")}
+    return orgs.pop() if len(orgs) == 1 else DEFAULT_ORGANIZATION
+
+
+def _first_license(roles: list[CatalogRole]) -> tuple[str, str | None] | None:
+    for r in roles:
+        eligibility = r.data.get("eligibility") or {}
+        for rule in eligibility.get("required") or []:
+            options = rule.get("license") if isinstance(rule, dict) else None
+            if isinstance(options, dict) and options.get("states"):
+                types = options.get("types") or [None]
+                return str(options["states"][0]), types[0]
+    return None
+
+
+def _scalar(text: str) -> str:
+    """A YAML scalar for a value from the catalog: plain when safe, else double-quoted (JSON is YAML)."""
+    return text if re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]*", text) else json.dumps(text)
+
+
+def _config(organization: str, catalog: str, years: tuple[SchoolYear, SchoolYear]) -> str:
+    organization = _scalar(organization)
+    terms = "".join(f"  - {{id: {y.id}, start: {y.start}, end: {y.end}}}\n" for y in years)
+    return (
+        _schema_line("tlt.yaml", "config")
+        + f"# A tlt data repository, made by `tlt init --catalog {catalog}` (tlt {__version__}).\n"
+        "# Roles are in roles/, one file per role; teachers in teachers/, one file per teacher.\n"
+        "# Check everything with `tlt validate`; see what a change does with `tlt diff HEAD`.\n"
+        "program: Teacher Leadership Program      # your program's name\n"
+        f"organization: {organization:<28}# your district's code: `employer: {organization}` means this district\n"
+        "roles: [roles]\n"
+        "teachers: [teachers]\n"
+        "rating_scale: [unsatisfactory, needs_improvement, proficient, exemplary]   # lowest first\n"
+        "# contract_days: 185                    # the default work year, for per-diem (extra_days) stipends\n"
+        "terms:                                  # school years, ascending; both ends inclusive\n" + terms
+    )
+
+
+def _teacher(organization: str, license: tuple[str, str | None] | None, years: tuple[SchoolYear, SchoolYear]) -> str:
+    current = years[0]
+    started = school_year(current.start.year - 6)
+    lines = [
+        _schema_line(f"teachers/{SAMPLE_TEACHER}.yaml", "teacher").rstrip("\n"),
+        "# A sample teacher: replace it with your own records, one file per teacher, named after its id.",
+        '# A key that is absent means "not recorded" (rules that need it answer unknown); an empty list',
+        '# means "recorded, none" (rules that need it fail).',
+        f"id: {SAMPLE_TEACHER}",
+        "name: Sample Teacher",
+        "school: Sample Elementary School",
+        "status: permanent",
+        "base_salary: 60000.00",
+        "experience:",
+        f"  - {{employer: {_scalar(organization)}, start: {started.start}}}     # open-ended: still employed",
+    ]
+    if license is not None:
+        state, kind = license
+        kind_text = f"type: {_scalar(kind)}, " if kind else ""
+        lines += [
+            "licenses:",
+            f"  - {{state: {_scalar(state)}, {kind_text}status: active, issued: {started.start.year}-07-01, "
+            f"expires: {current.start.year + 4}-06-30}}",
+        ]
+    lines += [
+        "degrees:",
+        "  - {level: bachelor, field: Elementary Education}",
+        "# evaluations:",
+        f"#   - {{term: {current.id}, rating: proficient}}",
+        "# assignments:",
+        f"#   - {{role: <a role id>, start: {years[1].start}}}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+PRECOMMIT = """\
+# pre-commit (https://pre-commit.com): run `pre-commit install` once, and every commit runs `tlt validate`.
+# This hook runs the tlt installed on your machine (language: system), so it needs no network.
+# To let pre-commit install tlt by itself instead, use the hook that tlt publishes:
+#   - repo: <the git URL you install tlt from>
+#     rev: v{version}
+#     hooks:
+#       - id: tlt-validate
+repos:
+  - repo: local
+    hooks:
+      - id: tlt-validate
+        name: tlt validate
+        entry: tlt validate
+        language: system
+        pass_filenames: false
+        files: '\\.(ya?ml)$'
+"""
+
+WORKFLOW = """\
+# tlt on every pull request: annotations at file:line for every problem (`tlt validate --format github`),
+# and the eligibility changes the pull request would make (`tlt diff` against its base), posted on it.
+# Made by `tlt init`; see "Using tlt in a data repository's CI" in tlt's docs (docs/ci.md).
+name: tlt
+
+on:
+  pull_request:
+  push:
+    branches: [main]
+
+permissions:
+  contents: read
+
+env:
+  # Where to install tlt from, as a pip requirement. Edit OWNER. Not plain `tlt`: that name on PyPI is
+  # another project.
+  TLT_REQUIREMENT: "tlt @ git+https://github.com/OWNER/tlt@v{version}"
+  NO_COLOR: "1"
+
+jobs:
+  validate:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - name: Install tlt
+        run: |
+          case "$TLT_REQUIREMENT" in *OWNER*)
+            echo "::error title=tlt is not set up::Edit TLT_REQUIREMENT in {workflow}: where tlt is installed from"
+            exit 1;;
+          esac
+          python -m pip install "$TLT_REQUIREMENT"
+      - name: tlt validate
+        run: tlt validate --format github
+
+  diff:
+    if: github.event_name == 'pull_request'
+    needs: validate
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      pull-requests: write
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0    # tlt diff reads the base revision from git
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - name: Install tlt
+        run: python -m pip install "$TLT_REQUIREMENT"
+      - name: tlt diff against the base
+        env:
+          BASE_SHA: ${{{{ github.event.pull_request.base.sha }}}}
+        run: |
+          {{
+            echo "### Eligibility changes (tlt diff)"
+            echo
+            echo '````text'
+            tlt diff --format table "$BASE_SHA"
+            echo '````'
+          }} > tlt-diff.md
+          cat tlt-diff.md >> "$GITHUB_STEP_SUMMARY"
+      - name: Post it on the pull request
+        # a pull request from a fork gets a read-only token: the job summary above still shows the diff
+        if: github.event.pull_request.head.repo.full_name == github.repository
+        env:
+          GH_TOKEN: ${{{{ github.token }}}}
+          PR: ${{{{ github.event.pull_request.number }}}}
+        run: gh pr comment "$PR" --body-file tlt-diff.md --edit-last || gh pr comment "$PR" --body-file tlt-diff.md
+"""
+
+
+def new_repository(catalog: str, today: date) -> dict[str, str]:
+    """The files of a new data repository (path → text), for a catalog name and the date that picks the terms."""
+    roles = catalog_roles(catalog)
+    years = current_and_next(today)
+    organization = _organization(roles)
+    files: dict[str, str] = {"tlt.yaml": _config(organization, catalog, years)}
+    for role in roles:
+        rel = role.path if catalog == ALL else role.path.split("/", 1)[1]
+        target = f"roles/{rel}"
+        if target in files:  # pragma: no cover - the catalog's ids are unique
+            raise TltError(f"the role catalog has two files named {rel}")
+        files[target] = _with_schema(target, "role", role.text)
+    files[f"teachers/{SAMPLE_TEACHER}.yaml"] = _teacher(organization, _first_license(roles), years)
+    for name in ("config", "role", "teacher"):
+        files[f"schemas/{name}.schema.json"] = to_json(load_schema(name))
+    files[PRECOMMIT_PATH] = PRECOMMIT.format(version=__version__)
+    files[WORKFLOW_PATH] = WORKFLOW.format(version=__version__, workflow=WORKFLOW_PATH)
+    return files
+
+
+def describe_catalogs() -> list[dict[str, Any]]:
+    """One entry per catalog: name, number of roles, organizations, role ids."""
+    out = []
+    for name in catalogs():
+        roles = catalog_roles(name)
+        out.append(
+            {
+                "catalog": name,
+                "roles": len(roles),
+                "organizations": sorted({str(r.data.get("organization", "")) for r in roles} - {""}),
+                "role_ids": [str(r.data.get("id")) for r in roles],
+            }
+        )
+    return out

@@ -1,0 +1,205 @@
+"""`tlt init`: a data repository from the role catalog that passes `tlt validate`, never over an existing file;
+the pre-commit hooks (the offline one init writes, and the one the project publishes)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from tlt.cli import app
+from tlt.scaffold import catalog_root
+
+PROJECT = Path(__file__).resolve().parents[1]
+AS_OF = "2026-11-23"
+CATALOGS = sorted(p.name for p in (PROJECT / "roles").iterdir() if p.is_dir() and any(p.rglob("*.yaml")))
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args), env={"NO_COLOR": "1", "TLT_DEBUG": "1", "TERMINAL_WIDTH": "100"})
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_list_shows_every_catalog_folder_and_all() -> None:
+    code, out, _ = cli("init", "--list")
+    assert code == 0
+    names = [line.split()[0] for line in out.splitlines()[3:] if line.strip()]
+    assert names == [*CATALOGS, "all"]
+    assert len(CATALOGS) >= 4  # jps, acps, bps, teacher-leader
+
+
+@pytest.mark.parametrize("catalog", [*CATALOGS, "all"])
+def test_new_repository_passes_validate(tmp_path: Path, catalog: str) -> None:
+    root = tmp_path / "district"
+    code, _, err = cli("init", str(root), "--catalog", catalog, "--as-of", AS_OF)
+    assert code == 0, err
+    assert "created" in err
+    code, out, err = cli("-C", str(root), "validate", "--as-of", AS_OF)
+    assert (code, out, err.strip()) == (0, "", "no problems")
+    source = (
+        sorted((PROJECT / "roles" / catalog).rglob("*.yaml"))
+        if catalog != "all"
+        else sorted((PROJECT / "roles").rglob("*.yaml"))
+    )
+    written = sorted((root / "roles").rglob("*.yaml"))
+    assert [p.name for p in written] == sorted(p.name for p in source)
+
+
+def test_files_terms_and_schema_comments(tmp_path: Path) -> None:
+    root = tmp_path / "jps-data"
+    assert cli("init", str(root), "--catalog", "jps", "--as-of", AS_OF)[0] == 0
+    files = set(snapshot(root))
+    assert {"tlt.yaml", "teachers/t-0001.yaml", ".pre-commit-config.yaml", ".github/workflows/tlt.yml"} <= files
+    assert {"schemas/role.schema.json", "schemas/teacher.schema.json", "schemas/config.schema.json"} <= files
+    config = yaml.safe_load((root / "tlt.yaml").read_text())
+    assert config["organization"] == "JPS"
+    assert [(t["id"], str(t["start"]), str(t["end"])) for t in config["terms"]] == [
+        ("2026-27", "2026-08-31", "2027-06-11"),  # under way on the as-of date: data entry can start
+        ("2027-28", "2027-08-30", "2028-06-09"),  # the next school year: last Monday of August to mid-June
+    ]
+    mentor = root / "roles" / "jps-new-teacher-mentor.yaml"
+    first, rest = mentor.read_text().split("\n", 1)
+    assert first == "# yaml-language-server: $schema=../schemas/role.schema.json"
+    assert rest == (PROJECT / "roles" / "jps" / "jps-new-teacher-mentor.yaml").read_text()
+    for path in [*root.glob("roles/*.yaml"), *root.glob("teachers/*.yaml"), root / "tlt.yaml"]:
+        line = path.read_text().split("\n", 1)[0]
+        assert line.startswith("# yaml-language-server: $schema=")
+        assert (path.parent / line.split("=", 1)[1]).resolve().is_file()  # resolves offline, in the repository
+    _, schema_out, _ = cli("schema", "role")
+    assert (root / "schemas" / "role.schema.json").read_text() == schema_out
+    teacher = yaml.safe_load((root / "teachers" / "t-0001.yaml").read_text())
+    assert teacher["experience"][0]["employer"] == "JPS" and teacher["licenses"][0]["state"] == "MS"
+
+
+def test_summer_date_picks_the_year_that_just_ended_and_the_next(tmp_path: Path) -> None:
+    assert cli("init", str(tmp_path), "--catalog", "bps", "--as-of", "2027-07-01")[0] == 0
+    terms = yaml.safe_load((tmp_path / "tlt.yaml").read_text())["terms"]
+    assert [t["id"] for t in terms] == ["2026-27", "2027-28"]
+
+
+def test_all_keeps_the_catalog_folders_and_nested_schema_paths(tmp_path: Path) -> None:
+    assert cli("init", str(tmp_path), "--as-of", AS_OF)[0] == 0  # --catalog defaults to all
+    role = tmp_path / "roles" / "bps" / "bps-esp-consulting-teacher.yaml"
+    assert role.read_text().startswith("# yaml-language-server: $schema=../../schemas/role.schema.json\n")
+    assert yaml.safe_load((tmp_path / "tlt.yaml").read_text())["organization"] == "MY-DISTRICT"
+
+
+def test_second_init_writes_nothing_and_exits_2(tmp_path: Path) -> None:
+    assert cli("init", str(tmp_path), "--catalog", "jps", "--as-of", AS_OF)[0] == 0
+    (tmp_path / "tlt.yaml").write_text("program: edited\n")
+    before = snapshot(tmp_path)
+    code, out, err = cli("init", str(tmp_path), "--catalog", "acps", "--as-of", AS_OF)
+    assert code == 2 and out == ""
+    assert f"exists: {tmp_path / 'tlt.yaml'}" in err and "nothing was written" in err
+    assert snapshot(tmp_path) == before  # no acps role was added, tlt.yaml kept its edit
+
+
+def test_one_existing_file_stops_everything(tmp_path: Path) -> None:
+    (tmp_path / "teachers").mkdir()
+    (tmp_path / "teachers" / "t-0001.yaml").write_text("id: t-0001\nname: Mine\n")
+    code, _, err = cli("init", str(tmp_path), "--catalog", "bps", "--as-of", AS_OF)
+    assert code == 2
+    assert "exists:" in err and "t-0001.yaml" in err and "1 of the files tlt init would write exists already" in err
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "teachers",
+        "teachers/t-0001.yaml",
+    ]
+
+
+def test_a_linked_folder_is_not_written_through(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "schemas").symlink_to(elsewhere)
+    code, _, err = cli("init", str(repo), "--catalog", "bps", "--as-of", AS_OF)
+    assert code == 2 and "schemas (a symbolic link" in err
+    assert list(elsewhere.iterdir()) == [] and sorted(p.name for p in repo.iterdir()) == ["schemas"]
+
+
+def test_bad_catalog_and_missing_path_exit_2(tmp_path: Path) -> None:
+    code, _, err = cli("init", str(tmp_path / "x"), "--catalog", "nope", "--as-of", AS_OF)
+    assert code == 2 and "no catalog named 'nope'" in err and "jps" in err
+    assert not (tmp_path / "x").exists()
+    code, _, err = cli("init")
+    assert code == 2 and "tlt init PATH" in err
+
+
+def test_catalog_ships_inside_the_package() -> None:
+    root = catalog_root()
+    assert root.is_dir()
+    link = PROJECT / "src" / "tlt" / "catalog"
+    if link.is_symlink():  # the source tree: roles/ is the single source
+        assert link.resolve() == (PROJECT / "roles").resolve()
+
+
+def test_workflow_validates_and_posts_the_diff_without_injection(tmp_path: Path) -> None:
+    assert cli("init", str(tmp_path), "--catalog", "jps", "--as-of", AS_OF)[0] == 0
+    workflow = yaml.safe_load((tmp_path / ".github" / "workflows" / "tlt.yml").read_text())
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    runs = [s.get("run", "") for s in steps]
+    assert any("tlt validate --format github" in r for r in runs)
+    assert any('tlt diff --format table "$BASE_SHA"' in r for r in runs)
+    assert not any("${{" in r for r in runs)  # event data reaches scripts only through env
+    assert workflow["jobs"]["diff"]["steps"][0]["with"]["fetch-depth"] == 0
+    assert workflow["permissions"] == {"contents": "read"}
+
+
+def _precommit() -> str | None:
+    found = shutil.which("pre-commit", path=os.path.dirname(sys.executable)) or shutil.which("pre-commit")
+    return found
+
+
+@pytest.mark.skipif(_precommit() is None, reason="pre-commit is not installed (pip install pre-commit)")
+def test_precommit_hook_runs_tlt_validate(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    assert cli("init", str(root), "--catalog", "bps", "--as-of", AS_OF)[0] == 0
+    env = {
+        **os.environ,
+        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "NO_COLOR": "1",
+    }
+
+    def sh(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True, timeout=60)
+
+    assert sh("git", "init", "-q").returncode == 0
+    assert sh("git", "add", ".").returncode == 0
+    precommit = _precommit()
+    assert precommit is not None
+    ok = sh(precommit, "run", "--all-files")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "tlt validate" in ok.stdout and "Passed" in ok.stdout
+    with open(root / "roles" / "bps-administrator.yaml", "a", encoding="utf-8") as handle:
+        handle.write("bogus: 1\n")
+    assert sh("git", "add", ".").returncode == 0
+    bad = sh(precommit, "run", "--all-files")
+    assert bad.returncode == 1
+    assert "roles/bps-administrator.yaml:" in bad.stdout and "error[schema] unknown key 'bogus'" in bad.stdout
+
+
+def test_published_hook_manifest() -> None:
+    hooks = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())
+    [hook] = hooks
+    assert hook["id"] == "tlt-validate" and hook["entry"] == "tlt validate" and hook["language"] == "python"
+    assert hook["pass_filenames"] is False and hook["files"] == r"\.(ya?ml)$"
+    try:
+        from pre_commit.clientlib import load_manifest
+    except ModuleNotFoundError:
+        return
+    assert load_manifest(str(PROJECT / ".pre-commit-hooks.yaml"))[0]["id"] == "tlt-validate"
