@@ -24,7 +24,8 @@ from tlt.timeline import default_term
 
 
 def column(name: str, kind: str = "text") -> Column:
-    """A report column; the terminal header reads with spaces (`teacher id`) so it can wrap."""
+    """A report column. On a terminal its header reads with spaces (`teacher id`) so it can wrap. No column is
+    `nowrap`: on a narrow terminal Rich would drop whole columns rather than fold them."""
     return Column(name, kind, header=name.replace("_", " "))
 
 
