@@ -148,9 +148,13 @@ def parse_text(text: str, path: str) -> Document:
             line = text.count("\n", 0, position) + 1
         reason = getattr(exc, "reason", None) or "unreadable YAML"
         char = getattr(exc, "character", None)
-        shown = f"\\x{char:02x}" if isinstance(char, int) else excerpt(char)
+        shown = (f"\\x{char:02x}" if char < 0x100 else f"\\u{char:04x}") if isinstance(char, int) else excerpt(char)
         detail = f"{reason} (character {shown})" if char is not None else str(reason)
         doc.problems.append(error(path, line, 1, "yaml-syntax", f"not well-formed YAML: {escape_control(detail)}"))
+        doc.data = None
+    except UnicodeEncodeError as exc:  # a lone surrogate: text that no UTF-8 file can hold
+        line = text.count("\n", 0, exc.start) + 1
+        doc.problems.append(error(path, line, 1, "file", "the text is not valid Unicode (a lone surrogate)"))
         doc.data = None
     except RecursionError:  # pragma: no cover - the depth limit comes first
         doc.problems.append(error(path, 1, 1, "yaml-syntax", "nesting is too deep"))
@@ -237,9 +241,9 @@ def _build(text: str, doc: Document) -> dict[str, Any] | None:
         if stack and take_key(event):
             continue
         if isinstance(event, yaml.ScalarEvent):
-            if event.tag in (None, "!"):
+            if event.tag is None:
                 value = resolve_plain(event.value) if event.implicit[0] else event.value
-            elif event.tag == _STR_TAG:
+            elif event.tag in ("!", _STR_TAG):  # `! 012`: the non-specific tag makes a string (YAML 1.2)
                 value = event.value
             else:
                 fatal(event, f"tag {excerpt(event.tag)} is not allowed; only plain data is accepted")
