@@ -74,7 +74,8 @@ def _describe(instance: Any) -> str:
     if isinstance(instance, bool):
         return f"the boolean {excerpt(instance)}"
     if isinstance(instance, float) and not math.isfinite(instance):
-        return f"the non-finite number {'.nan' if math.isnan(instance) else excerpt(instance)}"
+        shown = ".nan" if math.isnan(instance) else (".inf" if instance > 0 else "-.inf")
+        return f"the non-finite number {shown}"
     if isinstance(instance, int) and not INT_MIN <= instance <= INT_MAX:
         return "an integer beyond 64 bits"
     if isinstance(instance, Decimal) and not _is_number(None, instance):
@@ -89,13 +90,51 @@ def _describe(instance: Any) -> str:
 def _where(path: tuple[Any, ...]) -> str:
     parts = []
     for p in path:
-        parts.append(f"[{p}]" if isinstance(p, int) else (("." if parts else "") + str(p)))
+        # a key comes from the file: quote at most an excerpt of it (SPEC section 7)
+        parts.append(f"[{p}]" if isinstance(p, int) else (("." if parts else "") + excerpt(str(p))[1:-1]))
     return "".join(parts) or "the document"
+
+
+def _and(words: list[str]) -> str:
+    quoted = [f"'{w}'" for w in words]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def _closest(word: str, choices: list[str]) -> str:
     match = difflib.get_close_matches(word, choices, n=1)
     return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def _messages(err: ValidationError) -> list[tuple[str, tuple[Any, ...], bool]]:
+    """[(message, path of the node to place it at, place at the key rather than the value)]: one per unknown key,
+    else one."""
+    path = tuple(err.absolute_path)
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    inst = err.instance
+    if err.validator == "additionalProperties" and isinstance(inst, dict):
+        allowed = sorted(schema.get("properties", {}))
+        extra = [k for k in inst if k not in schema.get("properties", {})]
+        return [
+            (
+                f"unknown key {excerpt(key)} in {_where(path)}{_closest(str(key), allowed)}; "
+                f"allowed keys: {', '.join(allowed)}",
+                path + (key,),
+                True,
+            )
+            for key in extra
+        ]
+    if "propertyNames" in err.relative_schema_path and isinstance(inst, str):
+        # a rule's kind: the error is about one key of the mapping at `path`
+        kinds = [str(k) for k in err.validator_value] if err.validator == "enum" else []
+        return [
+            (
+                f"unknown rule kind {excerpt(inst)} in {_where(path)}{_closest(inst, kinds)}; "
+                f"expected one of: {', '.join(kinds)}",
+                path + (inst,),
+                True,
+            )
+        ]
+    return [_message(err)]
 
 
 def _message(err: ValidationError) -> tuple[str, tuple[Any, ...], bool]:
@@ -106,29 +145,18 @@ def _message(err: ValidationError) -> tuple[str, tuple[Any, ...], bool]:
     custom = schema.get("x-tlt-message")
     v = err.validator
     inst = err.instance
-    if v == "additionalProperties" and isinstance(inst, dict):
-        allowed = sorted(schema.get("properties", {}))
-        extra = sorted(k for k in inst if k not in schema.get("properties", {}))
-        key = extra[0] if extra else ""
-        return (
-            f"unknown key {excerpt(key)} in {where}{_closest(str(key), allowed)}; allowed keys: {', '.join(allowed)}",
-            path + (key,),
-            True,
-        )
     if v == "required":
         missing = [k for k in err.validator_value if isinstance(inst, dict) and k not in inst]
+        if len(missing) > 1:
+            return f"{where} lacks the required keys {_and(missing)}", path, False
         return f"{where} lacks the required key '{missing[0] if missing else err.validator_value}'", path, False
-    if v == "propertyNames" and isinstance(inst, dict):
-        # the error's own context names the bad key
-        bad = [c.instance for c in err.context] if err.context else []
-        key = str(bad[0]) if bad else ""
-        kinds = schema.get("propertyNames", {}).get("enum", [])
-        return f"unknown rule kind {excerpt(key)}{_closest(key, kinds)}; expected one of: {', '.join(kinds)}", path + (key,), True
     if v in ("minProperties", "maxProperties") and custom:
         return f"{where}: {custom}", path, False
     if v in ("anyOf", "oneOf") and custom:
         return f"{where}: {custom}", path, False
     if v in ("pattern", "format") and custom:
+        return f"{where} is {_describe(inst)}; expected {custom}", path, False
+    if v == "type" and custom and not custom.startswith("expected"):
         return f"{where} is {_describe(inst)}; expected {custom}", path, False
     if v == "type":
         expected = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
@@ -175,11 +203,10 @@ def validate_document(doc: Document, name: str) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[Any, ...]] = set()
     for raw in _validator(name).iter_errors(doc.data):
-        err = _best(raw)
-        message, path, at_key = _message(err)
-        if (path, message) in seen:
-            continue
-        seen.add((path, message))
-        line, col = doc.key_position(path) if at_key else doc.position(path)
-        problems.append(error(doc.path, line, col, "schema", message))
+        for message, path, at_key in _messages(_best(raw)):
+            if (path, message) in seen:
+                continue
+            seen.add((path, message))
+            line, col = doc.key_position(path) if at_key else doc.position(path)
+            problems.append(error(doc.path, line, col, "schema", message))
     return problems
