@@ -144,6 +144,11 @@ def _folder_files(repo: Repository, key: str, folders: tuple[str, ...], named: b
     seen: set[Path] = set()
     for i, folder in enumerate(folders):
         where = Src(CONFIG_NAME, (key, i))
+        if not os.path.isabs(folder) and (root / folder).is_symlink():
+            # like a linked subfolder: never followed, wherever it points
+            link = Path(os.path.normpath(folder)).as_posix()
+            repo.problems.append(error(link, 1, 1, "file", "a symbolic link to a folder; it is not followed"))
+            continue
         target = inside(root, folder)
         if target is None:
             repo.problems.append(

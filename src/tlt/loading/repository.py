@@ -44,7 +44,10 @@ def inside(root: Path, folder: str) -> Path | None:
 
 
 def relpath(root: Path, file: Path) -> str:
-    return file.relative_to(root).as_posix()
+    """The path shown for `file`: relative to root, and a name that is not UTF-8 shows its bytes as `\\xff`, so no
+    output ever carries an undecodable byte."""
+    rel = file.relative_to(root).as_posix()
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def data_files(root: Path, folder: Path) -> tuple[list[Path], list[Path]]:
