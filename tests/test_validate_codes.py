@@ -300,3 +300,23 @@ def test_json_and_github_formats_carry_the_same_problem(make_repo, run):
     assert out == (
         "::error file=teachers/t-1.yaml,line=3,col=1,title=tlt duplicate-key::duplicate key 'name': first at line 2\n"
     )
+
+
+def test_outside_terms_is_a_warning_at_the_start(role_yaml, teacher_yaml, make_repo, validate):
+    assignments = (
+        "assignments:\n"
+        "  - {role: mentor, start: 2023-09-01, end: 2024-06-01}\n"
+        "  - {role: mentor, start: 2024-08-26, end: 2024-09-30}\n"
+        "  - role: mentor\n"
+        "    start: 2026-07-01\n"
+    )
+    root = make_repo(roles={"mentor": role_yaml("mentor")}, teachers={"t-1": teacher_yaml("t-1", assignments)})
+    code, lines, err = validate(root)
+    assert code == 0
+    assert lines == [
+        "teachers/t-1.yaml:4:27: warning[outside-terms] assignment to mentor (2023-09-01 to 2024-06-01) overlaps no "
+        "term of tlt.yaml (2024-08-26 to 2026-06-12); no report counts it",
+        "teachers/t-1.yaml:7:12: warning[outside-terms] assignment to mentor (from 2026-07-01, open-ended) overlaps no "
+        "term of tlt.yaml (2024-08-26 to 2026-06-12); no report counts it",
+    ]
+    assert err == "0 errors, 2 warnings in 1 file\n"

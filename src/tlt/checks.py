@@ -13,7 +13,7 @@ from datetime import date
 
 from tlt.model import Src, Teacher
 from tlt.pipeline import Repository
-from tlt.problems import Problem, excerpt, sort_problems
+from tlt.problems import Problem, excerpt, sort_problems, warning
 
 Check = Callable[[Repository, date], Iterator[Problem]]
 
@@ -129,7 +129,33 @@ def check_caseload_members(repo: Repository, as_of: date) -> Iterator[Problem]:
                 seen.add(m.teacher)
 
 
-STRUCTURAL_CHECKS: tuple[Check, ...] = (check_terms, check_dates, check_references, check_caseload_members)
+def check_outside_terms(repo: Repository, as_of: date) -> Iterator[Problem]:
+    """An assignment that overlaps no term of tlt.yaml (an open end runs on): no report would count it."""
+    if repo.config is None or not repo.config.terms:
+        return
+    terms = repo.config.terms
+    for t in repo.teachers.values():
+        for a in t.assignments or ():
+            if a.end is not None and a.end < a.start:
+                continue  # a date-order problem already
+            if not any(a.overlaps(term.start, term.end) for term in terms):
+                span = f"{a.start} to {a.end}" if a.end is not None else f"from {a.start}, open-ended"
+                yield warning(
+                    *_at(repo, a.src["start"]),
+                    "outside-terms",
+                    f"assignment to {a.role} ({span}) overlaps no term of tlt.yaml "
+                    f"({terms[0].start} to {terms[-1].end}); no report counts it",
+                )
+
+
+def _at(repo: Repository, src: Src) -> tuple[str, int, int]:
+    line, col = repo.locate(src)
+    return src.file, line, col
+
+
+STRUCTURAL_CHECKS: tuple[Check, ...] = (
+    check_terms, check_dates, check_references, check_caseload_members, check_outside_terms,
+)  # fmt: skip
 
 
 def check_repository(repo: Repository, as_of: date, extra: tuple[Check, ...] = ()) -> list[Problem]:
