@@ -248,6 +248,20 @@ def test_missing_amounts_are_announced_on_stderr(make_repo, run):
     assert "without an amount" not in out
 
 
+def test_formula_values_are_inert_in_every_csv(run):
+    # tests/data/reports_repo: t-02 is named =HYPERLINK(...) at school +cmd, t-03's school is @SUM(1), t-04 is -2+3
+    args = ["-C", DATA, "stipends", "--term", "2025-26", "--as-of", "2025-09-15", "-f", "csv"]
+    code, out, _ = run(args)
+    got = {r["teacher_id"]: (r["teacher_name"], r["school"]) for r in csv.DictReader(io.StringIO(out))}
+    assert got["t-02"] == ('\'=HYPERLINK("http://x","y")', "'+cmd")
+    assert got["t-03"] == ("Cam Diaz", "'@SUM(1)")
+    assert got["t-04"] == ("'-2+3", "North High")
+    code, out, _ = run([*args, "--by", "school"])
+    assert [r["group"] for r in csv.DictReader(io.StringIO(out))][:2] == ["'+cmd", "'@SUM(1)"]
+    code, out, _ = run([*args[:-2], "-f", "json"])
+    assert {r["teacher_id"]: r["teacher_name"] for r in json.loads(out)["rows"]}["t-04"] == "-2+3"  # JSON is data
+
+
 # --- grouping -------------------------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,33 @@ def test_output_file_opens_as_a_spreadsheet(run, example, tmp_path):
     assert expected > 0
     assert len(rows) == expected
     assert all(r["term"] == "2025-26" and r["teacher_id"] and r["role_id"] for r in rows)
+
+
+def _on_a_terminal(tlt_exe: str, *args: str) -> str:
+    """Run the installed `tlt` with its stdout on a pseudo-terminal; return what it printed."""
+    pty = pytest.importorskip("pty")
+    leader, follower = pty.openpty()
+    env = {**os.environ, "NO_COLOR": "1", "TERMINAL_WIDTH": "200", "COLUMNS": "200"}
+    with subprocess.Popen([tlt_exe, *args], stdout=follower, stderr=subprocess.PIPE, env=env) as proc:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        proc.wait(timeout=30)
+    os.close(leader)
+    assert proc.returncode == 0
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+def test_report_is_csv_even_on_a_terminal_while_caseload_is_a_table(tlt_exe):
+    common = ["-C", str(DATA), "--term", "2025-26", "--as-of", "2025-09-15"]
+    report_out = _on_a_terminal(tlt_exe, "report", *common)
+    assert report_out.splitlines()[0] == HEADER
+    caseload_out = _on_a_terminal(tlt_exe, "caseload", *common)
+    assert caseload_out.startswith("Caseloads, term 2025-26")
