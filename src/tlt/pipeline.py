@@ -1,21 +1,24 @@
 """The whole program in one place: discover → read (safe YAML with positions) → schema → ids → model.
 
 `load_repository` returns a `Repository` holding the model (roles, teachers, config) of every file that loaded,
-the load problems, and which files failed. `tlt validate` adds the repository checks (`tlt.checks`); every other
+the load problems, and which files failed. Files are read through a `Source` (`tlt.loading.sources`): the
+working tree, or a tree of blobs in memory or at a git revision (`load_source`, `load_tree`), with the same
+checks either way. `tlt validate` adds the repository checks (`tlt.checks`); every other
 command calls `require_loadable` first so that no report silently drops a record (SPEC section 4).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tlt.errors import BrokenRepository
-from tlt.loading.repository import CONFIG_NAME, data_files, find_root, inside, relpath
-from tlt.loading.safeyaml import Document, read_document
+from tlt.loading.repository import CONFIG_NAME, find_root
+from tlt.loading.safeyaml import Document
+from tlt.loading.sources import LINK, MISSING, OUTSIDE, FileSource, Source, TreeSource
 from tlt.model import Config, Role, Src, Teacher, build_config, build_role, build_teacher
 from tlt.problems import Problem, error, excerpt
 from tlt.schema import validate_document
@@ -67,10 +70,6 @@ class Repository:
                 warn(f"skipped {path}: it fails to load (see `tlt validate`)")
 
 
-def _read_all(root: Path, files: list[Path]) -> list[Document]:
-    return [read_document(str(f), relpath(root, f), str(root)) for f in files]
-
-
 def _check_id(doc: Document, stem: str) -> Problem | None:
     assert doc.data is not None
     value = doc.data.get("id")
@@ -113,8 +112,19 @@ def _load_kind(
 
 def load_repository(start: str | os.PathLike[str] | None = None) -> Repository:
     """Load the data repository found at or above `start`. Raises `TltError` only when there is none."""
-    root = find_root(start)
-    config_doc = read_document(str(root / CONFIG_NAME), CONFIG_NAME, str(root))
+    return load_source(FileSource(find_root(start)))
+
+
+def load_tree(files: Mapping[str, bytes], root: str | os.PathLike[str] = ".", links: Iterable[str] = ()) -> Repository:
+    """Load a data repository held in memory: path (relative, `/` separators) → content; `links` are paths
+    that are symbolic links (never followed)."""
+    return load_source(TreeSource.from_bytes(files, Path(root), links))
+
+
+def load_source(source: Source) -> Repository:
+    """Load a data repository from a source: read, parse, schema, ids, model."""
+    root = source.root
+    config_doc = source.read([CONFIG_NAME])[0]
     repo = Repository(root=root, config=None)
     repo.documents[CONFIG_NAME] = config_doc
     repo.problems.extend(config_doc.problems)
@@ -129,44 +139,42 @@ def load_repository(start: str | os.PathLike[str] | None = None) -> Repository:
         role_dirs, teacher_dirs = repo.config.role_dirs, repo.config.teacher_dirs
     else:
         role_dirs, teacher_dirs = ("roles",), ("teachers",)
-    role_paths = _folder_files(repo, "roles", role_dirs, config_data is not None and "roles" in config_data)
-    teacher_paths = _folder_files(repo, "teachers", teacher_dirs, config_data is not None and "teachers" in config_data)
-    repo.role_files = [relpath(root, p) for p in role_paths]
-    repo.teacher_files = [relpath(root, p) for p in teacher_paths]
-    _load_kind(repo, _read_all(root, role_paths), "role", build_role, repo.roles)
-    _load_kind(repo, _read_all(root, teacher_paths), "teacher", build_teacher, repo.teachers)
+    role_paths = _folder_files(repo, source, "roles", role_dirs, config_data is not None and "roles" in config_data)
+    teacher_paths = _folder_files(
+        repo, source, "teachers", teacher_dirs, config_data is not None and "teachers" in config_data
+    )
+    repo.role_files = list(role_paths)
+    repo.teacher_files = list(teacher_paths)
+    _load_kind(repo, source.read(role_paths), "role", build_role, repo.roles)
+    _load_kind(repo, source.read(teacher_paths), "teacher", build_teacher, repo.teachers)
     return repo
 
 
-def _folder_files(repo: Repository, key: str, folders: tuple[str, ...], named: bool) -> list[Path]:
-    root = repo.root
-    out: list[Path] = []
-    seen: set[Path] = set()
+def _folder_files(repo: Repository, source: Source, key: str, folders: tuple[str, ...], named: bool) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
     for i, folder in enumerate(folders):
         where = Src(CONFIG_NAME, (key, i))
-        if not os.path.isabs(folder) and (root / folder).is_symlink():
+        listing = source.folder(folder)
+        if listing == LINK:
             # like a linked subfolder: never followed, wherever it points
             link = Path(os.path.normpath(folder)).as_posix()
             repo.problems.append(error(link, 1, 1, "file", "a symbolic link to a folder; it is not followed"))
             continue
-        target = inside(root, folder)
-        if target is None:
+        if listing == OUTSIDE:
             repo.problems.append(
                 repo.error_at(where, "schema", f"{key}[{i}] {excerpt(folder)} leaves the repository; name a folder inside it")
             )
             continue
-        if not target.is_dir():
+        if listing == MISSING or isinstance(listing, str):
             if named:
                 repo.problems.append(
                     repo.error_at(where, "file", f"{key}[{i}]: no folder {excerpt(folder)} in the repository")
                 )
             continue
-        files, links = data_files(root, target)
-        for link in links:
-            repo.problems.append(
-                error(relpath(root, link), 1, 1, "file", "a symbolic link to a folder; it is not followed")
-            )
-        for f in files:
+        for path, why in listing.skipped:
+            repo.problems.append(error(path, 1, 1, "file", why))
+        for f in listing.files:
             if f not in seen:
                 seen.add(f)
                 out.append(f)
