@@ -246,6 +246,10 @@ def test_missing_amounts_are_announced_on_stderr(make_repo, run):
     assert code == 0
     assert "1 assignment without an amount in t1" in err
     assert "without an amount" not in out
+    code, out, err = run(
+        ["-C", repo, "--quiet", "stipends", "--term", "t1", "--as-of", "2025-01-01", "--format", "csv"]
+    )
+    assert code == 0 and err == "" and out.startswith("term,")
 
 
 def test_formula_values_are_inert_in_every_csv(run):

@@ -14,6 +14,7 @@ import typer
 
 from tlt.cli.app import app
 from tlt.cli.common import (
+    GLOBALS,
     AsOfOpt,
     FormatOpt,
     OutputOpt,
@@ -147,7 +148,7 @@ def stipends(
     json_data = json_document(report, json_rows(report.table)) if chosen is TableFormat.json else None
     _emit(report.table, chosen, output, loaded, json_data)
     missing = missing_amounts(report)
-    if missing:
+    if missing and not GLOBALS.quiet:
         what = "group" if by is not None else "assignment"
         message(
             f"{missing} {what}{'s' if missing != 1 else ''} without an amount in {selected.id}; "
