@@ -160,7 +160,7 @@ def _documents(t: Teacher) -> Iterator[tuple[str, Src, date]]:
     """(what, where, expires) for the latest license of each state and type, clearance of each kind, credential."""
     groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for lic in t.licenses or ():
-        if lic.status in ("active", "pending"):
+        if lic.status == "active":  # a pending renewal does not make an expiring license safe
             groups[("license", f"{lic.state} {lic.type or ''}".strip())].append(lic)
     for c in t.clearances or ():
         groups[("clearance", c.kind)].append(c)

@@ -1,6 +1,6 @@
 from datetime import date
 
-from conftest import check_rule, term
+from rulekit import check_rule, term
 
 
 def evals(*pairs):

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
-from conftest import check_rule
+from rulekit import check_rule
 
 START = date(2015, 8, 27)
 

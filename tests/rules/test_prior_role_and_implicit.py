@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from conftest import role, teacher, term, verdict
+from rulekit import role, teacher, term, verdict
 
 from tlt.judge import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW
 

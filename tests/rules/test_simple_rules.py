@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from conftest import check_rule
+from rulekit import check_rule
 
 D = date(2026, 8, 24)
 

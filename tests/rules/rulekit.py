@@ -1,4 +1,4 @@
-"""Helpers for rule tests: judge one written rule, or a whole role, against a teacher given as a dict."""
+"""Helpers for rule tests (a plain module, not a conftest: tests/conftest.py owns that name): judge one written rule, or a whole role, against a teacher given as a dict."""
 
 from __future__ import annotations
 
