@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,9 @@ def test_a_renewal_hides_the_document_it_replaces(make_repo, run):
             "  - {state: MA, type: initial, issued: 2025-06-01, expires: 2030-06-30}\n"  # renews the first
             "  - {state: MA, type: professional, expires: 2025-09-01}\n"
             "  - {state: MA, type: professional, status: revoked, expires: 2030-06-30}\n"  # a revoked one renews nothing
+            "  - {state: VA, type: standard, expires: 2025-11-15}\n"
+            "  - {state: VA, type: standard, status: pending, expires: 2030-11-15}\n"  # nor does a pending one
+            "  - {state: NY, status: expired, expires: 2025-10-15}\n"  # only active licenses are reported
             "clearances:\n"
             "  - {kind: fingerprint, date: 2019-01-01, expires: 2024-01-01}\n"
             "  - {kind: fingerprint, date: 2024-01-01, expires: 2025-11-01}\n"  # the latest is reported, once
@@ -136,6 +140,7 @@ def test_a_renewal_hides_the_document_it_replaces(make_repo, run):
     assert brief(expiring(run, repo)) == [
         ("a", "license", "MA professional", "2025-09-01", "-30", "expired"),
         ("a", "clearance", "fingerprint", "2025-11-01", "31", "expiring"),
+        ("a", "license", "VA standard", "2025-11-15", "45", "expiring"),
     ]
 
 
@@ -201,3 +206,22 @@ def test_golden_repo_figures(run):
         ("t-05", "credential", "national-board", "2025-12-14", "90", "expiring"),
         # t-06's license expires 2025-12-15, one day past the window.
     ]
+
+
+@pytest.mark.parametrize("repo_dir", [DATA, *(DATA.parents[2] / "examples" / e for e in ("jps", "acps", "bps"))])
+@pytest.mark.parametrize("as_of", ["2025-09-15", "2026-05-01"])
+def test_agrees_with_validate_over_60_days(run, repo_dir, as_of):
+    """`tlt validate` warns `expiring` over [D, D + 60]: the same documents as `tlt expiring --within 60`."""
+    code, out, _ = run(["-C", repo_dir, "validate", "--as-of", as_of, "--format", "json"])
+    warned = sorted(
+        (
+            p["path"].rsplit("/", 1)[-1].removesuffix(".yaml"),
+            re.search(r"expire[sd] (\d{4}-\d\d-\d\d)", p["message"])[1],
+        )
+        for p in json.loads(out)["problems"]
+        if p["code"] == "expiring"
+    )
+    listed = sorted((r["teacher_id"], r["expires"]) for r in expiring(run, repo_dir, "--within", "60", as_of=as_of))
+    assert listed == warned
+    if repo_dir == DATA:
+        assert len(listed) >= 3  # the comparison is not vacuous

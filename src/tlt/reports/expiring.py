@@ -2,9 +2,10 @@
 within [D, D + DAYS] (SPEC 6).
 
 A current role holder is a teacher with an assignment active on D (start ≤ D ≤ end, or open-ended). Only
-items with an `expires` date are considered. A renewed item hides the one it replaces: of the items with the
-same identity (a license's state and type, a clearance's kind, a credential's id), only the one that expires
-last is reported, and none when one of them never expires; a revoked or expired-status license renews nothing.
+items with an `expires` date are considered. Only `active` licenses count (as in `tlt validate`'s
+`expiring` check): a pending, expired or revoked license is neither reported nor a renewal. A renewed item
+hides the one it replaces: of the items with the same identity (a license's state and type, a clearance's kind,
+a credential's id), only the one that expires last is reported, and none when one of them never expires.
 `days_left` is `expires − D` in days (negative once expired; an item expiring on D itself has 0 days left and is
 still `expiring`, as the rules hold it valid through its `expires` day). Rows sort soonest first, then by
 teacher, kind, item.
@@ -46,7 +47,6 @@ class Item:
     identity: tuple[str, ...]
     label: str
     expires: date | None
-    renews: bool = True  # whether it can stand in for an older item of the same identity
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,10 @@ class ExpiringRow:
 def items(teacher: Teacher) -> list[Item]:
     out = []
     for lic in teacher.licenses or ():
+        if lic.status != "active":  # a pending renewal does not make an expiring license safe
+            continue
         label = " ".join(x for x in (lic.state, lic.type, lic.number) if x)
-        out.append(
-            Item("license", (lic.state, lic.type or ""), label, lic.expires, lic.status not in ("expired", "revoked"))
-        )
+        out.append(Item("license", (lic.state, lic.type or ""), label, lic.expires))
     for c in teacher.clearances or ():
         out.append(Item("clearance", (c.kind,), c.kind, c.expires))
     for cred in teacher.credentials or ():
@@ -87,7 +87,7 @@ def _latest(found: list[Item]) -> list[Item]:
             continue
         expires = x.expires
         replaced = any(
-            y is not x and y.renews and y.kind == x.kind and y.identity == x.identity
+            y is not x and y.kind == x.kind and y.identity == x.identity
             and (y.expires is None or y.expires > expires)
             for y in found
         )  # fmt: skip
