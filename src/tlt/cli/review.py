@@ -11,9 +11,31 @@ from typing import Annotated
 import typer
 
 from tlt.cli.app import app
-from tlt.cli.common import AsOfOpt, as_of_date, clean_errors, message, write_output
-from tlt.errors import TltError
-from tlt.render.rows import Column, Table, render_table
+from tlt.cli.common import (
+    AsOfOpt,
+    FormatOpt,
+    OutputOpt,
+    RepoOpt,
+    SkipInvalidOpt,
+    TableFormat,
+    TermOpt,
+    as_of_date,
+    clean_errors,
+    color_enabled,
+    message,
+    open_repository,
+    resolve_format,
+    terminal_width,
+    write_output,
+)
+from tlt.cli.eligibility import judging_date
+from tlt.errors import BrokenRepository, TltError
+from tlt.loading.gitrev import check_revision, revision_source
+from tlt.loading.repository import CONFIG_NAME
+from tlt.pipeline import Repository, load_source
+from tlt.problems import escape_control
+from tlt.render.rows import Column, Table, render_csv, render_table, to_json
+from tlt.review import DiffResult, diff_repositories
 from tlt.scaffold import ALL, describe_catalogs, new_repository
 
 
@@ -118,4 +140,82 @@ def init(
     message("then: set TLT_REQUIREMENT in .github/workflows/tlt.yml, and run `pre-commit install`")
 
 
-__all__ = ["init"]
+def _revision_side(root: Path, rev: str, skip_invalid: bool) -> tuple[Repository | None, str]:
+    """The repository at `rev` (None when the revision has no tlt.yaml there) and the commit's hash."""
+    source, commit = revision_source(root, rev)
+    if not source.has(CONFIG_NAME):
+        return None, commit
+    old = load_source(source)
+    try:
+        old.require_loadable(skip_invalid, warn=lambda text: message(f"at {rev}: {text}"))
+    except BrokenRepository as exc:
+        raise BrokenRepository(f"at {rev}: {exc}") from None
+    return old, commit
+
+
+def _render_text(result: DiffResult, rev: str, commit: str, old_exists: bool, width: int, color: bool) -> str:
+    lines = [f"tlt diff: {rev} ({commit[:12]}) → working tree, as of {result.as_of.isoformat()}"]
+    if not old_exists:
+        lines.append(f"{CONFIG_NAME} does not exist here at {rev}: every role and teacher is new")
+    for label, ids in (
+        ("roles added", result.roles_added),
+        ("roles removed", result.roles_removed),
+        ("roles renamed", [f"{a} → {b}" for a, b in result.roles_renamed]),
+        ("teachers added", result.teachers_added),
+        ("teachers removed", result.teachers_removed),
+    ):
+        if ids:
+            lines.append(f"{label} ({len(ids)}): {', '.join(ids)}")
+    touched = result.touched_roles
+    lines.extend(r.summary() for r in touched)
+    unchanged = len(result.roles) - len(touched)
+    if unchanged:
+        lines.append(f"{unchanged} other role{'s' if unchanged != 1 else ''}: no verdict changed")
+    text = "".join(escape_control(line) + "\n" for line in lines)
+    if not result.changes:
+        return text + "no verdict changed for any teacher and role that exist on both sides\n"
+    return text + render_table(result.changes_table(), width=width, color=color)
+
+
+@app.command()
+@clean_errors
+def diff(
+    rev: Annotated[
+        str, typer.Argument(help="A git revision: HEAD, main, origin/main, a commit hash.", show_default=False)
+    ],
+    as_of: AsOfOpt = None,
+    term: TermOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    repo: RepoOpt = None,
+) -> None:
+    """Show whose eligibility changes between git revision REV and the working tree: every (teacher, role)
+    whose verdict changed, before and after, with the reason that changed; counts per role; roles and teachers
+    added, removed or renamed.
+
+    REV is read through git (never checking it out); when it has no tlt.yaml, everything is new. Exit 2 when the
+    folder is not in a git repository or REV does not exist.
+
+    Examples:
+
+      tlt diff HEAD --as-of 2026-08-24
+
+      tlt diff origin/main --term 2026-27 --format json
+    """
+    check_revision(rev)
+    new = open_repository(repo, skip_invalid)
+    d = judging_date(new, as_of, term)
+    old, commit = _revision_side(new.root, rev, skip_invalid)
+    result = diff_repositories(old, new, d)
+    chosen = resolve_format(fmt)
+    if chosen is TableFormat.json:
+        text = to_json({"revision": rev, "commit": commit, "rev_has_config": old is not None, **result.as_json()})
+    elif chosen is TableFormat.csv:
+        text = render_csv(result.changes_table())
+    else:
+        text = _render_text(result, rev, commit, old is not None, terminal_width(), color_enabled() and output is None)
+    write_output(text, output, new)
+
+
+__all__ = ["diff", "init"]

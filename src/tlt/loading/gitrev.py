@@ -1,0 +1,128 @@
+"""A data repository as it was at a git revision, read through git itself and never from the working tree.
+
+Only plumbing commands run, each with a fixed argument vector (the revision is the only variable and it may
+not start with `-`): `git rev-parse` to find the repository and resolve the revision to a commit,
+`git ls-tree -r -l -z` to list the data repository's folder at that commit (sizes included, so a blob over
+1 MiB is never read), and one `git cat-file --batch` to read the blobs that are needed. None of them touches the
+working tree or the index. Symbolic links (mode 120000) are entries that are never followed.
+
+Imports `tlt.loading.sources` and `tlt.errors`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+
+from tlt.errors import TltError
+from tlt.loading.safeyaml import MAX_BYTES
+from tlt.loading.sources import Entry, TreeSource
+from tlt.problems import escape_control
+
+_ENV_DROP = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE")
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _ENV_DROP}
+    env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat"})
+    return env
+
+
+def _git(root: Path, args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, env=_env(), check=False)
+    except FileNotFoundError:
+        raise TltError("git is not installed (tlt diff reads the revision through git)") from None
+
+
+def _first_line(stderr: bytes) -> str:
+    text = stderr.decode("utf-8", "replace").strip().splitlines()
+    return escape_control(text[0]) if text else "git failed"
+
+
+def check_revision(rev: str) -> None:
+    if not rev or rev.startswith("-") or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in rev):
+        raise TltError(f"{escape_control(rev)!r} is not a revision; name a commit such as HEAD, main or a hash")
+
+
+def git_prefix(root: Path) -> str:
+    """The data repository's folder relative to the top of its git work tree ('' at the top)."""
+    done = _git(root, ["rev-parse", "--show-prefix"])
+    if done.returncode != 0:
+        detail = _first_line(done.stderr)
+        if "not a git repository" in detail:
+            raise TltError(f"{root} is not in a git repository, so there is no revision to compare with")
+        raise TltError(f"git cannot read the repository at {root}: {detail}")
+    return done.stdout.decode("utf-8", "surrogateescape").strip()
+
+
+def resolve_commit(root: Path, rev: str) -> str:
+    check_revision(rev)
+    done = _git(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"])
+    sha = done.stdout.decode("ascii", "replace").strip()
+    if done.returncode != 0 or not sha:
+        raise TltError(f"revision {escape_control(rev)!r} does not exist in the git repository at {root}")
+    return sha
+
+
+def _display(raw: bytes) -> str:
+    """A path as tlt shows it: UTF-8, and any byte that is not shows as `\\xff` (as in the working tree)."""
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def list_tree(root: Path, commit: str) -> dict[str, Entry]:
+    """Every blob and link under the data repository's folder at `commit`, keyed by path relative to it."""
+    done = _git(root, ["ls-tree", "-r", "-l", "-z", "--end-of-options", commit])
+    if done.returncode != 0:
+        raise TltError(f"git cannot list revision {commit[:12]}: {_first_line(done.stderr)}")
+    entries: dict[str, Entry] = {}
+    for record in done.stdout.split(b"\0"):
+        if not record:
+            continue
+        meta, _, raw_path = record.partition(b"\t")
+        fields = meta.split()
+        if len(fields) != 4:
+            continue
+        mode, kind, oid, size = (f.decode("ascii", "replace") for f in fields)
+        path = _display(raw_path)
+        if kind != "blob":  # a submodule's commit: not part of this repository's data
+            continue
+        if mode == "120000":
+            entries[path] = Entry(0, oid, link=True)
+        else:
+            entries[path] = Entry(int(size) if size.isdigit() else MAX_BYTES + 1, oid)
+    return entries
+
+
+def read_blobs(root: Path, oids: list[str]) -> Mapping[str, bytes]:
+    """The contents of these blobs, read in one `git cat-file --batch`."""
+    unique = sorted(set(oids))
+    if not unique:
+        return {}
+    done = _git(root, ["cat-file", "--batch"], stdin="".join(f"{oid}\n" for oid in unique).encode("ascii"))
+    if done.returncode != 0:
+        raise TltError(f"git cannot read the revision's files: {_first_line(done.stderr)}")
+    out: dict[str, bytes] = {}
+    data = done.stdout
+    pos = 0
+    for oid in unique:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split()
+        pos = end + 1
+        if len(header) != 3 or header[1] != b"blob":
+            raise TltError(f"git cannot read object {oid[:12]} of the revision")
+        size = int(header[2])
+        out[oid] = data[pos : pos + size]
+        pos += size + 1
+    return out
+
+
+def revision_source(root: Path, rev: str) -> tuple[TreeSource, str]:
+    """The data repository at `root` as it was at `rev`: (a source for the pipeline, the commit's hash)."""
+    check_revision(rev)
+    git_prefix(root)  # says clearly when root is not in a git repository
+    commit = resolve_commit(root, rev)
+    entries = list_tree(root, commit)
+    return TreeSource(root, entries, lambda keys: read_blobs(root, keys)), commit

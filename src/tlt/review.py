@@ -1,0 +1,222 @@
+"""What a change to the data does to eligibility: two repositories and a date in, a `DiffResult` out.
+
+For every (teacher, role) that exists on both sides, the verdicts of SPEC section 3 are compared; a pair whose
+verdict changed is a `Change`, with the reasons that appeared and the reasons that went away. Roles and teachers
+that exist on one side only are listed as added or removed, not pair by pair (a new role's verdicts show in its
+counts). A removed and an added role whose definitions are equal apart from `id`, `title`, `description` and
+`source` are a rename: their verdicts are compared as if the id had not changed.
+
+Pure: no git, no disk, no printing. `DiffResult.changes_table()` and `.roles_table()` are `render.rows.Table`s.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from tlt.judge import ELIGIBLE, Verdict, judge_all
+from tlt.pipeline import Repository
+from tlt.render.rows import Column, Table
+
+#: Keys of a role file that never change a verdict: a role that differs only in these was renamed.
+DESCRIPTIVE_KEYS = frozenset({"id", "title", "description", "source"})
+
+
+@dataclass(frozen=True)
+class Change:
+    role: str
+    teacher: str
+    before: str
+    after: str
+    reasons_added: tuple[str, ...]
+    reasons_removed: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        """The reasons that changed: new ones as they read, vanished ones as "no longer: …"."""
+        parts = [*self.reasons_added, *(f"no longer: {r}" for r in self.reasons_removed)]
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class RoleCount:
+    role: str
+    status: str  # changed | unchanged | added | removed | renamed
+    was: str | None  # the old id of a renamed role
+    eligible_before: int | None  # None: the role did not exist before
+    eligible_after: int | None  # None: the role does not exist now
+    gained: int  # verdict changes to eligible
+    lost: int  # verdict changes from eligible
+    changed: int  # verdict changes in all
+
+    def summary(self) -> str:
+        """One line for a reviewer, e.g. `mentor: +37 eligible, −2 (eligible 40 → 75; 41 verdicts changed)`."""
+        b, a = self.eligible_before, self.eligible_after
+        if self.status == "added":
+            return f"{self.role}: added ({a} eligible)"
+        if self.status == "removed":
+            return f"{self.role}: removed (was {b} eligible)"
+        head = f"{self.role} (renamed from {self.was})" if self.status == "renamed" else self.role
+        n = self.changed
+        return (
+            f"{head}: +{self.gained} eligible, −{self.lost} (eligible {b} → {a}; "
+            f"{n} verdict{'' if n == 1 else 's'} changed)"
+        )
+
+
+@dataclass
+class DiffResult:
+    as_of: date
+    changes: list[Change] = field(default_factory=list)
+    roles: list[RoleCount] = field(default_factory=list)
+    roles_added: list[str] = field(default_factory=list)
+    roles_removed: list[str] = field(default_factory=list)
+    roles_renamed: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id)
+    teachers_added: list[str] = field(default_factory=list)
+    teachers_removed: list[str] = field(default_factory=list)
+
+    @property
+    def touched_roles(self) -> list[RoleCount]:
+        """The roles a reviewer needs to see: added, removed, renamed, with a verdict change or a new count."""
+        return [r for r in self.roles if r.status != "unchanged" or r.eligible_before != r.eligible_after]
+
+    def changes_table(self) -> Table:
+        columns = [Column("role_id"), Column("teacher_id"), Column("before"), Column("after"), Column("reason")]
+        rows = [
+            {"role_id": c.role, "teacher_id": c.teacher, "before": c.before, "after": c.after, "reason": c.reason}
+            for c in self.changes
+        ]
+        return Table(columns, rows)
+
+    def roles_table(self) -> Table:
+        columns = [
+            Column("role_id"), Column("status"), Column("was"), Column("eligible_before", "int"),
+            Column("eligible_after", "int"), Column("gained", "int"), Column("lost", "int"), Column("changed", "int"),
+        ]  # fmt: skip
+        rows = [
+            {
+                "role_id": r.role, "status": r.status, "was": r.was, "eligible_before": r.eligible_before,
+                "eligible_after": r.eligible_after, "gained": r.gained, "lost": r.lost, "changed": r.changed,
+            }
+            for r in self.roles
+        ]  # fmt: skip
+        return Table(columns, rows)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "roles": [
+                {
+                    "role": r.role, "status": r.status, "was": r.was, "eligible_before": r.eligible_before,
+                    "eligible_after": r.eligible_after, "gained": r.gained, "lost": r.lost, "changed": r.changed,
+                }
+                for r in self.roles
+            ],
+            "changes": [
+                {
+                    "role": c.role, "teacher": c.teacher, "before": c.before, "after": c.after,
+                    "reasons_added": list(c.reasons_added), "reasons_removed": list(c.reasons_removed),
+                }
+                for c in self.changes
+            ],
+            "roles_added": self.roles_added,
+            "roles_removed": self.roles_removed,
+            "roles_renamed": [{"from": old, "to": new} for old, new in self.roles_renamed],
+            "teachers_added": self.teachers_added,
+            "teachers_removed": self.teachers_removed,
+        }  # fmt: skip
+
+
+def _definition(repo: Repository, role_id: str) -> dict[str, Any] | None:
+    role = repo.roles[role_id]
+    doc = repo.documents.get(role.src.file)
+    if doc is None or doc.data is None:
+        return None
+    return {k: v for k, v in doc.data.items() if k not in DESCRIPTIVE_KEYS}
+
+
+def _renames(old: Repository, new: Repository, removed: list[str], added: list[str]) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    free = list(added)
+    for old_id in removed:
+        definition = _definition(old, old_id)
+        if definition is None:
+            continue
+        for new_id in free:
+            if _definition(new, new_id) == definition:
+                pairs.append((old_id, new_id))
+                free.remove(new_id)
+                break
+    return pairs
+
+
+def _verdicts(repo: Repository | None, as_of: date) -> dict[tuple[str, str], Verdict]:
+    if repo is None or repo.config is None:
+        return {}
+    return {(v.role, v.teacher): v for v in judge_all(repo, as_of)}
+
+
+def _change(role: str, before: Verdict, after: Verdict) -> Change:
+    old_reasons, new_reasons = before.reasons, after.reasons
+    added = tuple(r for r in new_reasons if r not in old_reasons)
+    gone = tuple(r for r in old_reasons if r not in new_reasons)
+    if not added and not gone:
+        added = tuple(new_reasons)
+    return Change(role, after.teacher, before.verdict, after.verdict, added, gone)
+
+
+def diff_repositories(old: Repository | None, new: Repository, as_of: date) -> DiffResult:
+    """Verdict changes from `old` (None: nothing existed, e.g. a revision without tlt.yaml) to `new`."""
+    old_roles = set(old.roles) if old is not None else set()
+    old_teachers = set(old.teachers) if old is not None else set()
+    result = DiffResult(as_of)
+    result.roles_added = sorted(set(new.roles) - old_roles)
+    result.roles_removed = sorted(old_roles - set(new.roles))
+    result.teachers_added = sorted(set(new.teachers) - old_teachers)
+    result.teachers_removed = sorted(old_teachers - set(new.teachers))
+    if old is not None:
+        result.roles_renamed = _renames(old, new, result.roles_removed, result.roles_added)
+    renamed_to = {new_id: old_id for old_id, new_id in result.roles_renamed}
+    renamed_from = set(renamed_to.values())
+
+    before = _verdicts(old, as_of)
+    after = _verdicts(new, as_of)
+    eligible_before = Counter(role for (role, _), v in before.items() if v.verdict == ELIGIBLE)
+    eligible_after = Counter(role for (role, _), v in after.items() if v.verdict == ELIGIBLE)
+    common_teachers = sorted(old_teachers & set(new.teachers))
+
+    for role in sorted(set(new.roles)):
+        was = renamed_to.get(role, role if role in old_roles else None)
+        if was is None:
+            result.roles.append(RoleCount(role, "added", None, None, eligible_after[role], 0, 0, 0))
+            continue
+        changes = []
+        for teacher in common_teachers:
+            b, a = before.get((was, teacher)), after.get((role, teacher))
+            if b is not None and a is not None and b.verdict != a.verdict:
+                changes.append(_change(role, b, a))
+        result.changes.extend(changes)
+        gained = sum(1 for c in changes if c.after == ELIGIBLE)
+        lost = sum(1 for c in changes if c.before == ELIGIBLE)
+        status = "renamed" if role in renamed_to else "changed" if changes else "unchanged"
+        result.roles.append(
+            RoleCount(
+                role,
+                status,
+                renamed_to.get(role),
+                eligible_before[was],
+                eligible_after[role],
+                gained,
+                lost,
+                len(changes),
+            )
+        )
+    for role in result.roles_removed:
+        if role not in renamed_from:
+            result.roles.append(RoleCount(role, "removed", None, eligible_before[role], None, 0, 0, 0))
+    result.roles.sort(key=lambda r: r.role)
+    result.roles_added = [r for r in result.roles_added if r not in renamed_to]
+    result.roles_removed = [r for r in result.roles_removed if r not in renamed_from]
+    return result
