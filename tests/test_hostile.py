@@ -298,3 +298,31 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped(teacher_yaml, make_repo, 
     )
     code, out, _ = run(["-C", root, "validate", "--as-of", AS_OF, "--format", "json"])
     assert json.loads(out)["problems"][0]["path"] == "teachers/t-\\xff.yaml"
+
+
+def test_no_text_line_starts_a_workflow_command(config_yaml, make_repo, run):
+    root = make_repo(config=config_yaml("roles: ['::error::x']\n"), files={"::error::x/r.yaml": "id: r\n"})
+    code, out, _ = run(["-C", root, "validate", "--as-of", AS_OF])
+    assert code == 1
+    assert out == "./::error::x/r.yaml:1:1: error[schema] the document lacks the required keys 'title' and 'category'\n"
+
+
+def test_csv_cells_show_control_characters_escaped(role_yaml, make_repo, run):
+    name = '"A\\n::error::forged\\r\\e[2J"'
+    root = make_repo(roles={"mentor": role_yaml("mentor")}, teachers={"t-1": f"id: t-1\nname: {name}\n"})
+    code, out, _ = run(["-C", root, "check-eligibility", "--as-of", AS_OF, "--format", "csv"])
+    assert code == 0
+    assert "\x1b" not in out
+    assert not any(line.startswith("::") for line in out.splitlines())
+    assert "A\\n::error::forged\\r\\x1b[2J" in out
+
+
+def test_a_long_free_text_value_is_cut_in_a_date_order_message(hostile):
+    kind = "fingerprint" + "z" * 300
+    code, out, _ = hostile(
+        f"id: t-1\nname: x\nclearances:\n  - {{kind: {kind}, date: 2024-07-15, expires: 2024-07-14}}\n"
+    )
+    assert code == 1
+    assert out.startswith("teachers/t-1.yaml:4:")
+    assert "error[date-order] fingerprintzzz" in out
+    assert "z" * 80 not in out

@@ -61,7 +61,7 @@ def _teacher_dates(repo: Repository, t: Teacher) -> Iterator[Problem]:
     for lic in t.licenses or ():
         yield from _order(repo, lic.src, lic.issued, lic.expires, ("issued", "expires"), f"{lic.state} license")
     for c in t.clearances or ():
-        yield from _order(repo, c.src, c.date, c.expires, ("date", "expires"), f"{c.kind} clearance")
+        yield from _order(repo, c.src, c.date, c.expires, ("date", "expires"), f"{excerpt(c.kind)[1:-1]} clearance")
     for c in t.credentials or ():
         yield from _order(repo, c.src, c.date, c.expires, ("date", "expires"), f"credential {c.id}")
     for a in t.assignments or ():

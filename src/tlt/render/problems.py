@@ -26,9 +26,15 @@ def summary(problems: list[Problem]) -> str:
     return f"{n(errors, 'error')}, {n(warnings, 'warning')} in {n(files, 'file')}"
 
 
+def _shown_path(path: str) -> str:
+    """A path as text output shows it: escaped, and never starting a CI workflow command (`::error::`)."""
+    shown = escape_control(path)
+    return "./" + shown if shown.startswith("::") else shown
+
+
 def render_text(problems: list[Problem]) -> str:
     lines = [
-        f"{escape_control(p.path)}:{p.line}:{p.column}: {p.severity.value}[{p.code}] {escape_control(p.message)}"
+        f"{_shown_path(p.path)}:{p.line}:{p.column}: {p.severity.value}[{p.code}] {escape_control(p.message)}"
         for p in sort_problems(problems)
     ]
     return "".join(line + "\n" for line in lines)

@@ -147,7 +147,9 @@ def render_csv(table: Table) -> str:
             else:
                 text = text_cell(c, value)
                 cells.append(guard(text) if c.kind in ("text", "date") else text)
-        writer.writerow(cells)
+        # values are data: a control character (a line break, a terminal escape) shows escaped, so no cell
+        # can start a line of its own (`::error::...` in a CI log) or drive a terminal
+        writer.writerow([escape_control(cell) for cell in cells])
     return buf.getvalue()
 
 
