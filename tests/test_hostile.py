@@ -315,6 +315,10 @@ def test_csv_cells_show_control_characters_escaped(role_yaml, make_repo, run):
     assert "\x1b" not in out
     assert not any(line.startswith("::") for line in out.splitlines())
     assert "A\\n::error::forged\\r\\x1b[2J" in out
+    code, out, _ = run(["-C", root, "check-eligibility", "--as-of", AS_OF, "--format", "table"])
+    assert code == 0
+    assert "\x1b" not in out
+    assert "A\\n::error::forged\\r\\x1b[2J" in out
 
 
 def test_a_long_free_text_value_is_cut_in_a_date_order_message(hostile):
