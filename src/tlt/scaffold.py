@@ -294,6 +294,7 @@ jobs:
       - name: tlt diff against the base
         env:
           BASE_SHA: ${{{{ github.event.pull_request.base.sha }}}}
+          COLUMNS: "160"    # a wide table: the comment scrolls sideways instead of wrapping reasons
         run: |
           {{
             echo "### Eligibility changes (tlt diff)"
