@@ -61,6 +61,8 @@ def test_exit_2_without_tlt_yaml(tmp_path, run):
         (["validate", "--as-of", "2025-13-01"], "'2025-13-01' is not a real date"),
         (["validate", "--as-of", "next week"], "'next week' is not a date; write YYYY-MM-DD, such as 2025-08-25"),
         (["validate", "--as-of", "2025-9-1"], "is not a date"),
+        (["validate", "--as-of", "0001-01-01"], "'0001-01-01' is outside the years 1900 to 2199"),
+        (["validate", "--as-of", "9999-12-31"], "'9999-12-31' is outside the years 1900 to 2199"),
         (["validate", "--as-of", AS_OF, "--format", "xml"], "xml"),
         (["validate", "--as-of", AS_OF, "--bogus"], "--bogus"),
         (["frobnicate"], "frobnicate"),

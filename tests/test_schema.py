@@ -202,7 +202,7 @@ def test_experience_entry_has_start_or_years(teacher_yaml, problems_of):
         "and fte) or years, never both",
         "teachers/t-1.yaml:5:31: error[schema] experience[1]: 'fte' needs 'start'",
         "teachers/t-1.yaml:6:28: error[schema] experience[2].start is the number 20200824; expected a date written "
-        "YYYY-MM-DD, such as 2025-08-25",
+        "YYYY-MM-DD, such as 2025-08-25, in the years 1900 to 2199",
     ]
 
 

@@ -80,7 +80,7 @@ def test_schema_date_format(make_repo, validate):
     assert code == 1
     assert lines == [
         "teachers/t-1.yaml:4:31: error[schema] clearances[0].date is '2024-02-30'; "
-        "expected a date written YYYY-MM-DD, such as 2025-08-25"
+        "expected a date written YYYY-MM-DD, such as 2025-08-25, in the years 1900 to 2199"
     ]
 
 
@@ -320,3 +320,14 @@ def test_outside_terms_is_a_warning_at_the_start(role_yaml, teacher_yaml, make_r
         "term of tlt.yaml (2024-08-26 to 2026-06-12); no report counts it",
     ]
     assert err == "0 errors, 2 warnings in 1 file\n"
+
+
+def test_dates_outside_the_years_1900_to_2199_are_schema_problems(config_yaml, make_repo, validate):
+    root = make_repo(config=config_yaml("  - {id: far, start: 9999-01-01, end: 9999-12-31}\n"))
+    code, lines, _ = validate(root)
+    assert code == 1
+    message = "expected a date written YYYY-MM-DD, such as 2025-08-25, in the years 1900 to 2199"
+    assert lines == [
+        f"tlt.yaml:6:22: error[schema] terms[2].start is '9999-01-01'; {message}",
+        f"tlt.yaml:6:39: error[schema] terms[2].end is '9999-12-31'; {message}",
+    ]

@@ -40,9 +40,12 @@ def _parse_date(value: str | None) -> date | None:
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise typer.BadParameter(f"{escape_control(value)!r} is not a date; write YYYY-MM-DD, such as 2025-08-25")
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"{escape_control(value)!r} is not a real date") from None
+    if not 1900 <= parsed.year <= 2199:  # as in the data files' schema: date arithmetic stays in range
+        raise typer.BadParameter(f"{value!r} is outside the years 1900 to 2199")
+    return parsed
 
 
 RepoOpt = Annotated[
