@@ -330,3 +330,17 @@ def test_a_long_free_text_value_is_cut_in_a_date_order_message(hostile):
     assert out.startswith("teachers/t-1.yaml:4:")
     assert "error[date-order] fingerprintzzz" in out
     assert "z" * 80 not in out
+
+
+def test_rich_markup_and_emoji_codes_in_values_stay_text(make_repo, run, tmp_path):
+    title = "[link=https://example.invalid]Mentor[/link] [red]:smile:"
+    root = make_repo(
+        roles={"mentor": f"id: mentor\ntitle: '{title}'\ncategory: mentoring\n"},
+        teachers={"t-1": "id: t-1\nname: A\n"},
+    )
+    code, out, _ = run(["-C", root, "check-eligibility", "--as-of", AS_OF, "--format", "table"])
+    assert code == 0
+    assert "".join(title.split()) in "".join(out.split())  # the title may wrap
+    code, _, err = run(["-C", tmp_path / ":smile: [b]x", "validate", "--as-of", AS_OF])
+    assert code == 2
+    assert ":smile: [b]x" in err

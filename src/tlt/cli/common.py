@@ -88,7 +88,7 @@ def color_enabled() -> bool:
 
 def err_console() -> Console:
     no_color = GLOBALS.no_color or "NO_COLOR" in os.environ
-    return Console(stderr=True, no_color=no_color, highlight=False, soft_wrap=True)
+    return Console(stderr=True, no_color=no_color, highlight=False, soft_wrap=True, emoji=False)
 
 
 def message(text: str) -> None:

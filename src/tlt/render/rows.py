@@ -173,19 +173,24 @@ def _table_cell(col: Column, value: Any) -> str:
     return escape_control(text_cell(col, value))
 
 
+def _plain(text: str | None, style: str) -> Text | None:
+    return None if text is None else Text(escape_control(text), style=style)
+
+
 def render_table(table: Table, width: int | None = None, color: bool = False) -> str:
     """A Rich table as text; values are data, never markup, and control characters show escaped."""
+    # titles, headers and footers hold data too (a role's title): plain Text, so no markup, link or :emoji: runs
     rich_table = RichTable(
-        title=table.title, caption=table.caption, box=box.SIMPLE_HEAD, show_footer=table.footer is not None,
-        expand=False, title_justify="left",
+        title=_plain(table.title, "table.title"), caption=_plain(table.caption, "table.caption"), box=box.SIMPLE_HEAD,
+        show_footer=table.footer is not None, expand=False, title_justify="left",
     )  # fmt: skip
     for c in table.columns:
         footer = ""
         if table.footer is not None and table.footer.get(c.name) is not None:
             footer = escape_control(text_cell(c, table.footer[c.name]))
         rich_table.add_column(
-            c.header or c.name, justify="right" if c.right else "left", footer=footer, overflow="fold", style=c.style,
-            no_wrap=c.nowrap,
+            Text(escape_control(c.header or c.name)), justify="right" if c.right else "left", footer=Text(footer),
+            overflow="fold", style=c.style, no_wrap=c.nowrap,
         )  # fmt: skip
     for i, row in enumerate(table.rows):
         style = table.row_styles[i] if i < len(table.row_styles) else None
