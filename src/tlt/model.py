@@ -24,15 +24,27 @@ CATEGORIES = (
 NodePath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
 class Src:
-    """Where a model object came from: a file (relative path) and the node path inside it."""
+    """Where a model object came from: a file (relative path) and the node path inside it. `src["key"][0]` is a
+    child's place. (A plain slotted class: built a quarter of a million times per 10,000 teachers.)"""
 
-    file: str
-    node: NodePath = ()
+    __slots__ = ("file", "node")
+
+    def __init__(self, file: str, node: NodePath = ()) -> None:
+        self.file = file
+        self.node = node
 
     def __getitem__(self, key: str | int) -> Src:
         return Src(self.file, self.node + (key,))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Src) and self.file == other.file and self.node == other.node
+
+    def __hash__(self) -> int:
+        return hash((self.file, self.node))
+
+    def __repr__(self) -> str:
+        return f"Src({self.file!r}, {self.node!r})"
 
 
 @dataclass(slots=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 from tlt.errors import BrokenRepository
 from tlt.loading.repository import CONFIG_NAME, find_root
+from tlt.loading.fastyaml import LazyDocument
 from tlt.loading.safeyaml import Document
 from tlt.loading.sources import LINK, MISSING, OUTSIDE, FileSource, Source, TreeSource
 from tlt.model import Config, Role, Src, Teacher, build_config, build_role, build_teacher
@@ -91,7 +92,8 @@ def _load_kind(
         repo.documents[doc.path] = doc
         problems = list(doc.problems)
         if doc.data is not None and not problems:
-            problems.extend(validate_document(doc, schema))
+            if not isinstance(doc, LazyDocument):  # a fast-path document is already known valid
+                problems.extend(validate_document(doc, schema))
             if not problems:
                 stem = doc.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
                 mismatch = _check_id(doc, stem)
@@ -108,6 +110,12 @@ def _load_kind(
                 first_file[ident] = doc.path
                 into[ident] = build(doc.data, doc.path)
         repo.problems.extend(problems)
+
+
+def _stream(source: Source, paths: list[str], schema: str) -> Iterable[Document]:
+    """The documents in order; a source that can stream them lets the model be built while files parse."""
+    stream = getattr(source, "stream", None)
+    return stream(paths, schema) if stream is not None else source.read(paths, schema)
 
 
 def load_repository(start: str | os.PathLike[str] | None = None) -> Repository:
@@ -145,8 +153,8 @@ def load_source(source: Source) -> Repository:
     )
     repo.role_files = list(role_paths)
     repo.teacher_files = list(teacher_paths)
-    _load_kind(repo, source.read(role_paths), "role", build_role, repo.roles)
-    _load_kind(repo, source.read(teacher_paths), "teacher", build_teacher, repo.teachers)
+    _load_kind(repo, _stream(source, role_paths, "role"), "role", build_role, repo.roles)
+    _load_kind(repo, _stream(source, teacher_paths, "teacher"), "teacher", build_teacher, repo.teachers)
     return repo
 
 

@@ -306,17 +306,25 @@ def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
     return text, None
 
 
-def parse_bytes(data: bytes, path: str) -> Document:
+def parse_bytes(data: bytes, path: str, schema: str | None = None) -> Document:
+    """Parse a file's bytes. With `schema`, an ordinary file valid against it may take the fast path
+    (`tlt.loading.fastyaml`): the same data, no problems, positions computed only if ever asked for."""
     if len(data) > MAX_BYTES:
         size = len(data) / (1024 * 1024)
         return Document(path, None, problems=[error(path, 1, 1, "file", f"the file is {size:.1f} MiB; the limit is 1 MiB")])
     text, problem = decode(data, path)
     if problem is not None or text is None:
         return Document(path, None, problems=[problem] if problem else [])
+    if schema is not None:
+        from tlt.loading.fastyaml import parse_fast
+
+        fast = parse_fast(text, path, schema)
+        if fast is not None:
+            return fast
     return parse_text(text, path)
 
 
-def read_document(file: str, rel: str, root: str) -> Document:
+def read_document(file: str, rel: str, root: str, schema: str | None = None) -> Document:
     """Read and parse one file of the repository at absolute `file`, shown as `rel`.
 
     A symbolic link is followed only when its target lies inside `root` (the repository); otherwise the file is
@@ -340,7 +348,7 @@ def read_document(file: str, rel: str, root: str) -> Document:
         return _file_problem(rel, f"cannot read the file: {escape_control(exc.strerror or 'error')}")
     except ValueError:
         return _file_problem(rel, "cannot read the file")
-    return parse_bytes(data, rel)
+    return parse_bytes(data, rel, schema)
 
 
 def _file_problem(rel: str, message: str) -> Document:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from tlt.loading.repository import DATA_SUFFIXES, data_files, inside, relpath
+from tlt.loading.parallel import read_many
 from tlt.loading.safeyaml import MAX_BYTES, Document, parse_bytes, read_document
 from tlt.problems import error
 
@@ -44,8 +45,9 @@ class Source(Protocol):
         """The listing of `folder` (as written in tlt.yaml), or OUTSIDE, MISSING or LINK."""
         ...
 
-    def read(self, paths: list[str]) -> list[Document]:
-        """Parse these files (paths relative to the root), in order. Never raises for bad input."""
+    def read(self, paths: list[str], schema: str | None = None) -> list[Document]:
+        """Parse these files (paths relative to the root), in order; `schema` allows the fast path for files
+        valid against it. Never raises for bad input."""
         ...
 
 
@@ -68,13 +70,22 @@ class FileSource:
         listing = Listing()
         for f in files:
             rel = relpath(self.root, f)
-            self._files[rel] = f
+            self._files[rel] = str(f)
             listing.files.append(rel)
         listing.skipped = [(relpath(self.root, link), LINK_TO_FOLDER) for link in links]
         return listing
 
-    def read(self, paths: list[str]) -> list[Document]:
-        return [read_document(str(self._files.get(rel, self.root / rel)), rel, str(self.root)) for rel in paths]
+    def read(self, paths: list[str], schema: str | None = None) -> list[Document]:
+        root = str(self.root)
+        files = self._files
+        items = [(files[rel] if rel in files else os.path.join(root, rel), rel) for rel in paths]
+        return list(read_many(root, items, schema))
+
+    def stream(self, paths: list[str], schema: str | None = None) -> Iterator[Document]:
+        """Like `read`, but yields each document as soon as it is parsed (large folders parse on every core)."""
+        root = str(self.root)
+        files = self._files
+        return read_many(root, [(files[rel] if rel in files else os.path.join(root, rel), rel) for rel in paths], schema)
 
 
 @dataclass(frozen=True)
@@ -141,7 +152,7 @@ class TreeSource:
                 listing.skipped.append((path, LINK_IN_TREE))
         return listing
 
-    def read(self, paths: list[str]) -> list[Document]:
+    def read(self, paths: list[str], schema: str | None = None) -> list[Document]:
         wanted = [
             self.entries[p].key
             for p in paths
@@ -158,7 +169,7 @@ class TreeSource:
             elif entry.size > MAX_BYTES:
                 out.append(_problem(path, f"the file is {entry.size / (1024 * 1024):.1f} MiB; the limit is 1 MiB"))
             else:
-                out.append(parse_bytes(blobs[entry.key], path))
+                out.append(parse_bytes(blobs[entry.key], path, schema))
         return out
 
 

@@ -1,0 +1,102 @@
+"""The fast path for ordinary files: a Rust YAML parser (yaml-rs) and a compiled schema check (jsonschema-rs).
+
+`parse_fast(text, path, schema)` returns a `LazyDocument` holding the file's data when the file is ordinary and
+valid against the schema, or None — then the caller takes the reference path (`safeyaml.parse_text` and
+`schema.validate_document`), which is the one that reports problems. So every message and line a user sees comes
+from the reference path; the fast path only ever says "this file is fine".
+
+A file takes the fast path only when a cheap scan finds none of what the two parsers could treat differently:
+tags, anchors, aliases, merge keys (`!`, `&`, `*`, `<`), tabs, control characters, directives and explicit keys
+(`%`, `?`), more than 3,000 dashes (deep compact sequences `- - x` would overflow the Rust parser's stack), binary
+or underscored integers, exponents and digit runs of 16 or more (numbers beyond 64 bits or beyond exact float
+precision). Such characters inside quoted text only send a file down the reference path, which is always safe. Floats come back
+as `float` with at most 15 significant digits, which the model turns into the same `Decimal`. Duplicate keys make
+yaml-rs fail, and a multi-document file gives a list: both go to the reference path.
+
+Positions are not kept: a `LazyDocument` re-parses its text with the reference path the first time a problem
+needs one. Without yaml-rs or jsonschema-rs installed, or with TLT_REFERENCE_ONLY=1, every file takes the
+reference path.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import cache
+from typing import Any
+
+from tlt.loading.safeyaml import Document, Path, Position, parse_text
+
+_ODD_CHARS = re.compile(r"[!&*\t<%?\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_ODD_NUMBERS = re.compile(r"[0-9](?:b[01]|_[0-9]|[0-9.]{15,}|[eE][-+]?[0-9])|\.[eE][-+]?[0-9]")
+#: yaml-rs recurses once per compact nested sequence (`- - - x`); 5,000 levels are fine, 20,000 overflow its
+#: stack. A file with more dashes than this is not ordinary: the reference path streams it.
+_MAX_DASHES = 3000
+
+
+def ordinary(text: str) -> bool:
+    """True when nothing in `text` could make yaml-rs and the reference path disagree (see the module doc)."""
+    return not (_ODD_CHARS.search(text) or _ODD_NUMBERS.search(text) or text.count("-") > _MAX_DASHES)
+
+
+class LazyDocument(Document):
+    """A document parsed on the fast path: positions come from the reference parse, made on first use."""
+
+    def __init__(self, path: str, data: dict[str, Any], text: str) -> None:
+        self.path = path
+        self.data = data
+        self.problems = []
+        self.text = text
+        self._reference: Document | None = None
+
+    def _ref(self) -> Document:
+        if self._reference is None:
+            self._reference = parse_text(self.text, self.path)
+        return self._reference
+
+    @property  # type: ignore[override]
+    def positions(self) -> dict[Path, Position]:
+        return self._ref().positions
+
+    @property  # type: ignore[override]
+    def key_positions(self) -> dict[Path, Position]:
+        return self._ref().key_positions
+
+
+def _engines() -> tuple[Any, Any] | None:
+    if os.environ.get("TLT_REFERENCE_ONLY"):
+        return None
+    return _imported()
+
+
+@cache
+def _imported() -> tuple[Any, Any] | None:
+    try:
+        import jsonschema_rs
+        import yaml_rs
+    except ImportError:  # optional speed-ups: the reference path works alone
+        return None
+    return yaml_rs, jsonschema_rs
+
+
+@cache
+def _validator(name: str) -> Any:
+    from tlt.schema import load_schema
+
+    engines = _engines()
+    assert engines is not None
+    return engines[1].validator_for(load_schema(name), validate_formats=True)
+
+
+def parse_fast(text: str, path: str, schema: str) -> LazyDocument | None:
+    """The document when it is ordinary and valid against `schema`, else None (take the reference path)."""
+    engines = _engines()
+    if engines is None or not ordinary(text):
+        return None
+    try:
+        data = engines[0].loads(text, parse_datetime=False)
+        if type(data) is not dict or not _validator(schema).is_valid(data):
+            return None
+    except Exception:  # any parser or validator complaint: the reference path decides and reports
+        return None
+    return LazyDocument(path, data, text)

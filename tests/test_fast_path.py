@@ -1,0 +1,120 @@
+"""The fast path (yaml-rs + jsonschema-rs, several processes) gives exactly the reference path's problems,
+lines and verdicts; it only ever skips work on files the reference path would find clean."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tlt.loading import fastyaml
+from tlt.loading.safeyaml import parse_text
+from tlt.schema import validate_document
+
+ROOT = Path(__file__).parent.parent
+needs_engines = pytest.mark.skipif(fastyaml._imported() is None, reason="yaml-rs / jsonschema-rs not installed")
+
+
+def _normal(value):
+    if isinstance(value, dict):
+        return {k: _normal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normal(v) for v in value]
+    if isinstance(value, (float, Decimal)) and not isinstance(value, bool):
+        return Decimal(str(value))
+    return value
+
+
+scalars = st.one_of(
+    st.sampled_from(["t-1", "NO", "on", "0123", "1_000", "0b11", "1e3", "2025-02-30", "2025-01-01", "~", "null", "true",
+                     ".nan", "-5", "3.50", "12345678901234567890", "'x'", '"y"', "a: b", "- x", "[1, 2]", "{a: 1}",
+                     "&a x", "*a", "!!str 5", "<<", "? x", "%", "\t", "é", "#c"]),
+    st.text(alphabet="abc-: 0123456789.\n'\"[]{},#", max_size=12),
+)  # fmt: skip
+
+
+@st.composite
+def teacher_texts(draw):
+    lines = ["id: t-1", f"name: {draw(scalars)}"]
+    for key in draw(st.lists(st.sampled_from(["status", "school", "base_salary", "contract_days", "memberships",
+                                              "experience", "licenses", "bogus"]), max_size=4)):
+        value = draw(scalars)
+        if key == "experience":
+            lines.append(f"experience:\n  - {{employer: BPS, start: {value}}}")
+        elif key == "licenses":
+            lines.append(f"licenses:\n  - state: {value}\n    expires: 2030-01-01")
+        elif key == "memberships":
+            lines.append(f"memberships: [{value}]")
+        else:
+            lines.append(f"{key}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+@needs_engines
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(teacher_texts())
+def test_fast_path_agrees_with_the_reference(text):
+    fast = fastyaml.parse_fast(text, "teachers/t-1.yaml", "teacher")
+    if fast is None:
+        return
+    reference = parse_text(text, "teachers/t-1.yaml")
+    assert reference.problems == []
+    assert validate_document(reference, "teacher") == []
+    assert _normal(fast.data) == _normal(reference.data)
+
+
+@needs_engines
+@pytest.mark.parametrize(
+    "text",
+    ["- " * 20000 + "x\n", "[" * 100000 + "\n", "a:\n" + "".join(" " * i + "b:\n" for i in range(1, 1400))],
+)
+def test_deep_files_never_reach_the_rust_parser_unbounded(text):
+    assert fastyaml.parse_fast(text, "t.yaml", "teacher") is None  # the reference path measures them
+
+
+def test_lazy_document_positions_match_the_reference():
+    text = "id: t-1\nname: A\nstatus: permanent\nexperience:\n  - {employer: BPS, start: 2020-01-01}\n"
+    fast = fastyaml.parse_fast(text, "teachers/t-1.yaml", "teacher")
+    if fast is None:
+        pytest.skip("fast path unavailable")
+    ref = parse_text(text, "teachers/t-1.yaml")
+    assert fast.position(("experience", 0, "start")) == ref.position(("experience", 0, "start")) == (5, 28)
+
+
+def _run(args, env_extra):
+    env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **env_extra}
+    proc = subprocess.run([sys.executable, "-m", "tlt", *args], capture_output=True, text=True, env=env, timeout=120)
+    return proc.returncode, proc.stdout
+
+
+@pytest.fixture(scope="module")
+def broken_repo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("gen") / "repo"
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), "300", str(out), "--broken", "12"],
+        check=True, capture_output=True, timeout=120,
+    )
+    return out
+
+
+@pytest.mark.parametrize("repo", ["examples/bps", "examples/jps", "examples/acps", "GENERATED"])
+def test_optimized_paths_give_the_same_problems_and_verdicts(repo, request):
+    path = request.getfixturevalue("broken_repo") if repo == "GENERATED" else ROOT / repo
+    results = {}
+    for name, env in {"reference": {"TLT_REFERENCE_ONLY": "1", "TLT_JOBS": "1"}, "fast": {"TLT_JOBS": "2", "TLT_PARALLEL_MIN_FILES": "50"}}.items():
+        code, problems = _run(["-C", str(path), "validate", "--format", "json", "--as-of", "2026-03-02"], env)
+        ecode, verdicts = _run(
+            ["-C", str(path), "check-eligibility", "--all", "--format", "csv", "--as-of", "2026-03-02", "--skip-invalid"], env
+        )
+        results[name] = (code, json.loads(problems), ecode, verdicts)
+    assert results["fast"] == results["reference"]
+    if repo == "GENERATED":
+        codes = {p["code"] for p in results["fast"][1]["problems"]}
+        assert {"yaml-syntax", "duplicate-key", "schema"} <= codes
+
