@@ -56,7 +56,7 @@ class FileSource:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._files: dict[str, Path] = {}
+        self._files: dict[str, str] = {}
 
     def folder(self, folder: str) -> Listing | str:
         if not os.path.isabs(folder) and (self.root / folder).is_symlink():
