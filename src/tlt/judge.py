@@ -28,7 +28,7 @@ INELIGIBLE = "ineligible"
 VERDICT_ORDER = {ELIGIBLE: 0, NEEDS_REVIEW: 1, INELIGIBLE: 2}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Check:
     rule: str
     required: bool
@@ -39,7 +39,7 @@ class Check:
         return {"rule": self.rule, "required": self.required, "outcome": self.outcome, "detail": self.detail}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Verdict:
     role: str
     teacher: str
@@ -74,6 +74,14 @@ class CompiledRole:
     required: list[CompiledRule]
     preferred: list[CompiledRule]
     barring: list[tuple[str, AfterService]] = field(default_factory=list)
+
+    @property
+    def signature(self) -> tuple[Any, ...] | None:
+        """Roles with the same written rules and no implicit ones judge every teacher alike (the catalog's
+        no-requirement roles, the career track's eight roles): judged once per teacher, shared by all."""
+        if self.role.term_limit is not None or self.barring:
+            return None
+        return (tuple(r.key for r in self.required), tuple(r.key for r in self.preferred))
 
 
 def _compile_rule(spec: RuleSpec) -> CompiledRule:
@@ -161,11 +169,20 @@ def judge_all(
         if teacher_ids is not None
         else [repo.teachers[t] for t in sorted(repo.teachers)]
     )
-    compiled = [compile_role(r, repo.roles) for r in roles]
+    compiled = [(c, c.signature) for c in (compile_role(r, repo.roles) for r in roles)]
     out: list[Verdict] = []
+    append = out.append
     for teacher in teachers:
-        cache: dict[Any, tuple[str, str]] = {}
-        for c in compiled:
-            out.append(judge_compiled(c, teacher, ctx, cache))
+        cache: dict[Any, Any] = {}
+        shared: dict[Any, Verdict] = {}
+        for c, signature in compiled:
+            if signature is not None and signature in shared:
+                v = shared[signature]
+                append(Verdict(c.role.id, v.teacher, v.verdict, v.preferred_met, v.preferred_total, v.checks))
+                continue
+            v = judge_compiled(c, teacher, ctx, cache)
+            if signature is not None:
+                shared[signature] = v
+            append(v)
     out.sort(key=Verdict.sort_key)
     return out

@@ -6,6 +6,7 @@ Imports nothing from tlt. Checks never raise on bad data: they return `Problem`s
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 EXCERPT_LIMIT = 80
@@ -58,22 +59,22 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\x1b"}
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    ch = match.group()
+    code = ord(ch)
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    return f"\\x{code:02x}" if code < 0xA0 else f"\\u{code:04x}"
 
 
 def escape_control(text: str) -> str:
-    """Show control characters (terminal escapes, CR, LF, DEL, C1, bidi overrides) as visible escapes."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif code < 0x20 or 0x7F <= code < 0xA0:
-            out.append(f"\\x{code:02x}")
-        elif 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code in (0x2028, 0x2029, 0xFEFF):
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    """Show control characters (terminal escapes, CR, LF, DEL, C1, bidi overrides, BOM) as visible escapes."""
+    if _CONTROL.search(text) is None:  # the common case: nothing to escape
+        return text
+    return _CONTROL.sub(_escape_one, text)
 
 
 def excerpt(value: object, limit: int = EXCERPT_LIMIT) -> str:

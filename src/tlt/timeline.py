@@ -31,15 +31,29 @@ def entry_years(entry: Experience, as_of: date) -> Fraction:
 def credited_years(
     entries: Iterable[Experience], as_of: date, employer: str | None = None, tag: str | None = None
 ) -> Fraction:
-    """Σ credited years over the entries of `employer` (exact match) carrying `tag`, when given. Exact, unrounded."""
-    total = Fraction(0)
+    """Σ credited years over the entries of `employer` (exact match) carrying `tag`, when given. Exact, unrounded.
+
+    Full-time days are summed as integers and divided once (the common case, and the hot path of judging)."""
+    full_days = 0
+    other = Fraction(0)
     for e in entries:
         if employer is not None and e.employer != employer:
             continue
         if tag is not None and tag not in e.tags:
             continue
-        total += entry_years(e, as_of)
-    return total
+        if e.years is not None:
+            other += Fraction(e.years)
+            continue
+        assert e.start is not None
+        stop = as_of if e.end is None else min(e.end + ONE_DAY, as_of)
+        days = (stop - e.start).days
+        if days <= 0:
+            continue
+        if e.fte == 1:
+            full_days += days
+        else:
+            other += Fraction(e.fte) * days / DAYS_PER_YEAR
+    return other + Fraction(full_days * 100, 36525) if full_days else other
 
 
 def format_years(value: Fraction) -> str:

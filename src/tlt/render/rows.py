@@ -132,24 +132,38 @@ def json_rows(table: Table) -> list[dict[str, Any]]:
     return [{c.name: json_cell(c, row.get(c.name)) for c in table.columns} for row in table.rows]
 
 
-def render_csv(table: Table) -> str:
+def _csv_cell(col: Column) -> Any:
+    """The function that turns one value of `col` into its CSV cell: formula-guarded, control characters escaped
+    (values are data: no cell can start a line of its own, `::error::` in a CI log, or drive a terminal)."""
+    kind = col.kind
+
+    def members(value: Any) -> str:
+        return escape_control(" ".join(guard(_member_label(m)) for m in value)) if value else ""
+
+    def items(value: Any) -> str:
+        return escape_control(guard("; ".join(guard(str(v)) for v in value))) if value else ""
+
+    def text(value: Any) -> str:
+        return "" if value is None else escape_control(guard(text_cell(col, value)))
+
+    def other(value: Any) -> str:
+        return escape_control(text_cell(col, value))
+
+    if kind == "members":
+        return members
+    if kind in ("list", "lines"):
+        return items
+    return text if kind in ("text", "date") else other
+
+
+def render_csv(table: Table, header: bool = True) -> str:
+    """RFC 4180 CSV with a header row (unless `header` is false: a chunk to append to another)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([c.name for c in table.columns])
-    for row in table.rows:
-        cells = []
-        for c in table.columns:
-            value = row.get(c.name)
-            if c.kind == "members" and value:
-                cells.append(" ".join(guard(_member_label(m)) for m in value))
-            elif c.kind in ("list", "lines") and value:
-                cells.append(guard("; ".join(guard(str(v)) for v in value)))
-            else:
-                text = text_cell(c, value)
-                cells.append(guard(text) if c.kind in ("text", "date") else text)
-        # values are data: a control character (a line break, a terminal escape) shows escaped, so no cell
-        # can start a line of its own (`::error::...` in a CI log) or drive a terminal
-        writer.writerow([escape_control(cell) for cell in cells])
+    if header:
+        writer.writerow([c.name for c in table.columns])
+    cells = [(c.name, _csv_cell(c)) for c in table.columns]
+    writer.writerows([[cell(row.get(name)) for name, cell in cells] for row in table.rows])
     return buf.getvalue()
 
 
