@@ -93,7 +93,12 @@ def init(
         str, typer.Option("--catalog", help="The roles to start from: a catalog name from `tlt init --list`, or all.")
     ] = ALL,
     list_catalogs: Annotated[bool, typer.Option("--list", help="List the catalogs and exit.")] = False,
-    as_of: AsOfOpt = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="The date that picks the school years, YYYY-MM-DD (default: today).", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Create a data repository: tlt.yaml with the current and next school years, the catalog's roles, a sample
     teacher, JSON Schemas for editors, a pre-commit config and a GitHub Actions workflow.
