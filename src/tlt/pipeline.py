@@ -86,9 +86,12 @@ def _load_kind(
     schema: str,
     build: Callable[[dict[str, Any], str], Any],
     into: dict[str, Any],
+    progress: Progress | None = None,
 ) -> None:
     first_file: dict[str, str] = {}
     for doc in docs:
+        if progress is not None:
+            progress(1)
         repo.documents[doc.path] = doc
         problems = list(doc.problems)
         if doc.data is not None and not problems:
@@ -118,9 +121,13 @@ def _stream(source: Source, paths: list[str], schema: str) -> Iterable[Document]
     return stream(paths, schema) if stream is not None else source.read(paths, schema)
 
 
-def load_repository(start: str | os.PathLike[str] | None = None) -> Repository:
+#: Told how many files there are to read (`progress(total=N)`), then once per file read (`progress(1)`).
+Progress = Callable[..., None]
+
+
+def load_repository(start: str | os.PathLike[str] | None = None, progress: Progress | None = None) -> Repository:
     """Load the data repository found at or above `start`. Raises `TltError` only when there is none."""
-    return load_source(FileSource(find_root(start)))
+    return load_source(FileSource(find_root(start)), progress)
 
 
 def load_tree(files: Mapping[str, bytes], root: str | os.PathLike[str] = ".", links: Iterable[str] = ()) -> Repository:
@@ -129,7 +136,7 @@ def load_tree(files: Mapping[str, bytes], root: str | os.PathLike[str] = ".", li
     return load_source(TreeSource.from_bytes(files, Path(root), links))
 
 
-def load_source(source: Source) -> Repository:
+def load_source(source: Source, progress: Progress | None = None) -> Repository:
     """Load a data repository from a source: read, parse, schema, ids, model."""
     root = source.root
     config_doc = source.read([CONFIG_NAME])[0]
@@ -153,8 +160,10 @@ def load_source(source: Source) -> Repository:
     )
     repo.role_files = list(role_paths)
     repo.teacher_files = list(teacher_paths)
-    _load_kind(repo, _stream(source, role_paths, "role"), "role", build_role, repo.roles)
-    _load_kind(repo, _stream(source, teacher_paths, "teacher"), "teacher", build_teacher, repo.teachers)
+    if progress is not None:
+        progress(total=len(role_paths) + len(teacher_paths))
+    _load_kind(repo, _stream(source, role_paths, "role"), "role", build_role, repo.roles, progress)
+    _load_kind(repo, _stream(source, teacher_paths, "teacher"), "teacher", build_teacher, repo.teachers, progress)
     return repo
 
 

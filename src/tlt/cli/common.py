@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -96,10 +97,50 @@ def message(text: str) -> None:
     err_console().print(escape_control(text), markup=False)
 
 
+#: Show a progress bar while loading at least this many files (on a terminal, unless --quiet).
+PROGRESS_MIN_FILES = 2000
+
+
+@contextlib.contextmanager
+def loading_progress() -> Iterator[Callable[..., None] | None]:
+    """A Rich progress bar on stderr while files load: only on a terminal, not with --quiet, and only once there
+    are enough files to wait for. Yields the pipeline's progress callback (or None)."""
+    if GLOBALS.quiet or not sys.stderr.isatty() or os.environ.get("TLT_NO_PROGRESS"):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err_console(), transient=True,
+    )  # fmt: skip
+    task = bar.add_task("loading", total=None)
+    state = {"shown": False, "pending": 0}
+
+    def update(advance: int = 0, total: int | None = None) -> None:
+        if total is not None:
+            if total >= PROGRESS_MIN_FILES:
+                bar.start()
+                state["shown"] = True
+            bar.update(task, total=total)
+            return
+        state["pending"] += advance
+        if state["shown"] and state["pending"] >= 250:  # redraw in steps, not per file
+            bar.advance(task, state["pending"])
+            state["pending"] = 0
+
+    try:
+        yield update
+    finally:
+        if state["shown"]:
+            bar.stop()
+
+
 def open_repository(repo: Path | None, skip_invalid: bool = False, require: bool = True) -> Repository:
     """Load the repository named by --repo (command or global) or found upward; refuse when files fail."""
     start = repo or GLOBALS.repo
-    loaded = load_repository(start)
+    with loading_progress() as progress:
+        loaded = load_repository(start, progress)
     if require:
         loaded.require_loadable(skip_invalid, warn=message)
     return loaded
