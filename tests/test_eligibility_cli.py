@@ -76,7 +76,16 @@ def test_csv_sorted_by_role_verdict_preferred_teacher(make_repo, run):
     code, out, err = run(["-C", root, "check-eligibility", "--as-of", "2025-09-01", "--all", "--format", "csv"])
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert list(rows[0]) == ["role_id", "teacher_id", "teacher_name", "school", "verdict", "preferred_met", "preferred_total", "reasons"]
+    assert list(rows[0]) == [
+        "role_id",
+        "teacher_id",
+        "teacher_name",
+        "school",
+        "verdict",
+        "preferred_met",
+        "preferred_total",
+        "reasons",
+    ]
     got = [(r["role_id"], r["teacher_id"], r["verdict"], r["preferred_met"]) for r in rows]
     assert got == [
         ("coach", "t-able", "eligible", "0"),
@@ -90,7 +99,10 @@ def test_csv_sorted_by_role_verdict_preferred_teacher(make_repo, run):
     ]
     cruz = next(r for r in rows if r["teacher_id"] == "t-cruz" and r["role_id"] == "mentor")
     assert cruz["teacher_name"] == "'=Cruz Cole"  # formula guard
-    assert cruz["reasons"] == "experience in TST: 1.01 years, needs 3 (per Mentor policy 2.1); license: licenses not recorded"
+    assert (
+        cruz["reasons"]
+        == "experience in TST: 1.01 years, needs 3 (per Mentor policy 2.1); license: licenses not recorded"
+    )
     dunn = next(r for r in rows if r["teacher_id"] == "t-dunn" and r["role_id"] == "mentor")
     assert dunn["reasons"].startswith("experience in TST: 0.00 years, needs 3")
 
@@ -100,13 +112,32 @@ def test_default_hides_ineligible_and_filters_by_role_and_teacher(make_repo, run
     code, out, _ = run(["-C", root, "check-eligibility", "--as-of", "2025-09-01", "--role", "mentor", "-f", "csv"])
     assert code == 0
     assert [r["teacher_id"] for r in csv.DictReader(io.StringIO(out))] == ["t-able", "t-bell"]
-    code, out, _ = run(["-C", root, "check-eligibility", "--as-of", "2025-09-01", "--teacher", "t-dunn", "--all", "-f", "csv"])
-    assert [(r["role_id"], r["verdict"]) for r in csv.DictReader(io.StringIO(out))] == [("coach", "needs_review"), ("mentor", "ineligible")]
+    code, out, _ = run(
+        ["-C", root, "check-eligibility", "--as-of", "2025-09-01", "--teacher", "t-dunn", "--all", "-f", "csv"]
+    )
+    assert [(r["role_id"], r["verdict"]) for r in csv.DictReader(io.StringIO(out))] == [
+        ("coach", "needs_review"),
+        ("mentor", "ineligible"),
+    ]
 
 
 def test_json_shape_and_explain_table(make_repo, run):
     root = repo(make_repo)
-    code, out, _ = run(["-C", root, "check-eligibility", "--as-of", "2025-09-01", "--role", "mentor", "--teacher", "t-able", "-f", "json"])
+    code, out, _ = run(
+        [
+            "-C",
+            root,
+            "check-eligibility",
+            "--as-of",
+            "2025-09-01",
+            "--role",
+            "mentor",
+            "--teacher",
+            "t-able",
+            "-f",
+            "json",
+        ]
+    )
     assert code == 0
     (item,) = json.loads(out)
     assert item["role"] == "mentor" and item["teacher"] == "t-able" and item["verdict"] == "eligible"
@@ -118,7 +149,10 @@ def test_json_shape_and_explain_table(make_repo, run):
         "detail": "experience in TST: 6.01 years (needs 3) (per Mentor policy 2.1)",
     }
     assert [c["required"] for c in item["checks"]] == [True, True, False, False]
-    code, out, _ = run(["-C", root, "check-eligibility", "--as-of", "2025-09-01", "--role", "mentor", "--explain", "-f", "table"], env={"COLUMNS": "80", "TERMINAL_WIDTH": "80"})
+    code, out, _ = run(
+        ["-C", root, "check-eligibility", "--as-of", "2025-09-01", "--role", "mentor", "--explain", "-f", "table"],
+        env={"COLUMNS": "80", "TERMINAL_WIDTH": "80"},
+    )
     assert code == 0
     assert "✓ license: MS standard active," in out
     assert "(preferred) degree: master" in out
@@ -154,5 +188,7 @@ def test_roles_summary(make_repo, run):
     code, out, _ = run(["-C", root, "roles", "-f", "csv"])
     assert code == 0
     rows = {r["role_id"]: r for r in csv.DictReader(io.StringIO(out))}
-    assert rows["mentor"]["summary"] == "≥3 yrs in TST · MS standard license · $3,000 stipend · preferred: master's, MAE"
+    assert (
+        rows["mentor"]["summary"] == "≥3 yrs in TST · MS standard license · $3,000 stipend · preferred: master's, MAE"
+    )
     assert rows["coach"]["summary"] == "bachelor's · ≤2 terms"

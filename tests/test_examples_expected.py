@@ -19,7 +19,9 @@ CASES = []
 for file in sorted((HERE / "examples_expected").glob("*.yaml")):
     spec = yaml.safe_load(file.read_text(encoding="utf-8"))
     for case in spec["expected"]:
-        CASES.append(pytest.param(spec["repo"], spec["as_of"], case, id=f"{file.stem}:{case['teacher']}:{case['role']}"))
+        CASES.append(
+            pytest.param(spec["repo"], spec["as_of"], case, id=f"{file.stem}:{case['teacher']}:{case['role']}")
+        )
 
 
 @pytest.mark.parametrize("repo, as_of, case", CASES)
@@ -42,11 +44,27 @@ def test_every_district_has_all_three_verdicts():
 
 @pytest.mark.parametrize("district", ["bps", "jps", "acps"])
 def test_explain_shows_every_rule_with_figures(run, district):
-    code, out, err = run(["-C", ROOT / "examples" / district, "check-eligibility", "--all", "--explain", "--as-of", "2026-08-24", "--format", "json"])
+    code, out, err = run(
+        [
+            "-C",
+            ROOT / "examples" / district,
+            "check-eligibility",
+            "--all",
+            "--explain",
+            "--as-of",
+            "2026-08-24",
+            "--format",
+            "json",
+        ]
+    )
     assert code == 0, err
     data = json.loads(out)
     assert data, "no pairs"
     outcomes = {c["outcome"] for v in data for c in v["checks"]}
     assert outcomes == {"pass", "fail", "unknown"}
     for v in data:
-        assert all(c["detail"].startswith(c["rule"].replace("_", " ").replace("prior role", "prior role").split()[0]) or c["rule"] in ("term_limit", "cooling-off") for c in v["checks"])
+        assert all(
+            c["detail"].startswith(c["rule"].replace("_", " ").replace("prior role", "prior role").split()[0])
+            or c["rule"] in ("term_limit", "cooling-off")
+            for c in v["checks"]
+        )

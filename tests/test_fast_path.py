@@ -42,8 +42,14 @@ scalars = st.one_of(
 @st.composite
 def teacher_texts(draw):
     lines = ["id: t-1", f"name: {draw(scalars)}"]
-    for key in draw(st.lists(st.sampled_from(["status", "school", "base_salary", "contract_days", "memberships",
-                                              "experience", "licenses", "bogus"]), max_size=4)):
+    for key in draw(
+        st.lists(
+            st.sampled_from(
+                ["status", "school", "base_salary", "contract_days", "memberships", "experience", "licenses", "bogus"]
+            ),
+            max_size=4,
+        )
+    ):
         value = draw(scalars)
         if key == "experience":
             lines.append(f"experience:\n  - {{employer: BPS, start: {value}}}")
@@ -98,7 +104,9 @@ def broken_repo(tmp_path_factory):
     out = tmp_path_factory.mktemp("gen") / "repo"
     subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "generate.py"), "300", str(out), "--broken", "12"],
-        check=True, capture_output=True, timeout=120,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     return out
 
@@ -107,14 +115,27 @@ def broken_repo(tmp_path_factory):
 def test_optimized_paths_give_the_same_problems_and_verdicts(repo, request):
     path = request.getfixturevalue("broken_repo") if repo == "GENERATED" else ROOT / repo
     results = {}
-    for name, env in {"reference": {"TLT_REFERENCE_ONLY": "1", "TLT_JOBS": "1"}, "fast": {"TLT_JOBS": "2", "TLT_PARALLEL_MIN_FILES": "50"}}.items():
+    for name, env in {
+        "reference": {"TLT_REFERENCE_ONLY": "1", "TLT_JOBS": "1"},
+        "fast": {"TLT_JOBS": "2", "TLT_PARALLEL_MIN_FILES": "50"},
+    }.items():
         code, problems = _run(["-C", str(path), "validate", "--format", "json", "--as-of", "2026-03-02"], env)
         ecode, verdicts = _run(
-            ["-C", str(path), "check-eligibility", "--all", "--format", "csv", "--as-of", "2026-03-02", "--skip-invalid"], env
+            [
+                "-C",
+                str(path),
+                "check-eligibility",
+                "--all",
+                "--format",
+                "csv",
+                "--as-of",
+                "2026-03-02",
+                "--skip-invalid",
+            ],
+            env,
         )
         results[name] = (code, json.loads(problems), ecode, verdicts)
     assert results["fast"] == results["reference"]
     if repo == "GENERATED":
         codes = {p["code"] for p in results["fast"][1]["problems"]}
         assert {"yaml-syntax", "duplicate-key", "schema"} <= codes
-

@@ -50,25 +50,47 @@ def base(**teachers):
 
 
 def test_caseload_cap_is_weighted(make_repo, run):
-    t = base(**{"t-1": SENIOR.format(id="t-1") + "assignments:\n  - role: ct\n    start: 2025-08-25\n    caseload: [t-2, t-4, {teacher: t-3, service: PAR}]\n"})
+    t = base(
+        **{
+            "t-1": SENIOR.format(id="t-1")
+            + "assignments:\n  - role: ct\n    start: 2025-08-25\n    caseload: [t-2, t-4, {teacher: t-3, service: PAR}]\n"
+        }
+    )
     root = make_repo(config=CONFIG, roles={"ct": CT}, teachers=t)
     code, found = problems(run, root)
-    assert (code, found) == (1, [("teachers/t-1.yaml", 7, "error", "caseload-cap", "t-1's caseload for ct is 4 (weighted), over the role's maximum of 3")])
-    ok = base(**{"t-1": SENIOR.format(id="t-1") + "assignments:\n  - role: ct\n    start: 2025-08-25\n    caseload: [t-2, t-3, t-4]\n"})
+    assert (code, found) == (
+        1,
+        [
+            (
+                "teachers/t-1.yaml",
+                7,
+                "error",
+                "caseload-cap",
+                "t-1's caseload for ct is 4 (weighted), over the role's maximum of 3",
+            )
+        ],
+    )
+    ok = base(
+        **{
+            "t-1": SENIOR.format(id="t-1")
+            + "assignments:\n  - role: ct\n    start: 2025-08-25\n    caseload: [t-2, t-3, t-4]\n"
+        }
+    )
     root = make_repo(config=CONFIG, roles={"ct": CT}, teachers=ok, root=root.parent / "ok")
     assert problems(run, root) == (0, [])
 
 
 def test_overlap_points_at_the_later_assignment(make_repo, run):
     text = SENIOR.format(id="t-1") + (
-        "assignments:\n"
-        "  - {role: ct, start: 2025-01-06}\n"
-        "  - {role: ct, start: 2024-09-02, end: 2025-01-06}\n"
+        "assignments:\n  - {role: ct, start: 2025-01-06}\n  - {role: ct, start: 2024-09-02, end: 2025-01-06}\n"
     )
     root = make_repo(config=CONFIG, roles={"ct": CT}, teachers=base(**{"t-1": text}))
     _, found = problems(run, root)
     assert [(p, line, c) for p, line, _, c, _ in found] == [("teachers/t-1.yaml", 5, "overlap")]
-    text_ok = text.replace("start: 2025-01-06}\n  - {role: ct, start: 2024-09-02, end: 2025-01-06}", "start: 2025-01-07}\n  - {role: ct, start: 2024-09-02, end: 2025-01-06}")
+    text_ok = text.replace(
+        "start: 2025-01-06}\n  - {role: ct, start: 2024-09-02, end: 2025-01-06}",
+        "start: 2025-01-07}\n  - {role: ct, start: 2024-09-02, end: 2025-01-06}",
+    )
     root = make_repo(config=CONFIG, roles={"ct": CT}, teachers=base(**{"t-1": text_ok}), root=root.parent / "ok")
     assert problems(run, root) == (0, [])
 
@@ -82,16 +104,31 @@ def test_tenure_cap_at_the_start_of_the_assignment_that_passes_it(make_repo, run
     )
     root = make_repo(config=CONFIG, roles={"ct": CT}, teachers=base(**{"t-1": text}))
     _, found = problems(run, root)
-    assert ("teachers/t-1.yaml", 12, "error", "tenure-cap", "t-1 has served 4 terms in ct, over its limit of 2") in found
+    assert (
+        "teachers/t-1.yaml",
+        12,
+        "error",
+        "tenure-cap",
+        "t-1 has served 4 terms in ct, over its limit of 2",
+    ) in found
     assert [c for *_, c, _ in found].count("tenure-cap") == 1
     # an open-ended assignment counts only terms it overlaps before D
-    root2 = make_repo(config=CONFIG, roles={"ct": CT}, teachers=base(**{"t-1": SENIOR.format(id="t-1") + "assignments:\n  - {role: ct, start: 2024-09-03, prior_terms: 1}\n"}), root=root.parent / "b")
+    root2 = make_repo(
+        config=CONFIG,
+        roles={"ct": CT},
+        teachers=base(
+            **{"t-1": SENIOR.format(id="t-1") + "assignments:\n  - {role: ct, start: 2024-09-03, prior_terms: 1}\n"}
+        ),
+        root=root.parent / "b",
+    )
     assert problems(run, root2, as_of="2025-08-25")[1] == []
     assert [c for *_, c, _ in problems(run, root2, as_of="2025-08-26")[1]] == ["tenure-cap"]
 
 
 def test_cooling_off_is_one_problem_not_also_ineligible(make_repo, run):
-    admin_strict = ADMIN.replace("staffing: {min_percent: 10, max_percent: 40}\n", "eligibility:\n  required:\n    - degree: {min: master}\n")
+    admin_strict = ADMIN.replace(
+        "staffing: {min_percent: 10, max_percent: 40}\n", "eligibility:\n  required:\n    - degree: {min: master}\n"
+    )
     text = SENIOR.format(id="t-1") + (
         "degrees: [{level: bachelor}]\n"
         "assignments:\n"
@@ -105,7 +142,9 @@ def test_cooling_off_is_one_problem_not_also_ineligible(make_repo, run):
          "t-1 starts admin on 2026-01-31 inside a cooling-off: left ct on 2025-01-31; barred from administrator roles until 2026-01-31"),
     ]  # fmt: skip
     later = text.replace("start: 2026-01-31", "start: 2026-02-01")
-    root = make_repo(config=CONFIG, roles={"ct": CT, "admin": admin_strict}, teachers=base(**{"t-1": later}), root=root.parent / "b")
+    root = make_repo(
+        config=CONFIG, roles={"ct": CT, "admin": admin_strict}, teachers=base(**{"t-1": later}), root=root.parent / "b"
+    )
     _, found = problems(run, root, as_of="2026-03-01")
     assert [(line, c) for _, line, _, c, _ in found] == [(7, "ineligible-assignment")]
     assert found[0][4] == "t-1 was ineligible for admin on 2026-02-01: degree: bachelor, needs master"
@@ -115,7 +154,15 @@ def test_ineligible_assignment_is_judged_on_the_start_date(make_repo, run):
     text = "id: t-1\nname: N\nexperience: [{employer: BPS, start: 2021-09-02}]\nassignments:\n  - {role: ct, start: 2024-09-01}\n"
     root = make_repo(config=CONFIG, roles={"ct": CT}, teachers=base(**{"t-1": text}))
     _, found = problems(run, root)
-    assert found == [("teachers/t-1.yaml", 5, "error", "ineligible-assignment", "t-1 was ineligible for ct on 2024-09-01: experience: 2.99 years, needs 3")]
+    assert found == [
+        (
+            "teachers/t-1.yaml",
+            5,
+            "error",
+            "ineligible-assignment",
+            "t-1 was ineligible for ct on 2024-09-01: experience: 2.99 years, needs 3",
+        )
+    ]
     ok = text.replace("start: 2024-09-01}", "start: 2024-09-02}")
     root = make_repo(config=CONFIG, roles={"ct": CT}, teachers=base(**{"t-1": ok}), root=root.parent / "b")
     assert problems(run, root) == (0, [])
@@ -123,12 +170,7 @@ def test_ineligible_assignment_is_judged_on_the_start_date(make_repo, run):
 
 def test_expiring_warns_within_60_days_for_current_holders_only(make_repo, run):
     def holder(tid, expires, role_line="  - {role: ct, start: 2025-08-25}\n"):
-        return (
-            SENIOR.format(id=tid)
-            + f"licenses: [{{state: MA, expires: {expires}}}]\n"
-            + "assignments:\n"
-            + role_line
-        )
+        return SENIOR.format(id=tid) + f"licenses: [{{state: MA, expires: {expires}}}]\n" + "assignments:\n" + role_line
 
     t = base(
         **{
@@ -159,4 +201,12 @@ def test_staffing_bounds_are_inclusive(make_repo, run):
     root = make_repo(config=CONFIG, roles={"admin": ADMIN}, teachers=t, root=root.parent / "b")
     code, found = problems(run, root)
     assert code == 0
-    assert found == [("roles/admin.yaml", 4, "warning", "staffing", "3 of 5 teachers (60.0%) hold admin in 2025-26; the role wants at least 10% to at most 40%")]
+    assert found == [
+        (
+            "roles/admin.yaml",
+            4,
+            "warning",
+            "staffing",
+            "3 of 5 teachers (60.0%) hold admin in 2025-26; the role wants at least 10% to at most 40%",
+        )
+    ]

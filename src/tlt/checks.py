@@ -48,11 +48,11 @@ def check_terms(repo: Repository, as_of: date) -> Iterator[Problem]:
         previous = term
 
 
-def _order(repo: Repository, src: Src, first: date | None, second: date | None, names: tuple[str, str], what: str) -> Iterator[Problem]:
+def _order(
+    repo: Repository, src: Src, first: date | None, second: date | None, names: tuple[str, str], what: str
+) -> Iterator[Problem]:
     if first is not None and second is not None and second < first:
-        yield repo.error_at(
-            src[names[1]], "date-order", f"{what} {names[1]} {second} is before its {names[0]} {first}"
-        )
+        yield repo.error_at(src[names[1]], "date-order", f"{what} {names[1]} {second} is before its {names[0]} {first}")
 
 
 def _teacher_dates(repo: Repository, t: Teacher) -> Iterator[Problem]:
@@ -62,8 +62,8 @@ def _teacher_dates(repo: Repository, t: Teacher) -> Iterator[Problem]:
         yield from _order(repo, lic.src, lic.issued, lic.expires, ("issued", "expires"), f"{lic.state} license")
     for c in t.clearances or ():
         yield from _order(repo, c.src, c.date, c.expires, ("date", "expires"), f"{excerpt(c.kind)[1:-1]} clearance")
-    for c in t.credentials or ():
-        yield from _order(repo, c.src, c.date, c.expires, ("date", "expires"), f"credential {c.id}")
+    for cred in t.credentials or ():
+        yield from _order(repo, cred.src, cred.date, cred.expires, ("date", "expires"), f"credential {cred.id}")
     for a in t.assignments or ():
         yield from _order(repo, a.src, a.start, a.end, ("start", "end"), f"assignment to {a.role}")
 
@@ -82,7 +82,9 @@ def check_references(repo: Repository, as_of: date) -> Iterator[Problem]:
         for a in t.assignments or ():
             if a.role not in repo.roles:
                 yield repo.error_at(
-                    a.src["role"], "unknown-role", f"assignment names role '{a.role}', which no role file defines{_suggest(a.role, repo.roles)}"
+                    a.src["role"],
+                    "unknown-role",
+                    f"assignment names role '{a.role}', which no role file defines{_suggest(a.role, repo.roles)}",
                 )
             for m in a.caseload or ():
                 if m.teacher not in repo.teachers and m.teacher != t.id:
@@ -94,26 +96,40 @@ def check_references(repo: Repository, as_of: date) -> Iterator[Problem]:
         for ev in t.evaluations or ():
             if term_ids is not None and ev.term not in term_ids:
                 yield repo.error_at(
-                    ev.src["term"], "unknown-term", f"evaluation names term '{ev.term}', which tlt.yaml lacks{_suggest(ev.term, term_ids)}"
+                    ev.src["term"],
+                    "unknown-term",
+                    f"evaluation names term '{ev.term}', which tlt.yaml lacks{_suggest(ev.term, term_ids)}",
                 )
             if scale is not None and ev.rating not in scale:
                 yield repo.error_at(
-                    ev.src["rating"], "schema", f"rating {excerpt(ev.rating)} is not on the rating scale: {', '.join(scale)}"
+                    ev.src["rating"],
+                    "schema",
+                    f"rating {excerpt(ev.rating)} is not on the rating scale: {', '.join(scale)}",
                 )
     for role in repo.roles.values():
         for rule in (*role.required, *role.preferred):
             if rule.kind == "evaluation" and scale is not None and rule.options["min"] not in scale:
                 yield repo.error_at(
-                    rule.src["min"], "schema", f"rating {excerpt(rule.options['min'])} is not on the rating scale: {', '.join(scale)}"
+                    rule.src["min"],
+                    "schema",
+                    f"rating {excerpt(rule.options['min'])} is not on the rating scale: {', '.join(scale)}",
                 )
             if rule.kind == "prior_role":
                 for i, rid in enumerate(rule.options.get("roles", [])):
                     if rid not in repo.roles:
-                        yield repo.error_at(rule.src["roles"][i], "unknown-role", f"prior_role names role '{rid}', which no role file defines{_suggest(rid, repo.roles)}")
+                        yield repo.error_at(
+                            rule.src["roles"][i],
+                            "unknown-role",
+                            f"prior_role names role '{rid}', which no role file defines{_suggest(rid, repo.roles)}",
+                        )
         for entry in role.after_service:
             for i, rid in enumerate(entry.roles):
                 if rid not in repo.roles:
-                    yield repo.error_at(entry.src["bars"]["roles"][i], "unknown-role", f"after_service bars role '{rid}', which no role file defines{_suggest(rid, repo.roles)}")
+                    yield repo.error_at(
+                        entry.src["bars"]["roles"][i],
+                        "unknown-role",
+                        f"after_service bars role '{rid}', which no role file defines{_suggest(rid, repo.roles)}",
+                    )
 
 
 def check_caseload_members(repo: Repository, as_of: date) -> Iterator[Problem]:

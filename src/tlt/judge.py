@@ -163,7 +163,11 @@ def judge_all(
 ) -> list[Verdict]:
     """Every (teacher, role) verdict, sorted by role, verdict, preferred_met descending, teacher."""
     ctx = Context.build(repo.config, repo.roles, as_of)
-    roles = [repo.roles[r] for r in sorted(set(role_ids))] if role_ids is not None else [repo.roles[r] for r in sorted(repo.roles)]
+    roles = (
+        [repo.roles[r] for r in sorted(set(role_ids))]
+        if role_ids is not None
+        else [repo.roles[r] for r in sorted(repo.roles)]
+    )
     teachers = (
         [repo.teachers[t] for t in sorted(set(teacher_ids))]
         if teacher_ids is not None

@@ -22,6 +22,7 @@ CATEGORIES = (
 )  # fmt: skip
 
 NodePath = tuple[str | int, ...]
+Date = date  # for classes whose field is called `date`
 
 
 class Src:
@@ -195,8 +196,8 @@ class Degree:
 @dataclass(slots=True)
 class Clearance:
     kind: str
-    date: date
-    expires: date | None
+    date: Date
+    expires: Date | None
     src: Src
 
 
@@ -210,8 +211,8 @@ class Evaluation:
 @dataclass(slots=True)
 class Credential:
     id: str
-    date: date
-    expires: date | None
+    date: Date
+    expires: Date | None
     src: Src
 
 
@@ -274,6 +275,10 @@ class Teacher:
 
 def _date(value: Any) -> date | None:
     return None if value is None else date.fromisoformat(str(value))
+
+
+def _req_date(value: Any) -> date:
+    return date.fromisoformat(str(value))
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -384,7 +389,9 @@ def build_teacher(data: dict[str, Any], path: str) -> Teacher:
             role=a["role"],
             start=_date(a["start"]),  # type: ignore[arg-type]
             end=_date(a.get("end")),
-            caseload=None if caseload is None else tuple(_member(m, tid, s["caseload"][j]) for j, m in enumerate(caseload)),
+            caseload=None
+            if caseload is None
+            else tuple(_member(m, tid, s["caseload"][j]) for j, m in enumerate(caseload)),
             prior_terms=int(a.get("prior_terms", 0)),
             src=s,
         )
@@ -401,8 +408,13 @@ def build_teacher(data: dict[str, Any], path: str) -> Teacher:
             data,
             "experience",
             lambda e, s: Experience(
-                e["employer"], _date(e.get("start")), _date(e.get("end")), _dec(e.get("fte", 1)) or Decimal(1),
-                _dec(e.get("years")), tuple(e.get("tags", ())), s,
+                e["employer"],
+                _date(e.get("start")),
+                _date(e.get("end")),
+                _dec(e.get("fte", 1)) or Decimal(1),
+                _dec(e.get("years")),
+                tuple(e.get("tags", ())),
+                s,
             ),
             src,
         ),  # fmt: skip
@@ -410,18 +422,23 @@ def build_teacher(data: dict[str, Any], path: str) -> Teacher:
             data,
             "licenses",
             lambda x, s: License(
-                x["state"], x.get("type"), None if x.get("number") is None else str(x["number"]),
-                x.get("status", "active"), _date(x.get("issued")), _date(x.get("expires")), s,
+                x["state"],
+                x.get("type"),
+                None if x.get("number") is None else str(x["number"]),
+                x.get("status", "active"),
+                _date(x.get("issued")),
+                _date(x.get("expires")),
+                s,
             ),
             src,
         ),  # fmt: skip
         degrees=_opt_list(data, "degrees", lambda x, s: Degree(x["level"], x.get("field")), src),
         clearances=_opt_list(
-            data, "clearances", lambda x, s: Clearance(x["kind"], _date(x["date"]), _date(x.get("expires")), s), src
+            data, "clearances", lambda x, s: Clearance(x["kind"], _req_date(x["date"]), _date(x.get("expires")), s), src
         ),
         evaluations=_opt_list(data, "evaluations", lambda x, s: Evaluation(x["term"], x["rating"], s), src),
         credentials=_opt_list(
-            data, "credentials", lambda x, s: Credential(x["id"], _date(x["date"]), _date(x.get("expires")), s), src
+            data, "credentials", lambda x, s: Credential(x["id"], _req_date(x["date"]), _date(x.get("expires")), s), src
         ),
         coursework=_opt_list(data, "coursework", lambda x, s: Course(x["id"], _date(x["date"])), src),  # type: ignore[arg-type]
         assignments=_opt_list(data, "assignments", assignment, src),

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from tlt.errors import BrokenRepository
-from tlt.loading.repository import CONFIG_NAME, find_root
 from tlt.loading.fastyaml import LazyDocument
+from tlt.loading.repository import CONFIG_NAME, find_root
 from tlt.loading.safeyaml import Document
 from tlt.loading.sources import LINK, MISSING, OUTSIDE, FileSource, Source, TreeSource
 from tlt.model import Config, Role, Src, Teacher, build_config, build_role, build_teacher
@@ -76,7 +76,9 @@ def _check_id(doc: Document, stem: str) -> Problem | None:
     value = doc.data.get("id")
     if isinstance(value, str) and value != stem:
         line, col = doc.position(("id",))
-        return error(doc.path, line, col, "id-mismatch", f"id {excerpt(value)} differs from the file name; expected '{stem}'")
+        return error(
+            doc.path, line, col, "id-mismatch", f"id {excerpt(value)} differs from the file name; expected '{stem}'"
+        )
     return None
 
 
@@ -180,7 +182,9 @@ def _folder_files(repo: Repository, source: Source, key: str, folders: tuple[str
             continue
         if listing == OUTSIDE:
             repo.problems.append(
-                repo.error_at(where, "schema", f"{key}[{i}] {excerpt(folder)} leaves the repository; name a folder inside it")
+                repo.error_at(
+                    where, "schema", f"{key}[{i}] {excerpt(folder)} leaves the repository; name a folder inside it"
+                )
             )
             continue
         if listing == MISSING or isinstance(listing, str):

@@ -137,7 +137,9 @@ def check_cooling_off_and_eligibility(repo: Repository, as_of: date) -> Iterator
             outcome, detail = cooling_off(compiled.role, t, ctx, compiled.barring)
             if outcome == FAIL:
                 yield repo.error_at(
-                    a.src["start"], "cooling-off", f"{t.id} starts {a.role} on {a.start} inside a cooling-off: {detail.removeprefix('cooling-off: ')}"
+                    a.src["start"],
+                    "cooling-off",
+                    f"{t.id} starts {a.role} on {a.start} inside a cooling-off: {detail.removeprefix('cooling-off: ')}",
                 )
                 continue
         verdict = judge_compiled(compiled, t, ctx, implicit=False)
@@ -164,8 +166,8 @@ def _documents(t: Teacher) -> Iterator[tuple[str, Src, date]]:
             groups[("license", f"{lic.state} {lic.type or ''}".strip())].append(lic)
     for c in t.clearances or ():
         groups[("clearance", c.kind)].append(c)
-    for c in t.credentials or ():
-        groups[("credential", c.id)].append(c)
+    for cred in t.credentials or ():
+        groups[("credential", cred.id)].append(cred)
     for (kind, name), items in sorted(groups.items()):
         latest = _latest(items)
         if latest is not None:
@@ -208,7 +210,11 @@ def check_staffing(repo: Repository, as_of: date) -> Iterator[Problem]:
         share = Decimal(len(holders[role_id]) * 100) / Decimal(total)
         low, high = role.staffing.min_percent, role.staffing.max_percent
         if (low is not None and share < low) or (high is not None and share > high):
-            bounds = " to ".join(x for x in (f"at least {low}%" if low is not None else "", f"at most {high}%" if high is not None else "") if x)
+            bounds = " to ".join(
+                x
+                for x in (f"at least {low}%" if low is not None else "", f"at most {high}%" if high is not None else "")
+                if x
+            )
             shown = share.quantize(Decimal("0.1"))
             line, col = repo.locate(role.staffing.src)
             yield warning(

@@ -8,7 +8,6 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
 
 from tlt.model import Assignment, Experience, Term

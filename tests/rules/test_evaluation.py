@@ -15,7 +15,9 @@ def test_only_terms_that_ended_before_the_date_count():
         "fail",
         "evaluation: 2024-25 needs_improvement, needs proficient or better",
     )
-    assert check_rule("evaluation", {"min": "proficient"}, date.fromordinal(end.toordinal() + 1), evaluations=ratings) == (
+    assert check_rule(
+        "evaluation", {"min": "proficient"}, date.fromordinal(end.toordinal() + 1), evaluations=ratings
+    ) == (
         "pass",
         "evaluation: 2025-26 proficient",
     )

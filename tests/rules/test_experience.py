@@ -8,7 +8,15 @@ START = date(2015, 8, 27)
 
 def test_passes_on_the_exact_day_the_formula_reaches_the_threshold():
     # 10 years = 3652.5 days at 365.25: 3653 worked days are needed; D itself is not yet worked.
-    assert check_rule("experience", {"min_years": 10}, START + timedelta(days=3653), experience=[{"employer": "BPS", "start": START}])[0] == "pass"
+    assert (
+        check_rule(
+            "experience",
+            {"min_years": 10},
+            START + timedelta(days=3653),
+            experience=[{"employer": "BPS", "start": START}],
+        )[0]
+        == "pass"
+    )
     outcome, detail = check_rule(
         "experience", {"min_years": 10}, START + timedelta(days=3652), experience=[{"employer": "BPS", "start": START}]
     )
@@ -26,7 +34,9 @@ def test_closed_entry_counts_its_end_day():
 
 def test_employer_filter_is_exact_and_case_sensitive():
     entries = [{"employer": "BPS", "years": 4}, {"employer": "bps", "years": 9}, {"employer": "Chelsea", "years": 9}]
-    outcome, detail = check_rule("experience", {"min_years": 5, "employer": "BPS"}, date(2026, 1, 1), experience=entries)
+    outcome, detail = check_rule(
+        "experience", {"min_years": 5, "employer": "BPS"}, date(2026, 1, 1), experience=entries
+    )
     assert (outcome, detail) == ("fail", "experience in BPS: 4.00 years, needs 5")
     assert check_rule("experience", {"min_years": 5}, date(2026, 1, 1), experience=entries)[0] == "pass"
 

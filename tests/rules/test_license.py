@@ -31,7 +31,10 @@ def test_issued_on_the_date_counts_issued_after_does_not():
 
 def test_pending_counts_only_when_allowed():
     pending = [lic(status="pending")]
-    assert check_rule("license", {"states": ["MA"]}, D, licenses=pending) == ("fail", "license: MA professional is pending")
+    assert check_rule("license", {"states": ["MA"]}, D, licenses=pending) == (
+        "fail",
+        "license: MA professional is pending",
+    )
     assert check_rule("license", {"states": ["MA"], "allow_pending": True}, D, licenses=pending)[0] == "pass"
 
 

@@ -86,4 +86,6 @@ def test_no_cooling_off_before_leaving_or_for_other_categories():
     roles = {"ct2": CT}
     current = teacher(assignments=[{"role": "ct2", "start": date(2020, 8, 31)}])
     assert verdict(ADMIN, current, date(2026, 1, 1), roles).verdict == ELIGIBLE
-    assert verdict(role("m", category="mentoring"), _left(date(2025, 8, 31)), date(2026, 1, 1), roles).verdict == ELIGIBLE
+    assert (
+        verdict(role("m", category="mentoring"), _left(date(2025, 8, 31)), date(2026, 1, 1), roles).verdict == ELIGIBLE
+    )

@@ -190,10 +190,8 @@ def write_output(text: str, output: Path | None, repo: Repository | None = None)
             os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 

@@ -138,11 +138,15 @@ def _terminal(loaded: Repository, verdicts: list[Verdict], d: date, explain: boo
 @clean_errors
 def check_eligibility(
     role: Annotated[list[str] | None, typer.Option("--role", "-r", help="Only this role (repeatable).")] = None,
-    teacher: Annotated[list[str] | None, typer.Option("--teacher", "-t", help="Only this teacher (repeatable).")] = None,
+    teacher: Annotated[
+        list[str] | None, typer.Option("--teacher", "-t", help="Only this teacher (repeatable).")
+    ] = None,
     as_of: AsOfOpt = None,
     term: TermOpt = None,
     all_: Annotated[bool, typer.Option("--all", "-a", help="Include ineligible pairs too.")] = False,
-    explain: Annotated[bool, typer.Option("--explain", "-e", help="Show every rule of every pair, passing ones too.")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", "-e", help="Show every rule of every pair, passing ones too.")
+    ] = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     repo: RepoOpt = None,

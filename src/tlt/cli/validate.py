@@ -9,7 +9,17 @@ import typer
 
 from tlt.checks import check_repository
 from tlt.cli.app import app
-from tlt.cli.common import GLOBALS, AsOfOpt, OutputOpt, RepoOpt, as_of_date, clean_errors, message, open_repository, write_output
+from tlt.cli.common import (
+    GLOBALS,
+    AsOfOpt,
+    OutputOpt,
+    RepoOpt,
+    as_of_date,
+    clean_errors,
+    message,
+    open_repository,
+    write_output,
+)
 from tlt.render import problems as render
 
 
@@ -34,7 +44,9 @@ def policy_checks() -> tuple:  # type: ignore[type-arg]
 @app.command()
 @clean_errors
 def validate(
-    fmt: Annotated[ProblemFormat, typer.Option("--format", "-f", help="text, json, github, sarif or junit.", case_sensitive=False)] = ProblemFormat.text,
+    fmt: Annotated[
+        ProblemFormat, typer.Option("--format", "-f", help="text, json, github, sarif or junit.", case_sensitive=False)
+    ] = ProblemFormat.text,
     as_of: AsOfOpt = None,
     output: OutputOpt = None,
     repo: RepoOpt = None,
@@ -65,7 +77,11 @@ def validate(
         from tlt.render import ci_formats  # SARIF and JUnit
 
         files = ["tlt.yaml", *loaded.role_files, *loaded.teacher_files]
-        text = ci_formats.render_sarif(problems) if fmt is ProblemFormat.sarif else ci_formats.render_junit(problems, files)
+        text = (
+            ci_formats.render_sarif(problems)
+            if fmt is ProblemFormat.sarif
+            else ci_formats.render_junit(problems, files)
+        )
     write_output(text, output, loaded)
     if not GLOBALS.quiet:
         message(render.summary(problems))

@@ -54,12 +54,12 @@ class LazyDocument(Document):
             self._reference = parse_text(self.text, self.path)
         return self._reference
 
-    @property  # type: ignore[override]
-    def positions(self) -> dict[Path, Position]:
+    @property
+    def positions(self) -> dict[Path, Position]:  # type: ignore[override]
         return self._ref().positions
 
-    @property  # type: ignore[override]
-    def key_positions(self) -> dict[Path, Position]:
+    @property
+    def key_positions(self) -> dict[Path, Position]:  # type: ignore[override]
         return self._ref().key_positions
 
 

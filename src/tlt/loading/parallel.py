@@ -12,7 +12,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterator
-
 from typing import Any
 
 from tlt.loading.fastyaml import LazyDocument
@@ -51,8 +50,8 @@ def read_many(root: str, items: list[tuple[str, str]], schema: str | None) -> It
     chunks = [(root, items[i : i + CHUNK], schema) for i in range(0, len(items), CHUNK)]
     # spawn, not fork: the Rust parser and validator keep state that a forked child must not inherit mid-use
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        for chunk, results in zip(chunks, pool.imap(_read_chunk, chunks)):
-            for (file, rel), (data, text) in zip(chunk[1], results):
+        for chunk, results in zip(chunks, pool.imap(_read_chunk, chunks), strict=True):
+            for (file, rel), (data, text) in zip(chunk[1], results, strict=True):
                 if data is not None:
                     yield LazyDocument(rel, data, text)
                 else:

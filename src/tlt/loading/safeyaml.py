@@ -64,6 +64,8 @@ _ALLOWED_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,20
 class TooLargeInt(int):
     """An integer literal with more digits than any 64-bit value; kept out of int() (CVE-2020-10735)."""
 
+    text: str
+
     def __new__(cls, text: str) -> TooLargeInt:
         self = super().__new__(cls, 2**64)
         self.text = text
@@ -311,7 +313,9 @@ def parse_bytes(data: bytes, path: str, schema: str | None = None) -> Document:
     (`tlt.loading.fastyaml`): the same data, no problems, positions computed only if ever asked for."""
     if len(data) > MAX_BYTES:
         size = len(data) / (1024 * 1024)
-        return Document(path, None, problems=[error(path, 1, 1, "file", f"the file is {size:.1f} MiB; the limit is 1 MiB")])
+        return Document(
+            path, None, problems=[error(path, 1, 1, "file", f"the file is {size:.1f} MiB; the limit is 1 MiB")]
+        )
     text, problem = decode(data, path)
     if problem is not None or text is None:
         return Document(path, None, problems=[problem] if problem else [])

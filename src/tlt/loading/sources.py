@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from tlt.loading.repository import DATA_SUFFIXES, data_files, inside, relpath
 from tlt.loading.parallel import read_many
-from tlt.loading.safeyaml import MAX_BYTES, Document, parse_bytes, read_document
+from tlt.loading.repository import DATA_SUFFIXES, data_files, inside, relpath
+from tlt.loading.safeyaml import MAX_BYTES, Document, parse_bytes
 from tlt.problems import error
 
 #: A folder named in tlt.yaml that leaves the repository / is not a folder / is a symbolic link.
@@ -85,7 +85,9 @@ class FileSource:
         """Like `read`, but yields each document as soon as it is parsed (large folders parse on every core)."""
         root = str(self.root)
         files = self._files
-        return read_many(root, [(files[rel] if rel in files else os.path.join(root, rel), rel) for rel in paths], schema)
+        return read_many(
+            root, [(files[rel] if rel in files else os.path.join(root, rel), rel) for rel in paths], schema
+        )
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,9 @@ def render_github(problems: list[Problem]) -> str:
     out = []
     for p in sort_problems(problems):
         kind = "error" if p.severity is Severity.ERROR else "warning"
-        props = f"file={_escape_property(p.path)},line={p.line},col={p.column},title={_escape_property('tlt ' + p.code)}"
+        props = (
+            f"file={_escape_property(p.path)},line={p.line},col={p.column},title={_escape_property('tlt ' + p.code)}"
+        )
         out.append(f"::{kind} {props}::{_escape_data(escape_control_keep_newlines(p.message))}\n")
     return "".join(out)
 

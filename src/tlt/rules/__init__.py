@@ -23,5 +23,16 @@ from tlt.rules import (
 
 REGISTRY: dict[str, ModuleType] = {
     m.KIND: m
-    for m in (experience, license, degree, status, membership, clearances, evaluation, prior_role, credentials, coursework)
+    for m in (
+        experience,
+        license,
+        degree,
+        status,
+        membership,
+        clearances,
+        evaluation,
+        prior_role,
+        credentials,
+        coursework,
+    )
 }

@@ -31,7 +31,8 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
         elif all(c.date > d for c in of_kind):
             missing.append(f"{kind} dated {min(c.date for c in of_kind)}, after {d}")
         else:
-            latest = max((c.expires for c in of_kind if c.expires is not None and c.date <= d), default=None)
+            expiries = [c.expires for c in of_kind if c.expires is not None and c.date <= d]
+            latest = max(expiries) if expiries else None
             missing.append(f"{kind} expired {latest}")
     if missing:
         return FAIL, "clearances: " + "; ".join(missing)

@@ -24,7 +24,8 @@ def _why_not(cid: str, teacher: Teacher, ctx: Context) -> str:
         return f"no {cid}"
     if all(c.date > ctx.as_of for c in mine):
         return f"{cid} dated {min(c.date for c in mine)}, after {ctx.as_of}"
-    latest = max((c.expires for c in mine if c.expires is not None), default=None)
+    expiries = [c.expires for c in mine if c.expires is not None]
+    latest = max(expiries) if expiries else None
     return f"{cid} expired {latest}"
 
 

@@ -88,7 +88,7 @@ def _describe(instance: Any) -> str:
 
 
 def _where(path: tuple[Any, ...]) -> str:
-    parts = []
+    parts: list[str] = []
     for p in path:
         # a key comes from the file: quote at most an excerpt of it (SPEC section 7)
         parts.append(f"[{p}]" if isinstance(p, int) else (("." if parts else "") + excerpt(str(p))[1:-1]))
@@ -160,7 +160,7 @@ def _message(err: ValidationError) -> tuple[str, tuple[Any, ...], bool]:
         return f"{where} is {_describe(inst)}; expected {custom}", path, False
     if v == "type":
         expected = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
-        names = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
+        names = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in expected)
         return f"{where} is {_describe(inst)}; expected {names}", path, False
     if v == "enum":
         options = [str(o) for o in err.validator_value]
@@ -169,7 +169,12 @@ def _message(err: ValidationError) -> tuple[str, tuple[Any, ...], bool]:
     if v == "const":
         return f"{where} is {_describe(inst)}; expected {excerpt(err.validator_value)}", path, False
     if v in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-        words = {"minimum": "at least", "exclusiveMinimum": "more than", "maximum": "at most", "exclusiveMaximum": "less than"}
+        words = {
+            "minimum": "at least",
+            "exclusiveMinimum": "more than",
+            "maximum": "at most",
+            "exclusiveMaximum": "less than",
+        }
         return f"{where} is {_describe(inst)}; expected {words[v]} {err.validator_value}", path, False
     if v == "minItems":
         return f"{where} has {len(inst)} item(s); expected at least {err.validator_value}", path, False

@@ -1,0 +1,91 @@
+"""benchmarks/generate.py writes a realistic repository that `tlt validate` finds clean except for what it intends.
+
+The generator makes every assignment holder eligible on each start date, keeps term limits and cooling-off
+periods, and records in its manifest (.tlt-benchmark.json) the problems it means to cause: a few caseloads over
+their cap (errors), documents of current holders expiring soon (warnings) and, with --broken K, K broken files
+(yaml-syntax, duplicate-key, schema, unknown-role, date-order in turn). Any other error means the generator or
+tlt got SPEC sections 2-4 wrong.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = "2026-03-02"
+ALLOWED_WARNINGS = {"expiring", "staffing", "outside-terms"}
+
+
+@pytest.fixture(scope="module")
+def generator() -> Any:
+    path = ROOT / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("tlt_benchmark_generate", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _validate(run: Callable[..., tuple[int, str, str]], repo: Path, out: Path) -> tuple[int, list[dict[str, Any]]]:
+    code, _, stderr = run(["-q", "-C", repo, "validate", "--format", "json", "--as-of", AS_OF, "--output", out])
+    assert code in (0, 1), stderr
+    return code, json.loads(out.read_text(encoding="utf-8"))["problems"]
+
+
+@pytest.mark.parametrize(("seed", "holders"), [(1, 0.08), (2, 0.4)])
+def test_generated_repository_has_only_intended_problems(
+    generator: Any, run: Any, tmp_path: Path, seed: int, holders: float
+) -> None:
+    repo = tmp_path / "repo"
+    manifest = generator.generate(60, repo, seed=seed, holders=holders)
+    assert manifest["teachers"] == 60 and manifest["holders"] > 0 and manifest["assignments"] >= manifest["holders"]
+    assert len(list((repo / "teachers").rglob("*.yaml"))) == 60
+    intended_errors = {(i["path"], i["code"]) for i in manifest["intended"] if i["severity"] == "error"}
+    intended_warnings = {(i["path"], i["code"]) for i in manifest["intended"] if i["severity"] == "warning"}
+
+    code, problems = _validate(run, repo, tmp_path / "problems.json")
+
+    errors = {(p["path"], p["code"]) for p in problems if p["severity"] == "error"}
+    unexpected = [p for p in problems if p["severity"] == "error" and (p["path"], p["code"]) not in intended_errors]
+    assert unexpected == []
+    assert code == (1 if errors else 0)
+    warnings = [p for p in problems if p["severity"] == "warning"]
+    assert {p["code"] for p in warnings} <= ALLOWED_WARNINGS
+    expiring = {(p["path"], p["code"]) for p in warnings if p["code"] == "expiring"}
+    assert expiring <= intended_warnings
+
+
+def test_broken_files_are_exactly_the_failures(generator: Any, run: Any, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    manifest = generator.generate(60, repo, seed=3, broken=5)
+    broken: dict[str, str] = manifest["broken"]
+    assert sorted(broken.values()) == sorted(generator.BROKEN_KINDS)
+    intended_errors = {i["path"] for i in manifest["intended"] if i["severity"] == "error"}
+
+    code, problems = _validate(run, repo, tmp_path / "problems.json")
+
+    assert code == 1
+    failing = {p["path"] for p in problems if p["severity"] == "error"}
+    assert failing == set(broken) | intended_errors
+    for path, kind in broken.items():
+        codes = [p["code"] for p in problems if p["path"] == path and p["severity"] == "error"]
+        assert codes == [kind], (path, codes)
+
+
+def test_generation_is_deterministic(generator: Any, tmp_path: Path) -> None:
+    a = generator.generate(40, tmp_path / "a", seed=7, broken=2)
+    b = generator.generate(40, tmp_path / "b", seed=7, broken=2)
+    assert a == b
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert files_a == files_b
+    for rel in files_a:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
