@@ -9,6 +9,7 @@ command calls `require_loadable` first so that no report silently drops a record
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -114,6 +115,8 @@ def _load_kind(
             else:
                 first_file[ident] = doc.path
                 into[ident] = build(doc.data, doc.path)
+                if schema == "teacher" and isinstance(doc, LazyDocument):
+                    doc.data = None  # the model holds it now; positions come from the text if ever needed
         repo.problems.extend(problems)
 
 
@@ -139,7 +142,21 @@ def load_tree(files: Mapping[str, bytes], root: str | os.PathLike[str] = ".", li
 
 
 def load_source(source: Source, progress: Progress | None = None) -> Repository:
-    """Load a data repository from a source: read, parse, schema, ids, model."""
+    """Load a data repository from a source: read, parse, schema, ids, model.
+
+    The cyclic garbage collector is paused while loading: the model is millions of small acyclic objects that
+    it would otherwise traverse again and again (loading 100,000 teachers ran 14 times slower than 10,000)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_source(source, progress)
+    finally:
+        if paused:
+            gc.enable()
+        gc.freeze()  # what was loaded stays: later collections need not walk it
+
+
+def _load_source(source: Source, progress: Progress | None = None) -> Repository:
     root = source.root
     config_doc = source.read([CONFIG_NAME])[0]
     repo = Repository(root=root, config=None)
