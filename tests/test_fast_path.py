@@ -1,5 +1,5 @@
-"""The fast path (yaml-rs + jsonschema-rs, several processes) gives exactly the reference path's problems,
-lines and verdicts; it only ever skips work on files the reference path would find clean."""
+"""The fast path (yaml-rs + jsonschema-rs, several processes for reading and for judging) gives exactly the
+reference path's problems, lines and verdicts, byte for byte; it only ever skips work on files the reference path would find clean."""
 
 from __future__ import annotations
 
@@ -117,7 +117,7 @@ def test_optimized_paths_give_the_same_problems_and_verdicts(repo, request):
     results = {}
     for name, env in {
         "reference": {"TLT_REFERENCE_ONLY": "1", "TLT_JOBS": "1"},
-        "fast": {"TLT_JOBS": "2", "TLT_PARALLEL_MIN_FILES": "50"},
+        "fast": {"TLT_JOBS": "2", "TLT_PARALLEL_MIN_FILES": "50", "TLT_PARALLEL_MIN_PAIRS": "1"},
     }.items():
         code, problems = _run(["-C", str(path), "validate", "--format", "json", "--as-of", "2026-03-02"], env)
         ecode, verdicts = _run(
@@ -134,7 +134,10 @@ def test_optimized_paths_give_the_same_problems_and_verdicts(repo, request):
             ],
             env,
         )
-        results[name] = (code, json.loads(problems), ecode, verdicts)
+        jcode, verdicts_json = _run(
+            ["-C", str(path), "check-eligibility", "-f", "json", "--as-of", "2026-03-02", "--skip-invalid"], env
+        )
+        results[name] = (code, json.loads(problems), ecode, verdicts, jcode, verdicts_json)
     assert results["fast"] == results["reference"]
     if repo == "GENERATED":
         codes = {p["code"] for p in results["fast"][1]["problems"]}

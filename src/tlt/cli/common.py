@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TextIO, TypeVar
 
 import typer
 from rich.console import Console
@@ -169,8 +169,16 @@ def terminal_width() -> int:
 
 def write_output(text: str, output: Path | None, repo: Repository | None = None) -> None:
     """Data to stdout, or to `output` atomically (temporary file, then rename). Never over an input file."""
+    with output_stream(output, repo) as handle:
+        handle.write(text)
+
+
+@contextlib.contextmanager
+def output_stream(output: Path | None, repo: Repository | None = None) -> Iterator[TextIO]:
+    """A stream for data written piece by piece: stdout, or a temporary file beside `output` renamed over it only
+    when everything was written (a crash never leaves a half-written file). Never over an input file."""
     if output is None:
-        sys.stdout.write(text)
+        yield sys.stdout
         sys.stdout.flush()
         return
     target = output.expanduser()
@@ -185,7 +193,7 @@ def write_output(text: str, output: Path | None, repo: Repository | None = None)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Annotated
@@ -22,6 +23,7 @@ from tlt.cli.common import (
     clean_errors,
     color_enabled,
     open_repository,
+    output_stream,
     resolve_format,
     terminal_width,
     write_output,
@@ -29,8 +31,9 @@ from tlt.cli.common import (
 from tlt.errors import TltError
 from tlt.judge import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW, Verdict, judge_all
 from tlt.pipeline import Repository
-from tlt.render.rows import Column, Table, json_rows, render_csv, render_table, to_json
+from tlt.render.rows import Column, Table, json_item, json_rows, render_csv, render_table, to_json
 from tlt.role_summary import summary
+from tlt.workers import fork_map
 
 _MARK = {"pass": "✓", "fail": "✗", "unknown": "?"}
 _STYLE = {ELIGIBLE: "green", NEEDS_REVIEW: "yellow", INELIGIBLE: "red"}
@@ -170,29 +173,56 @@ def check_eligibility(
     d = judging_date(loaded, as_of, term)
     role_ids = known_ids("role", role, loaded.roles) if role else None
     teacher_ids = known_ids("teacher", teacher, loaded.teachers) if teacher else None
-    verdicts = judge_all(loaded, d, role_ids, teacher_ids)
-    if not all_:
-        verdicts = [v for v in verdicts if v.verdict != INELIGIBLE]
     chosen = resolve_format(fmt)
-    if chosen is TableFormat.json:
-        text = to_json(
-            [
-                {
-                    "role": v.role,
-                    "teacher": v.teacher,
-                    "verdict": v.verdict,
-                    "preferred_met": v.preferred_met,
-                    "preferred_total": v.preferred_total,
-                    "checks": [c.as_dict() for c in v.checks],
-                }
-                for v in verdicts
-            ]
-        )
-    elif chosen is TableFormat.csv:
-        text = render_csv(eligibility_table(loaded, verdicts, explain))
-    else:
+    if chosen is TableFormat.table:
+        verdicts = judge_all(loaded, d, role_ids, teacher_ids)
+        if not all_:
+            verdicts = [v for v in verdicts if v.verdict != INELIGIBLE]
         text = _terminal(loaded, verdicts, d, explain, terminal_width(), color_enabled() and output is None)
-    write_output(text, output, loaded)
+        write_output(text, output, loaded)
+        return
+    # CSV and JSON stream role by role (one role's verdicts in memory at a time), judged on every core
+    roles_wanted = role_ids if role_ids is not None else sorted(loaded.roles)
+    teachers_wanted = teacher_ids if teacher_ids is not None else sorted(loaded.teachers)
+
+    def chunk(role_id: str) -> str:
+        verdicts = judge_all(loaded, d, [role_id], teachers_wanted)
+        if not all_:
+            verdicts = [v for v in verdicts if v.verdict != INELIGIBLE]
+        if chosen is TableFormat.csv:
+            return render_csv(eligibility_table(loaded, verdicts, explain), header=False)
+        return ",".join(json_item(_verdict_json(v)) for v in verdicts)
+
+    threshold = int(os.environ.get("TLT_PARALLEL_MIN_PAIRS", PARALLEL_MIN_PAIRS))
+    parallel = len(roles_wanted) * len(teachers_wanted) >= threshold
+    with output_stream(output, loaded) as out:
+        if chosen is TableFormat.csv:
+            out.write(render_csv(Table(ELIGIBILITY_COLUMNS, [])))
+            for text in fork_map(chunk, roles_wanted, parallel):
+                out.write(text)
+        else:
+            first = True
+            out.write("[")
+            for text in fork_map(chunk, roles_wanted, parallel):
+                if text:
+                    out.write(text if first else "," + text)
+                    first = False
+            out.write("]\n" if first else "\n]\n")
+
+
+#: Judge on several cores from this many (teacher, role) pairs (a fork costs more than it saves below it).
+PARALLEL_MIN_PAIRS = 200_000
+
+
+def _verdict_json(v: Verdict) -> dict[str, object]:
+    return {
+        "role": v.role,
+        "teacher": v.teacher,
+        "verdict": v.verdict,
+        "preferred_met": v.preferred_met,
+        "preferred_total": v.preferred_total,
+        "checks": [c.as_dict() for c in v.checks],
+    }
 
 
 ROLE_COLUMNS = [Column("role_id"), Column("title"), Column("organization"), Column("category"), Column("summary")]

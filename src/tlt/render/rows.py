@@ -167,6 +167,13 @@ def render_csv(table: Table, header: bool = True) -> str:
     return buf.getvalue()
 
 
+def json_item(item: Any) -> str:
+    """One item of a top-level JSON list, exactly as `to_json` would lay it out inside the list: a newline, then
+    the item indented by two spaces (lists written piece by piece join items with ",")."""
+    text = json.dumps(item, indent=2, ensure_ascii=False, default=_default)
+    return "\n" + "\n".join("  " + line for line in text.split("\n"))
+
+
 def to_json(data: Any) -> str:
     """Deterministic JSON: UTF-8, two-space indent, keys in the order given, a final newline."""
     return json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n"
