@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from tlt.reports import terminal_view
 from tlt.reports.caseload import caseload_table
 
 DATA = Path(__file__).parent / "data" / "reports_repo"
-GOLDEN = Path(__file__).parent / "golden"
+from goldens import assert_golden  # noqa: E402
 
 CONFIG = """\
 program: Caseload Test
@@ -195,16 +194,6 @@ def test_output_is_atomic_and_refuses_an_input_file(repo, run, tmp_path):
 
 
 # --- goldens --------------------------------------------------------------------------------------------------
-
-
-def assert_golden(name: str, text: str) -> None:
-    """Compare with tests/golden/NAME; TLT_UPDATE_GOLDEN=1 rewrites the file instead."""
-    path = GOLDEN / name
-    if os.environ.get("TLT_UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
-    assert path.exists(), f"no golden file {name}; run with TLT_UPDATE_GOLDEN=1 to create it"
-    assert text == path.read_bytes().decode("utf-8"), f"{name} differs; if intended, rerun with TLT_UPDATE_GOLDEN=1"
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "table"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
@@ -24,7 +23,7 @@ from tlt.reports.stipends import pay
 from tlt.timeline import term_fraction
 
 DATA = Path(__file__).parent / "data" / "reports_repo"
-GOLDEN = Path(__file__).parent / "golden"
+from goldens import assert_golden  # noqa: E402
 
 CONFIG = """\
 program: Pay Test
@@ -462,16 +461,6 @@ def test_fraction_is_between_0_and_1(term, start, length):
 
 
 # --- goldens --------------------------------------------------------------------------------------------------
-
-
-def assert_golden(name: str, text: str) -> None:
-    """Compare with tests/golden/NAME; TLT_UPDATE_GOLDEN=1 rewrites the file instead."""
-    path = GOLDEN / name
-    if os.environ.get("TLT_UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
-    assert path.exists(), f"no golden file {name}; run with TLT_UPDATE_GOLDEN=1 to create it"
-    assert text == path.read_bytes().decode("utf-8"), f"{name} differs; if intended, rerun with TLT_UPDATE_GOLDEN=1"
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,8 @@ from tlt.cli.reports import _format
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "reports_repo"
-GOLDEN = Path(__file__).parent / "golden"
+from goldens import assert_golden  # noqa: E402
+
 EXAMPLES = ["jps", "acps", "bps"]
 
 HEADER = (
@@ -138,16 +139,6 @@ def test_formula_values_are_inert(make_repo, run):
 
 
 # --- goldens --------------------------------------------------------------------------------------------------
-
-
-def assert_golden(name: str, text: str) -> None:
-    """Compare with tests/golden/NAME; TLT_UPDATE_GOLDEN=1 rewrites the file instead."""
-    path = GOLDEN / name
-    if os.environ.get("TLT_UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
-    assert path.exists(), f"no golden file {name}; run with TLT_UPDATE_GOLDEN=1 to create it"
-    assert text == path.read_bytes().decode("utf-8"), f"{name} differs; if intended, rerun with TLT_UPDATE_GOLDEN=1"
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "table"])
