@@ -4,6 +4,7 @@ reference path's problems, lines and verdicts, byte for byte; it only ever skips
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -63,7 +64,11 @@ def teacher_texts(draw):
 
 
 @needs_engines
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("TLT_FUZZ_EXAMPLES", "400")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(teacher_texts())
 def test_fast_path_agrees_with_the_reference(text):
     fast = fastyaml.parse_fast(text, "teachers/t-1.yaml", "teacher")

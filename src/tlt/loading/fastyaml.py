@@ -28,6 +28,8 @@ from typing import Any
 from tlt.loading.safeyaml import Document, Path, Position, parse_text
 
 _ODD_CHARS = re.compile(r"[!&*\t<%?\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+#: an indicator starting a plain scalar (`[:0]`, `- -x`, `?x`): where libyaml and yaml-rs read the grammar apart
+_ODD_SYNTAX = re.compile(r"[\s\[{,][:?-][^\s-]")
 _ODD_NUMBERS = re.compile(r"[0-9](?:b[01]|_[0-9]|[0-9.]{15,}|[eE][-+]?[0-9])|\.[eE][-+]?[0-9]")
 #: yaml-rs recurses once per compact nested sequence (`- - - x`); 5,000 levels are fine, 20,000 overflow its
 #: stack. A file with more dashes than this is not ordinary: the reference path streams it.
@@ -36,7 +38,12 @@ _MAX_DASHES = 3000
 
 def ordinary(text: str) -> bool:
     """True when nothing in `text` could make yaml-rs and the reference path disagree (see the module doc)."""
-    return not (_ODD_CHARS.search(text) or _ODD_NUMBERS.search(text) or text.count("-") > _MAX_DASHES)
+    return not (
+        _ODD_CHARS.search(text)
+        or _ODD_NUMBERS.search(text)
+        or _ODD_SYNTAX.search(text)
+        or text.count("-") > _MAX_DASHES
+    )
 
 
 class LazyDocument(Document):
@@ -88,6 +95,19 @@ def _validator(name: str) -> Any:
     return engines[1].validator_for(load_schema(name), validate_formats=True)
 
 
+def _whole_numbers(schema: str, data: dict[str, Any]) -> bool:
+    """JSON Schema counts 1.0 as an integer; tlt does not (`contract_days: 1.` is a schema problem): the integer
+    fields of a teacher file must hold ints. Other files never take the fast path."""
+    if schema != "teacher":
+        return False
+    if type(data.get("contract_days", 0)) is not int:
+        return False
+    for a in data.get("assignments") or ():
+        if type(a.get("prior_terms", 0)) is not int:
+            return False
+    return all(type(lic.get("number", "")) is not float for lic in data.get("licenses") or ())
+
+
 def parse_fast(text: str, path: str, schema: str) -> LazyDocument | None:
     """The document when it is ordinary and valid against `schema`, else None (take the reference path)."""
     engines = _engines()
@@ -95,7 +115,7 @@ def parse_fast(text: str, path: str, schema: str) -> LazyDocument | None:
         return None
     try:
         data = engines[0].loads(text, parse_datetime=False)
-        if type(data) is not dict or not _validator(schema).is_valid(data):
+        if type(data) is not dict or not _validator(schema).is_valid(data) or not _whole_numbers(schema, data):
             return None
     except Exception:  # any parser or validator complaint: the reference path decides and reports
         return None
