@@ -22,7 +22,7 @@ Writes under DIR (SPEC section 2):
 
 Deterministic: the output depends only on N, the seed, --broken, --holders and the catalog's bytes; never on
 today's date, hash order or the file system. The reference date of the data is 2026-03-02 (run every command
-with ``--as-of 2026-03-02``). Fast: YAML is written with f-strings, not yaml.dump (100,000 teachers in ~15 s).
+with ``--as-of 2026-03-02``). Fast: YAML is written with f-strings, not yaml.dump (100,000 teachers in 15-30 s).
 """
 
 from __future__ import annotations
