@@ -31,7 +31,17 @@ from tlt.cli.common import (
 from tlt.errors import TltError
 from tlt.judge import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW, Verdict, judge_all
 from tlt.pipeline import Repository
-from tlt.render.rows import Column, Table, json_item, json_rows, render_csv, render_table, to_json
+from tlt.render.rows import (
+    Column,
+    Table,
+    csv_cell,
+    json_item,
+    json_rows,
+    render_csv,
+    render_csv_cells,
+    render_table,
+    to_json,
+)
 from tlt.role_summary import summary
 from tlt.workers import fork_map
 
@@ -83,23 +93,35 @@ ELIGIBILITY_COLUMNS = [
 ]
 
 
-def eligibility_table(loaded: Repository, verdicts: list[Verdict], explain: bool) -> Table:
-    rows = []
-    for v in verdicts:
-        t = loaded.teachers[v.teacher]
-        rows.append(
-            {
-                "role_id": v.role,
-                "teacher_id": v.teacher,
-                "teacher_name": t.name,
-                "school": t.school,
-                "verdict": v.verdict,
-                "preferred_met": v.preferred_met,
-                "preferred_total": v.preferred_total,
-                "reasons": _reason_text(v, explain),
-            }
-        )
-    return Table(ELIGIBILITY_COLUMNS, rows)
+class EligibilityCsv:
+    """Eligibility rows as CSV cells; a teacher's id, name and school cells are made once, not once per role."""
+
+    def __init__(self, loaded: Repository, explain: bool) -> None:
+        self.loaded = loaded
+        self.explain = explain
+        self.cell = {c.name: csv_cell(c) for c in ELIGIBILITY_COLUMNS}
+        self.teacher_cells: dict[str, list[str]] = {}
+
+    def rows(self, verdicts: list[Verdict]) -> str:
+        cell = self.cell
+        out = []
+        for v in verdicts:
+            tc = self.teacher_cells.get(v.teacher)
+            if tc is None:
+                t = self.loaded.teachers[v.teacher]
+                tc = [cell["teacher_id"](t.id), cell["teacher_name"](t.name), cell["school"](t.school)]
+                self.teacher_cells[v.teacher] = tc
+            out.append(
+                [
+                    cell["role_id"](v.role),
+                    *tc,
+                    v.verdict,
+                    str(v.preferred_met),
+                    str(v.preferred_total),
+                    cell["reasons"](_reason_text(v, self.explain)),
+                ]
+            )
+        return render_csv_cells(out)
 
 
 def _terminal(loaded: Repository, verdicts: list[Verdict], d: date, explain: bool, width: int, color: bool) -> str:
@@ -185,12 +207,14 @@ def check_eligibility(
     roles_wanted = role_ids if role_ids is not None else sorted(loaded.roles)
     teachers_wanted = teacher_ids if teacher_ids is not None else sorted(loaded.teachers)
 
+    csv_rows = EligibilityCsv(loaded, explain)
+
     def chunk(role_id: str) -> str:
         verdicts = judge_all(loaded, d, [role_id], teachers_wanted)
         if not all_:
             verdicts = [v for v in verdicts if v.verdict != INELIGIBLE]
         if chosen is TableFormat.csv:
-            return render_csv(eligibility_table(loaded, verdicts, explain), header=False)
+            return csv_rows.rows(verdicts)
         return ",".join(json_item(_verdict_json(v)) for v in verdicts)
 
     threshold = int(os.environ.get("TLT_PARALLEL_MIN_PAIRS", PARALLEL_MIN_PAIRS))

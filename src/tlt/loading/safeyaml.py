@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -335,19 +336,27 @@ def read_document(file: str, rel: str, root: str, schema: str | None = None) -> 
     reported and not opened. Never raises for bad input.
     """
     try:
-        if os.path.islink(file):
+        info = os.lstat(file)
+        if stat.S_ISLNK(info.st_mode):
             target = os.path.realpath(file)
             root_real = os.path.realpath(root)
             if os.path.commonpath([target, root_real]) != root_real:
                 return _file_problem(rel, "a symbolic link to a file outside the repository; it is not followed")
             file = target
-        if not os.path.isfile(file):
+            info = os.stat(file)
+        if not stat.S_ISREG(info.st_mode):
             return _file_problem(rel, "not a regular file")
-        size = os.path.getsize(file)
+        size = info.st_size
         if size > MAX_BYTES:
             return _file_problem(rel, f"the file is {size / (1024 * 1024):.1f} MiB; the limit is 1 MiB")
-        with open(file, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        with open(file, "rb", buffering=0) as handle:
+            # read what the size says plus one byte; a file that grew meanwhile is read on, up to the limit
+            data = handle.read(size + 1)
+            while len(data) <= MAX_BYTES:
+                more = handle.read(MAX_BYTES + 1 - len(data))
+                if not more:
+                    break
+                data += more
     except OSError as exc:
         return _file_problem(rel, f"cannot read the file: {escape_control(exc.strerror or 'error')}")
     except ValueError:

@@ -132,7 +132,7 @@ def json_rows(table: Table) -> list[dict[str, Any]]:
     return [{c.name: json_cell(c, row.get(c.name)) for c in table.columns} for row in table.rows]
 
 
-def _csv_cell(col: Column) -> Any:
+def csv_cell(col: Column) -> Any:
     """The function that turns one value of `col` into its CSV cell: formula-guarded, control characters escaped
     (values are data: no cell can start a line of its own, `::error::` in a CI log, or drive a terminal)."""
     kind = col.kind
@@ -156,13 +156,24 @@ def _csv_cell(col: Column) -> Any:
     return text if kind in ("text", "date") else other
 
 
+def render_csv_cells(rows: list[list[str]], header: list[str] | None = None) -> str:
+    """CSV of rows whose cells were already made by `csv_cell` (callers that repeat a cell across many rows, such
+    as a teacher's name on every role's row, make it once)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    if header is not None:
+        writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
 def render_csv(table: Table, header: bool = True) -> str:
     """RFC 4180 CSV with a header row (unless `header` is false: a chunk to append to another)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     if header:
         writer.writerow([c.name for c in table.columns])
-    cells = [(c.name, _csv_cell(c)) for c in table.columns]
+    cells = [(c.name, csv_cell(c)) for c in table.columns]
     writer.writerows([[cell(row.get(name)) for name, cell in cells] for row in table.rows])
     return buf.getvalue()
 
