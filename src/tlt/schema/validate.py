@@ -9,12 +9,10 @@ import math
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
-from referencing import Registry
+if TYPE_CHECKING:  # jsonschema is imported on first validation, so `tlt --help` stays fast
+    from jsonschema.exceptions import ValidationError
 
 from tlt.loading.safeyaml import INT_MAX, INT_MIN, Document
 from tlt.problems import Problem, error, excerpt
@@ -40,10 +38,6 @@ def _is_number(checker: Any, instance: Any) -> bool:
     return False
 
 
-_TYPE_CHECKER = Draft202012Validator.TYPE_CHECKER.redefine_many({"integer": _is_integer, "number": _is_number})
-_Validator = jsonschema.validators.extend(Draft202012Validator, type_checker=_TYPE_CHECKER)
-
-
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     """The JSON Schema `config`, `role` or `teacher`, as shipped in the package."""
@@ -56,7 +50,13 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @cache
 def _validator(name: str) -> Any:
-    return _Validator(load_schema(name), format_checker=FormatChecker(["date"]), registry=Registry())
+    import jsonschema
+    from referencing import Registry
+
+    base = jsonschema.Draft202012Validator
+    checker = base.TYPE_CHECKER.redefine_many({"integer": _is_integer, "number": _is_number})
+    validator = jsonschema.validators.extend(base, type_checker=checker)
+    return validator(load_schema(name), format_checker=jsonschema.FormatChecker(["date"]), registry=Registry())
 
 
 _TYPE_NAMES = {
@@ -197,7 +197,9 @@ def _best(err: ValidationError) -> ValidationError:
     """For anyOf/oneOf without a message of their own, descend to the most relevant sub-error."""
     schema = err.schema if isinstance(err.schema, dict) else {}
     if err.validator in ("anyOf", "oneOf") and err.context and not schema.get("x-tlt-message"):
-        return _best(jsonschema.exceptions.best_match(err.context))
+        from jsonschema.exceptions import best_match
+
+        return _best(best_match(err.context))
     return err
 
 
