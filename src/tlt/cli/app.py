@@ -17,12 +17,10 @@ and terms.
 
 Examples:
 
-  tlt validate                                   # check the repository you are in (exit 1 on errors)
-
-  tlt -C examples/bps validate --format github   # annotations for a pull request
-
-  tlt check-eligibility --role bps-esp-consulting-teacher --as-of 2026-08-24 --explain
-
+\b
+  tlt validate                      # check the repository you are in
+  tlt -C examples/bps validate -f github --as-of 2026-08-24
+  tlt check-eligibility --role bps-esp-consulting-teacher --explain
   tlt stipends --term 2025-26 --format csv --output stipends.csv
 """
 
