@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -72,6 +71,3 @@ _register()
 
 def main() -> None:
     app()
-
-
-__all__ = ["app", "main", "Path"]

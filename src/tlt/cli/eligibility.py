@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -289,6 +289,3 @@ def roles(
         narrow = Table([Column("role_id", nowrap=True), Column("title"), Column("summary")], rows)
         text = render_table(narrow, width=terminal_width())
     write_output(text, output, loaded)
-
-
-__all__ = ["check_eligibility", "roles", "timedelta"]
