@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -78,6 +79,54 @@ def test_fast_path_agrees_with_the_reference(text):
     assert reference.problems == []
     assert validate_document(reference, "teacher") == []
     assert _normal(fast.data) == _normal(reference.data)
+
+
+#: What `fastyaml.ordinary` must refuse, as the regular expressions it replaced (slow, but plain to read).
+_ODD_CHARS = re.compile(r"[!&*\t<%?\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_ODD_SYNTAX = re.compile(r"[\s\[{,][:?-][^\s-]")
+_ODD_NUMBERS = re.compile(r"[0-9](?:b[01]|_[0-9]|[0-9.]{15,}|[eE][-+]?[0-9])|\.[eE][-+]?[0-9]")
+
+
+def _odd_by_regex(text: str) -> bool:
+    return bool(
+        _ODD_CHARS.search(text) or _ODD_NUMBERS.search(text) or _ODD_SYNTAX.search(text) or text.count("-") > 3000
+    )
+
+
+_tricky = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list(" \n\r\t:-?[]{},.0123456789eEb_+!&*<%'\"#xy") + ["\x85", "\xa0", "\u2028", "\x80", "\x9f", "\ufffe", "é", "\x7f", "\x0b"]),
+        st.characters(),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=int(os.environ.get("TLT_FUZZ_EXAMPLES", "400")) * 5, deadline=None)
+@given(_tricky)
+def test_ordinary_refuses_everything_the_regular_expressions_refuse(text):
+    if _odd_by_regex(text):
+        assert not fastyaml.ordinary(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: 1_000", "a: 0b11", "a: 1e3", "a: 1.e3", "a: .5E-3", "a: 12345678901234567", "a: [:0]", "a: [-x]", "- -x",
+     "a:\n  - ? x", "a: !!str 5", "a: &x 1", "a: *x", "a: x\tb", "a: x\x85-y", "a: \xa0-5", "a: \x9f", "- " * 3001],
+)  # fmt: skip
+def test_ordinary_refuses_known_odd_texts(text):
+    assert _odd_by_regex(text) and not fastyaml.ordinary(text)
+
+
+def test_ordinary_accepts_plain_teacher_files():
+    plain = (
+        "id: t-000084\nname: José Núñez-Abdullah\nschool: Union Square High School\nbase_salary: 72931.43\n"
+        "experience:\n  - {employer: ACPS, start: 2022-08-25, fte: 0.5}\nlicenses:\n  - {state: VA, number: "
+        '"8424706", status: active, issued: 2022-07-01, expires: 2027-07-01}\nmemberships: [BTU]\n'
+        "assignments:\n  - role: jps-new-teacher-mentor\n    start: 2025-08-25\n    caseload:\n"
+        "      - {teacher: t-000085, service: half}\n"
+    )
+    assert not _odd_by_regex(plain) and fastyaml.ordinary(plain)
 
 
 @needs_engines
