@@ -2,18 +2,25 @@
 caseload members, and the policy checks that need judgement (caps, tenure, cooling-off, eligibility on the
 start date, expiring documents, staffing) from `tlt.policy`.
 
-Each check is a generator of `Problem`s over the loaded `Repository`; `check_repository` runs them all.
+Each check is a generator of `Problem`s over the loaded `Repository`. Most look at each teacher alone and run on
+each share of the teachers (`teacher_findings`, in as many processes as there are shares); `finish_checks` then
+adds what needs every teacher (caseload members that exist, staffing shares) and the checks of tlt.yaml and the
+roles. `validate_repository` does it all on every core; `check_repository` on a repository already loaded.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 
+from tlt.loading.safeyaml import read_document
 from tlt.model import Src, Teacher
-from tlt.pipeline import Repository
-from tlt.problems import Problem, excerpt, sort_problems, warning
+from tlt.pipeline import Progress, Repository, load_in_shares
+from tlt.policy import staffing_holders, staffing_problems
+from tlt.problems import Problem, error, excerpt, sort_problems, warning
 
 Check = Callable[[Repository, date], Iterator[Problem]]
 
@@ -75,7 +82,8 @@ def check_dates(repo: Repository, as_of: date) -> Iterator[Problem]:
 
 
 def check_references(repo: Repository, as_of: date) -> Iterator[Problem]:
-    """Assignments name existing roles, caseloads existing teachers, evaluations existing terms, ratings the scale."""
+    """Assignments name existing roles, evaluations existing terms and ratings on the scale. (Caseload members
+    are checked against every teacher file once all are loaded: `caseload_references`, `finish_checks`.)"""
     term_ids = {t.id for t in repo.config.terms} if repo.config else None
     scale = repo.config.rating_scale if repo.config else None
     for t in repo.teachers.values():
@@ -86,13 +94,6 @@ def check_references(repo: Repository, as_of: date) -> Iterator[Problem]:
                     "unknown-role",
                     f"assignment names role '{a.role}', which no role file defines{_suggest(a.role, repo.roles)}",
                 )
-            for m in a.caseload or ():
-                if m.teacher not in repo.teachers and m.teacher != t.id:
-                    yield repo.error_at(
-                        m.src,
-                        "unknown-teacher",
-                        f"caseload names teacher '{m.teacher}', who has no teacher file{_suggest(m.teacher, repo.teachers)}",
-                    )
         for ev in t.evaluations or ():
             if term_ids is not None and ev.term not in term_ids:
                 yield repo.error_at(
@@ -106,6 +107,11 @@ def check_references(repo: Repository, as_of: date) -> Iterator[Problem]:
                     "schema",
                     f"rating {excerpt(ev.rating)} is not on the rating scale: {', '.join(scale)}",
                 )
+
+
+def check_role_references(repo: Repository, as_of: date) -> Iterator[Problem]:
+    """Roles' rules name ratings on the scale and existing roles."""
+    scale = repo.config.rating_scale if repo.config else None
     for role in repo.roles.values():
         for rule in (*role.required, *role.preferred):
             if rule.kind == "evaluation" and scale is not None and rule.options["min"] not in scale:
@@ -130,6 +136,18 @@ def check_references(repo: Repository, as_of: date) -> Iterator[Problem]:
                         "unknown-role",
                         f"after_service bars role '{rid}', which no role file defines{_suggest(rid, repo.roles)}",
                     )
+
+
+def caseload_references(repo: Repository) -> list[tuple[str, Src]]:
+    """(member, where) for each caseload member who is not a teacher of `repo` (nor the holder: that is a
+    `caseload-member` problem): known only once every share is loaded."""
+    return [
+        (m.teacher, m.src)
+        for t in repo.teachers.values()
+        for a in t.assignments or ()
+        for m in a.caseload or ()
+        if m.teacher not in repo.teachers and m.teacher != t.id
+    ]
 
 
 def check_caseload_members(repo: Repository, as_of: date) -> Iterator[Problem]:
@@ -169,14 +187,74 @@ def _at(repo: Repository, src: Src) -> tuple[str, int, int]:
     return src.file, line, col
 
 
-STRUCTURAL_CHECKS: tuple[Check, ...] = (
-    check_terms, check_dates, check_references, check_caseload_members, check_outside_terms,
-)  # fmt: skip
+#: Checks of each teacher on its own (with tlt.yaml and the roles): they run on each share of the teachers.
+STRUCTURAL_CHECKS: tuple[Check, ...] = (check_dates, check_references, check_caseload_members, check_outside_terms)
+
+
+@dataclass
+class Findings:
+    """What `tlt validate` learns from one share of the teacher files: its problems, and the few facts the
+    checks across all teachers need (SPEC section 4: caseload members exist, staffing shares)."""
+
+    problems: list[Problem]
+    teacher_ids: list[str]
+    caseload_refs: list[tuple[str, Src]]
+    holders: dict[str, set[str]]
+
+
+def teacher_findings(repo: Repository, as_of: date, extra: tuple[Check, ...] = ()) -> Findings:
+    """The problems of the teachers loaded in `repo` (a share or all of them) and the facts `finish_checks` needs."""
+    problems = list(repo.teacher_problems)
+    for check in (*STRUCTURAL_CHECKS, *extra):
+        problems.extend(check(repo, as_of))
+    return Findings(problems, list(repo.teachers), caseload_references(repo), staffing_holders(repo, as_of))
+
+
+def finish_checks(
+    repo: Repository, as_of: date, findings: list[Findings], locate: Callable[[Src], tuple[str, int, int]]
+) -> list[Problem]:
+    """Every problem, sorted: the problems before the teachers (tlt.yaml, folders, roles), each share's, and the
+    checks across all teachers and roles. `locate` places a node of any file (some were read by another process)."""
+    problems = list(repo.problems[: repo.base_problems])
+    for found in findings:
+        problems.extend(found.problems)
+    problems.extend(check_terms(repo, as_of))
+    problems.extend(check_role_references(repo, as_of))
+    known = {ident for found in findings for ident in found.teacher_ids}
+    for member, src in (ref for found in findings for ref in found.caseload_refs):
+        if member not in known:
+            file, line, col = locate(src)
+            problems.append(
+                error(
+                    file, line, col, "unknown-teacher",
+                    f"caseload names teacher '{member}', who has no teacher file{_suggest(member, known)}",
+                )
+            )  # fmt: skip
+    holders: dict[str, set[str]] = {}
+    for found in findings:
+        for role_id, ids in found.holders.items():
+            holders.setdefault(role_id, set()).update(ids)
+    problems.extend(staffing_problems(repo, as_of, holders, len(known)))
+    return sort_problems(problems)
 
 
 def check_repository(repo: Repository, as_of: date, extra: tuple[Check, ...] = ()) -> list[Problem]:
-    """Every problem of the repository: load problems, structural checks, then policy checks."""
-    problems = list(repo.problems)
-    for check in (*STRUCTURAL_CHECKS, *extra):
-        problems.extend(check(repo, as_of))
-    return sort_problems(problems)
+    """Every problem of a repository loaded whole: load problems, structural checks, `extra` (policy) checks."""
+    return finish_checks(repo, as_of, [teacher_findings(repo, as_of, extra)], lambda src: _at(repo, src))
+
+
+def validate_repository(
+    start: str | os.PathLike[str] | None, as_of: date, extra: tuple[Check, ...] = (), progress: Progress | None = None
+) -> tuple[Repository, list[Problem]]:
+    """Load and check a repository on every core (`load_in_shares`); the same problems as `check_repository`
+    over `load_repository`. Returns the repository (with this process's share of the teachers) and the problems."""
+    repo, findings = load_in_shares(start, lambda share: teacher_findings(share, as_of, extra), progress)
+
+    def locate(src: Src) -> tuple[str, int, int]:
+        doc = repo.documents.get(src.file)
+        if doc is None:  # read by another process: parse it again here (only ever for a problem to show)
+            doc = read_document(str(repo.root / src.file), src.file, str(repo.root))
+        line, col = doc.position(src.node)
+        return src.file, line, col
+
+    return repo, finish_checks(repo, as_of, findings, locate)

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tlt.errors import BrokenRepository
 from tlt.loading.fastyaml import LazyDocument
@@ -39,6 +39,17 @@ class Repository:
     problems: list[Problem] = field(default_factory=list)
     role_files: list[str] = field(default_factory=list)
     teacher_files: list[str] = field(default_factory=list)
+    #: how many of `problems` were found before any teacher file was read (tlt.yaml, folders, roles)
+    base_problems: int = 0
+
+    @property
+    def teacher_problems(self) -> list[Problem]:
+        """The problems found while loading the teacher files (of this share, when loaded in shares)."""
+        return self.problems[self.base_problems :]
+
+    def input_paths(self) -> set[str]:
+        """Every file the repository reads (relative paths), loaded or not."""
+        return {CONFIG_NAME, *self.role_files, *self.teacher_files}
 
     @property
     def failed_files(self) -> list[str]:
@@ -101,8 +112,7 @@ def _load_kind(
             if not isinstance(doc, LazyDocument):  # a fast-path document is already known valid
                 problems.extend(validate_document(doc, schema))
             if not problems:
-                stem = doc.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-                mismatch = _check_id(doc, stem)
+                mismatch = _check_id(doc, _stem(doc.path))
                 if mismatch:
                     problems.append(mismatch)
         if not problems and doc.data is not None:
@@ -157,6 +167,13 @@ def load_source(source: Source, progress: Progress | None = None) -> Repository:
 
 
 def _load_source(source: Source, progress: Progress | None = None) -> Repository:
+    repo, teacher_paths = _load_base(source, progress)
+    load_teachers(repo, source, teacher_paths, progress)
+    return repo
+
+
+def _load_base(source: Source, progress: Progress | None = None) -> tuple[Repository, list[str]]:
+    """tlt.yaml and the roles, loaded; the teacher files listed, not read yet."""
     root = source.root
     config_doc = source.read([CONFIG_NAME])[0]
     repo = Repository(root=root, config=None)
@@ -182,8 +199,75 @@ def _load_source(source: Source, progress: Progress | None = None) -> Repository
     if progress is not None:
         progress(total=len(role_paths) + len(teacher_paths))
     _load_kind(repo, _stream(source, role_paths, "role"), "role", build_role, repo.roles, progress)
-    _load_kind(repo, _stream(source, teacher_paths, "teacher"), "teacher", build_teacher, repo.teachers, progress)
-    return repo
+    repo.base_problems = len(repo.problems)
+    return repo, teacher_paths
+
+
+def load_teachers(repo: Repository, source: Source, paths: list[str], progress: Progress | None = None) -> None:
+    """Read, check and model these teacher files into `repo` (files with the same name must be read together)."""
+    _load_kind(repo, _stream(source, paths, "teacher"), "teacher", build_teacher, repo.teachers, progress)
+
+
+T = TypeVar("T")
+
+
+def load_in_shares(
+    start: str | os.PathLike[str] | None,
+    work: Callable[[Repository], T],
+    progress: Progress | None = None,
+    jobs: int | None = None,
+) -> tuple[Repository, list[T]]:
+    """Map-reduce over the teacher files on every core (`tlt.workers.map_shares`): tlt.yaml and the roles are
+    loaded once, then each process loads a share of the teachers and answers `work(repo)` for it alone.
+
+    Returns this process's repository (config, roles, its own share of teachers; `problems` holds only the
+    problems found before the teachers were read) and the answers, one per share in teacher-id order: share k
+    holds teachers whose ids all sort before share k+1's, so results concatenate in id order. A small repository,
+    or one core, is one share. Paused garbage collection as in `load_source`."""
+    from tlt.workers import map_shares, share_count
+
+    source = FileSource(find_root(start))
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        repo, paths = _load_base(source, progress)
+        shares = split_shares(paths, share_count(len(paths)) if jobs is None else jobs)
+
+        def run(index: int, share: list[str]) -> T:
+            # only this process draws progress (a forked child must not touch the bar); its share stands for all
+            scaled = None if progress is None or index else (lambda n=1, total=None: progress(n * len(shares), total))
+            load_teachers(repo, source, share, scaled)
+            return work(repo)
+
+        results = map_shares(run, shares)
+        del repo.problems[repo.base_problems :]
+        return repo, results
+    finally:
+        if paused:
+            gc.enable()
+        gc.freeze()
+
+
+def split_shares(paths: list[str], n: int) -> list[list[str]]:
+    """`paths` in `n` shares of contiguous file names (`teachers/b/t-2.yaml` sorts as `t-2`), each in listing
+    order. Files with the same name (so the same id) stay in one share, where the second is reported."""
+    if n <= 1 or len(paths) < 2:
+        return [list(paths)]
+    order = sorted(range(len(paths)), key=lambda i: (_stem(paths[i]), i))
+    shares: list[list[int]] = []
+    size = -(-len(order) // n)
+    current: list[int] = []
+    for index in order:
+        if len(current) >= size and _stem(paths[current[-1]]) != _stem(paths[index]):
+            shares.append(current)
+            current = []
+        current.append(index)
+    shares.append(current)
+    return [[paths[i] for i in sorted(share)] for share in shares]
+
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def _folder_files(repo: Repository, source: Source, key: str, folders: tuple[str, ...], named: bool) -> list[str]:

@@ -191,23 +191,32 @@ def check_expiring(repo: Repository, as_of: date) -> Iterator[Problem]:
             yield warning(src.file, line, col, "expiring", f"{t.id} holds {', '.join(holding)}; their {what} {when}")
 
 
-def check_staffing(repo: Repository, as_of: date) -> Iterator[Problem]:
-    """In the term containing D, the share of teachers holding a role outside its staffing range (inclusive)."""
-    if repo.config is None or not repo.teachers:
+def staffing_holders(repo: Repository, as_of: date) -> dict[str, set[str]]:
+    """role → the teachers of `repo` holding it on a day of the term containing D (none: no such term)."""
+    holders: dict[str, set[str]] = defaultdict(set)
+    term = next((t for t in repo.config.terms if t.contains(as_of)), None) if repo.config else None
+    if term is None:
+        return {}
+    for t, a in _assignments(repo):
+        if a.overlaps(term.start, term.end):
+            holders[a.role].add(t.id)
+    return dict(holders)
+
+
+def staffing_problems(repo: Repository, as_of: date, holders: dict[str, set[str]], total: int) -> Iterator[Problem]:
+    """In the term containing D, the share of all `total` teachers holding a role outside its staffing range
+    (inclusive); `holders` from `staffing_holders` over every teacher."""
+    if repo.config is None or not total:
         return
     term = next((t for t in repo.config.terms if t.contains(as_of)), None)
     if term is None:
         return
-    holders: dict[str, set[str]] = defaultdict(set)
-    for t, a in _assignments(repo):
-        if a.overlaps(term.start, term.end):
-            holders[a.role].add(t.id)
-    total = len(repo.teachers)
     for role_id in sorted(repo.roles):
         role = repo.roles[role_id]
         if role.staffing is None:
             continue
-        share = Decimal(len(holders[role_id]) * 100) / Decimal(total)
+        count = len(holders.get(role_id, ()))
+        share = Decimal(count * 100) / Decimal(total)
         low, high = role.staffing.min_percent, role.staffing.max_percent
         if (low is not None and share < low) or (high is not None and share > high):
             bounds = " to ".join(
@@ -219,7 +228,7 @@ def check_staffing(repo: Repository, as_of: date) -> Iterator[Problem]:
             line, col = repo.locate(role.staffing.src)
             yield warning(
                 role.src.file, line, col, "staffing",
-                f"{len(holders[role_id])} of {total} teachers ({shown}%) hold {role_id} in {term.id}; the role wants {bounds}",
+                f"{count} of {total} teachers ({shown}%) hold {role_id} in {term.id}; the role wants {bounds}",
             )  # fmt: skip
 
 
@@ -229,5 +238,4 @@ POLICY_CHECKS = (
     check_tenure_cap,
     check_cooling_off_and_eligibility,
     check_expiring,
-    check_staffing,
-)
+)  # each on the teachers alone; staffing needs them all: `tlt.checks.finish_checks`

@@ -1,17 +1,91 @@
-"""Work spread over the machine's cores after the repository is loaded: forked workers inherit the loaded model
-(nothing is pickled but the task and its text result) and run pure Python on it.
+"""Work spread over the machine's cores.
 
-Only pure-Python work runs in a forked worker (judging, rendering): the Rust extensions used while loading are
-never called there. Set TLT_JOBS=1 to stay in one process.
+`map_shares`: map-reduce over shares of the teacher files. One forked child per share beyond the first loads its
+share and answers a question about it (its problems, its role holders, its eligibility rows); this process does
+the first share meanwhile. Only the answers cross back (pickled through a pipe), never the model: shipping
+parsed files between processes costs what the second core gains (measured: see docs/performance.md).
+
+`fork_map`: forked workers that inherit a loaded model and run pure Python on it, item by item.
+
+Set TLT_JOBS=1 to stay in one process; TLT_SHARE_MIN_FILES changes how many teacher files make sharing worth a
+fork (tests set it low to run the shared path on small repositories).
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from tlt.loading.parallel import jobs
+
+T = TypeVar("T")
+
+#: Load in shares from this many teacher files: below it a fork costs more than the second core gains.
+SHARE_MIN_FILES = 4000
+
+
+def share_count(files: int) -> int:
+    """How many shares to load `files` teacher files in: one per core when there are enough of them."""
+    env = os.environ.get("TLT_SHARE_MIN_FILES", "")
+    threshold = int(env) if env.isdigit() else SHARE_MIN_FILES
+    if files < max(threshold, 2) or not hasattr(os, "fork"):
+        return 1
+    return max(1, min(jobs(), files))
+
+
+def map_shares(run: Callable[[int, list[str]], T], shares: list[list[str]]) -> list[T]:
+    """`run(index, share)` for every share, each but the first in a forked child; the answers in order.
+
+    A child that fails reports its error's type and message (no traceback, no data) and the whole call raises
+    `RuntimeError`; a child that dies without answering too. Children never touch stdout, stderr or atexit."""
+    if len(shares) == 1:
+        return [run(0, shares[0])]
+    children: list[tuple[int, int]] = []
+    try:
+        for index, share in enumerate(shares[1:], start=1):
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: answer, write, leave without running anything of the parent's
+                os.close(read_end)
+                code = 0
+                try:
+                    payload = pickle.dumps((True, run(index, share)), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException as exc:  # noqa: BLE001 - every failure must reach the parent
+                    payload = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
+                    code = 1
+                try:
+                    with os.fdopen(write_end, "wb") as pipe:
+                        pipe.write(payload)
+                finally:
+                    os._exit(code)
+            os.close(write_end)
+            children.append((pid, read_end))
+        first = run(0, shares[0])
+        answers = [first]
+        for pid, read_end in children:
+            with os.fdopen(read_end, "rb") as pipe:
+                payload = pipe.read()
+            os.waitpid(pid, 0)
+            if not payload:
+                raise RuntimeError("a worker process ended without an answer")
+            ok, value = pickle.loads(payload)
+            if not ok:
+                raise RuntimeError(f"a worker process failed: {value}")
+            answers.append(value)
+        children = []
+        return answers
+    finally:
+        for pid, read_end in children:  # on failure here: no child left behind
+            with contextlib.suppress(OSError):
+                os.close(read_end)
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+
+
 
 _TASK: Callable[[Any], str] | None = None
 

@@ -184,7 +184,7 @@ def output_stream(output: Path | None, repo: Repository | None = None) -> Iterat
     target = output.expanduser()
     if repo is not None:
         resolved = target.resolve()
-        inputs = {(repo.root / p).resolve() for p in repo.documents}
+        inputs = {(repo.root / p).resolve() for p in repo.input_paths() | set(repo.documents)}
         if resolved in inputs:
             raise TltError(f"--output {target} is an input file of the repository; choose another path")
     folder = target.parent if str(target.parent) else Path(".")

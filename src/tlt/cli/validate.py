@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tlt.checks import check_repository
+from tlt.checks import validate_repository
 from tlt.cli.app import app
 from tlt.cli.common import (
     GLOBALS,
@@ -17,7 +17,7 @@ from tlt.cli.common import (
     as_of_date,
     clean_errors,
     message,
-    open_repository,
+    loading_progress,
     write_output,
 )
 from tlt.render import problems as render
@@ -65,8 +65,8 @@ def validate(
       tlt -C examples/bps validate --format json --output problems.json
     """
     d = as_of_date(as_of)
-    loaded = open_repository(repo, require=False)
-    problems = check_repository(loaded, d, extra=policy_checks())
+    with loading_progress() as progress:
+        loaded, problems = validate_repository(repo or GLOBALS.repo, d, policy_checks(), progress)
     if fmt is ProblemFormat.text:
         text = render.render_text(problems)
     elif fmt is ProblemFormat.json:

@@ -20,6 +20,7 @@ and indexes), and every mapping key's in ``Document.key_positions``.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -336,32 +337,51 @@ def read_document(file: str, rel: str, root: str, schema: str | None = None) -> 
     reported and not opened. Never raises for bad input.
     """
     try:
-        info = os.lstat(file)
-        if stat.S_ISLNK(info.st_mode):
+        try:
+            # no symbolic link (O_NOFOLLOW), never blocking on a FIFO (O_NONBLOCK): one open and one fstat a file
+            fd = os.open(file, _OPEN_FLAGS)
+        except OSError as exc:
+            if exc.errno == errno.ENXIO:  # a socket
+                return _file_problem(rel, "not a regular file")
+            if exc.errno not in (errno.ELOOP, errno.EMLINK) or not os.path.islink(file):
+                raise
             target = os.path.realpath(file)
             root_real = os.path.realpath(root)
             if os.path.commonpath([target, root_real]) != root_real:
                 return _file_problem(rel, "a symbolic link to a file outside the repository; it is not followed")
-            file = target
-            info = os.stat(file)
-        if not stat.S_ISREG(info.st_mode):
-            return _file_problem(rel, "not a regular file")
-        size = info.st_size
-        if size > MAX_BYTES:
-            return _file_problem(rel, f"the file is {size / (1024 * 1024):.1f} MiB; the limit is 1 MiB")
-        with open(file, "rb", buffering=0) as handle:
-            # read what the size says plus one byte; a file that grew meanwhile is read on, up to the limit
-            data = handle.read(size + 1)
-            while len(data) <= MAX_BYTES:
-                more = handle.read(MAX_BYTES + 1 - len(data))
-                if not more:
-                    break
-                data += more
+            fd = os.open(target, _OPEN_FLAGS)
+        try:
+            data = _read_regular(fd, rel)
+        finally:
+            os.close(fd)
     except OSError as exc:
         return _file_problem(rel, f"cannot read the file: {escape_control(exc.strerror or 'error')}")
     except ValueError:
         return _file_problem(rel, "cannot read the file")
+    if isinstance(data, Document):
+        return data
     return parse_bytes(data, rel, schema)
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_regular(fd: int, rel: str) -> bytes | Document:
+    """The bytes of an open regular file, up to the limit; a problem document for anything else."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        return _file_problem(rel, "not a regular file")
+    size = info.st_size
+    if size > MAX_BYTES:
+        return _file_problem(rel, f"the file is {size / (1024 * 1024):.1f} MiB; the limit is 1 MiB")
+    # read what the size says plus one byte; a file that grew meanwhile is read on, up to the limit
+    data = os.read(fd, size + 1)
+    while len(data) <= MAX_BYTES:
+        more = os.read(fd, MAX_BYTES + 1 - len(data))
+        if not more:
+            break
+        data += more
+    return data
 
 
 def _file_problem(rel: str, message: str) -> Document:

@@ -70,7 +70,7 @@ class FileSource:
         listing = Listing()
         for f in files:
             rel = relpath(self.root, f)
-            self._files[rel] = str(f)
+            self._files[rel] = f
             listing.files.append(rel)
         listing.skipped = [(relpath(self.root, link), LINK_TO_FOLDER) for link in links]
         return listing
