@@ -95,7 +95,10 @@ def _odd_by_regex(text: str) -> bool:
 
 _tricky = st.text(
     alphabet=st.one_of(
-        st.sampled_from(list(" \n\r\t:-?[]{},.0123456789eEb_+!&*<%'\"#xy") + ["\x85", "\xa0", "\u2028", "\x80", "\x9f", "\ufffe", "é", "\x7f", "\x0b"]),
+        st.sampled_from(
+            list(" \n\r\t:-?[]{},.0123456789eEb_+!&*<%'\"#xy")
+            + ["\x85", "\xa0", "\u2028", "\x80", "\x9f", "\ufffe", "é", "\x7f", "\x0b"]
+        ),
         st.characters(),
     ),
     max_size=40,
@@ -171,7 +174,7 @@ def test_optimized_paths_give_the_same_problems_and_verdicts(repo, request):
     results = {}
     for name, env in {
         "reference": {"TLT_REFERENCE_ONLY": "1", "TLT_JOBS": "1"},
-        "fast": {"TLT_JOBS": "2", "TLT_PARALLEL_MIN_FILES": "50", "TLT_PARALLEL_MIN_PAIRS": "1"},
+        "fast": {"TLT_JOBS": "3", "TLT_SHARE_MIN_FILES": "2"},
     }.items():
         code, problems = _run(["-C", str(path), "validate", "--format", "json", "--as-of", "2026-03-02"], env)
         ecode, verdicts = _run(

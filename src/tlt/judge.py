@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from tlt.model import AfterService, Role, RuleSpec, Teacher
 from tlt.rules import REGISTRY
@@ -28,8 +28,9 @@ INELIGIBLE = "ineligible"
 VERDICT_ORDER = {ELIGIBLE: 0, NEEDS_REVIEW: 1, INELIGIBLE: 2}
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
+class Check(NamedTuple):
+    """One rule's answer for one (teacher, role). A named tuple: millions are made for a statewide run."""
+
     rule: str
     required: bool
     outcome: str
@@ -66,6 +67,9 @@ class CompiledRule:
     spec: RuleSpec
     module: Any
     key: tuple[str, str, str | None]
+    #: the same number for every rule with the same key (kind, options, cite), in every role: a teacher's
+    #: answers are cached by it
+    slot: int
 
 
 @dataclass
@@ -84,9 +88,14 @@ class CompiledRole:
         return (tuple(r.key for r in self.required), tuple(r.key for r in self.preferred))
 
 
+#: rule key → slot; a handful of distinct rules per catalog, kept for the life of the process
+_SLOTS: dict[tuple[str, str, str | None], int] = {}
+
+
 def _compile_rule(spec: RuleSpec) -> CompiledRule:
     key = (spec.kind, json.dumps(spec.options, sort_keys=True, default=str), spec.cite)
-    return CompiledRule(spec, REGISTRY[spec.kind], key)
+    slot = _SLOTS.setdefault(key, len(_SLOTS))
+    return CompiledRule(spec, REGISTRY[spec.kind], key, slot)
 
 
 def compile_role(role: Role, roles: dict[str, Role]) -> CompiledRole:
@@ -98,27 +107,32 @@ def compile_role(role: Role, roles: dict[str, Role]) -> CompiledRole:
     )
 
 
-def _run(rule: CompiledRule, teacher: Teacher, ctx: Context, cache: dict[Any, tuple[str, str]]) -> tuple[str, str]:
-    hit = cache.get(rule.key)
+def _run(rule: CompiledRule, required: bool, teacher: Teacher, ctx: Context, cache: dict[int, Check]) -> Check:
+    """The rule's check for this teacher, from the teacher's cache when another role asked it already."""
+    slot = rule.slot if required else -1 - rule.slot
+    hit = cache.get(slot)
     if hit is not None:
         return hit
-    module = rule.module
-    if getattr(teacher, module.FIELD) is None:
-        field_name = module.FIELD.replace("_", " ")
-        result = (UNKNOWN, f"{rule.spec.kind}: {field_name} not recorded")
+    other = cache.get(-1 - slot)  # the same rule asked the other way (required / preferred)
+    if other is not None:
+        check = Check(other.rule, required, other.outcome, other.detail)
     else:
-        outcome, detail = module.check(rule.spec.options, teacher, ctx)
-        result = (outcome, detail)
-    result = (result[0], _cited(result[1], rule.spec.cite))
-    cache[rule.key] = result
-    return result
+        module = rule.module
+        spec = rule.spec
+        if getattr(teacher, module.FIELD) is None:
+            outcome, detail = UNKNOWN, f"{spec.kind}: {module.FIELD.replace('_', ' ')} not recorded"
+        else:
+            outcome, detail = module.check(spec.options, teacher, ctx)
+        check = Check(spec.kind, required, outcome, _cited(detail, spec.cite))
+    cache[slot] = check
+    return check
 
 
 def judge_compiled(
     compiled: CompiledRole,
     teacher: Teacher,
     ctx: Context,
-    cache: dict[Any, tuple[str, str]] | None = None,
+    cache: dict[int, Check] | None = None,
     implicit: bool = True,
 ) -> Verdict:
     """The verdict for one teacher and one compiled role as of ctx.as_of."""
@@ -127,10 +141,12 @@ def judge_compiled(
     checks: list[Check] = []
     failed = unknown = False
     for rule in compiled.required:
-        outcome, detail = _run(rule, teacher, ctx, cache)
-        failed = failed or outcome == FAIL
-        unknown = unknown or outcome == UNKNOWN
-        checks.append(Check(rule.spec.kind, True, outcome, detail))
+        check = _run(rule, True, teacher, ctx, cache)
+        outcome = check.outcome
+        if outcome is not PASS:
+            failed = failed or outcome == FAIL
+            unknown = unknown or outcome == UNKNOWN
+        checks.append(check)
     if implicit:
         if role.term_limit is not None:
             outcome, detail = term_limit(role, teacher, ctx)
@@ -142,9 +158,9 @@ def judge_compiled(
             failed = failed or outcome == FAIL
     met = 0
     for rule in compiled.preferred:
-        outcome, detail = _run(rule, teacher, ctx, cache)
-        met += outcome == PASS
-        checks.append(Check(rule.spec.kind, False, outcome, detail))
+        check = _run(rule, False, teacher, ctx, cache)
+        met += check.outcome == PASS
+        checks.append(check)
     verdict = INELIGIBLE if failed else NEEDS_REVIEW if unknown else ELIGIBLE
     return Verdict(role.id, teacher.id, verdict, met, len(compiled.preferred), tuple(checks))
 
@@ -155,6 +171,32 @@ def judge(repo: Any, teacher: Teacher, role: Role, as_of: date) -> Verdict:
     return judge_compiled(compile_role(role, repo.roles), teacher, ctx)
 
 
+def compile_roles(repo: Any, role_ids: Iterable[str] | None = None) -> list[tuple[CompiledRole, Any]]:
+    """The roles (all, or these ids) compiled, in id order, each with its `signature` (None: judged alone)."""
+    ids = sorted(set(role_ids)) if role_ids is not None else sorted(repo.roles)
+    return [(c, c.signature) for c in (compile_role(repo.roles[r], repo.roles) for r in ids)]
+
+
+def judge_teacher(compiled: list[tuple[CompiledRole, Any]], teacher: Teacher, ctx: Context) -> list[Verdict]:
+    """One teacher's verdict for each compiled role, in order: each distinct rule judged once, and roles with the
+    same signature share one verdict."""
+    cache: dict[Any, Any] = {}
+    shared: dict[Any, Verdict] = {}
+    out: list[Verdict] = []
+    append = out.append
+    for c, signature in compiled:
+        if signature is not None:
+            v = shared.get(signature)
+            if v is not None:
+                append(Verdict(c.role.id, v.teacher, v.verdict, v.preferred_met, v.preferred_total, v.checks))
+                continue
+        v = judge_compiled(c, teacher, ctx, cache)
+        if signature is not None:
+            shared[signature] = v
+        append(v)
+    return out
+
+
 def judge_all(
     repo: Any,
     as_of: date,
@@ -163,30 +205,14 @@ def judge_all(
 ) -> list[Verdict]:
     """Every (teacher, role) verdict, sorted by role, verdict, preferred_met descending, teacher."""
     ctx = Context.build(repo.config, repo.roles, as_of)
-    roles = (
-        [repo.roles[r] for r in sorted(set(role_ids))]
-        if role_ids is not None
-        else [repo.roles[r] for r in sorted(repo.roles)]
-    )
     teachers = (
         [repo.teachers[t] for t in sorted(set(teacher_ids))]
         if teacher_ids is not None
         else [repo.teachers[t] for t in sorted(repo.teachers)]
     )
-    compiled = [(c, c.signature) for c in (compile_role(r, repo.roles) for r in roles)]
+    compiled = compile_roles(repo, role_ids)
     out: list[Verdict] = []
-    append = out.append
     for teacher in teachers:
-        cache: dict[Any, Any] = {}
-        shared: dict[Any, Verdict] = {}
-        for c, signature in compiled:
-            if signature is not None and signature in shared:
-                v = shared[signature]
-                append(Verdict(c.role.id, v.teacher, v.verdict, v.preferred_met, v.preferred_total, v.checks))
-                continue
-            v = judge_compiled(c, teacher, ctx, cache)
-            if signature is not None:
-                shared[signature] = v
-            append(v)
+        out.extend(judge_teacher(compiled, teacher, ctx))
     out.sort(key=Verdict.sort_key)
     return out

@@ -41,6 +41,8 @@ class Repository:
     teacher_files: list[str] = field(default_factory=list)
     #: how many of `problems` were found before any teacher file was read (tlt.yaml, folders, roles)
     base_problems: int = 0
+    #: False when `teachers` holds only the teachers with assignments (`load_holders`)
+    all_teachers: bool = True
 
     @property
     def teacher_problems(self) -> list[Problem]:
@@ -216,6 +218,7 @@ def load_in_shares(
     work: Callable[[Repository], T],
     progress: Progress | None = None,
     jobs: int | None = None,
+    before: Callable[[Repository], None] | None = None,
 ) -> tuple[Repository, list[T]]:
     """Map-reduce over the teacher files on every core (`tlt.workers.map_shares`): tlt.yaml and the roles are
     loaded once, then each process loads a share of the teachers and answers `work(repo)` for it alone.
@@ -223,7 +226,9 @@ def load_in_shares(
     Returns this process's repository (config, roles, its own share of teachers; `problems` holds only the
     problems found before the teachers were read) and the answers, one per share in teacher-id order: share k
     holds teachers whose ids all sort before share k+1's, so results concatenate in id order. A small repository,
-    or one core, is one share. Paused garbage collection as in `load_source`."""
+    or one core, is one share. `before(repo)` runs once tlt.yaml and the roles are loaded, before any teacher
+    file is read: the place for usage errors (an unknown role or term). Garbage collection paused as in
+    `load_source`."""
     from tlt.workers import map_shares, share_count
 
     source = FileSource(find_root(start))
@@ -231,6 +236,8 @@ def load_in_shares(
     gc.disable()
     try:
         repo, paths = _load_base(source, progress)
+        if before is not None:
+            before(repo)
         shares = split_shares(paths, share_count(len(paths)) if jobs is None else jobs)
 
         def run(index: int, share: list[str]) -> T:
@@ -246,6 +253,23 @@ def load_in_shares(
         if paused:
             gc.enable()
         gc.freeze()
+
+
+def load_holders(start: str | os.PathLike[str] | None = None, progress: Progress | None = None) -> Repository:
+    """The repository with only the teachers who hold or held an assignment (`all_teachers` False): all the
+    reports need (caseloads, stipends, the term report, expiring documents of role holders). Every file is still
+    read and checked, so `require_loadable` refuses a broken repository as it would after `load_repository`."""
+
+    def holders(share: Repository) -> tuple[dict[str, Teacher], list[Problem]]:
+        return {tid: t for tid, t in share.teachers.items() if t.assignments}, share.teacher_problems
+
+    repo, answers = load_in_shares(start, holders, progress)
+    repo.teachers = {}
+    for teachers, problems in answers:
+        repo.teachers.update(teachers)
+        repo.problems.extend(problems)
+    repo.all_teachers = False
+    return repo
 
 
 def split_shares(paths: list[str], n: int) -> list[list[str]]:

@@ -86,7 +86,6 @@ def map_shares(run: Callable[[int, list[str]], T], shares: list[list[str]]) -> l
                 os.waitpid(pid, 0)
 
 
-
 _TASK: Callable[[Any], str] | None = None
 
 

@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 
 from tlt.errors import TltError
-from tlt.pipeline import Repository, load_repository
+from tlt.pipeline import Repository, load_holders, load_repository
 from tlt.problems import escape_control
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -136,11 +136,14 @@ def loading_progress() -> Iterator[Callable[..., None] | None]:
             bar.stop()
 
 
-def open_repository(repo: Path | None, skip_invalid: bool = False, require: bool = True) -> Repository:
-    """Load the repository named by --repo (command or global) or found upward; refuse when files fail."""
+def open_repository(
+    repo: Path | None, skip_invalid: bool = False, require: bool = True, holders_only: bool = False
+) -> Repository:
+    """Load the repository named by --repo (command or global) or found upward; refuse when files fail.
+    `holders_only`: keep only the teachers with assignments (`load_holders`, on every core)."""
     start = repo or GLOBALS.repo
     with loading_progress() as progress:
-        loaded = load_repository(start, progress)
+        loaded = load_holders(start, progress) if holders_only else load_repository(start, progress)
     if require:
         loaded.require_loadable(skip_invalid, warn=message)
     return loaded

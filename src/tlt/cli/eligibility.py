@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from tlt.cli.app import app
 from tlt.cli.common import (
+    GLOBALS,
     AsOfOpt,
     FormatOpt,
     OutputOpt,
@@ -22,28 +23,20 @@ from tlt.cli.common import (
     as_of_date,
     clean_errors,
     color_enabled,
+    loading_progress,
+    message,
     open_repository,
     output_stream,
     resolve_format,
     terminal_width,
     write_output,
 )
-from tlt.errors import TltError
+from tlt.eligibility import ELIGIBILITY_COLUMNS, RowMaker, discard, eligibility_in_shares, write_rows
+from tlt.errors import BrokenRepository, TltError
 from tlt.judge import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW, Verdict, judge_all
 from tlt.pipeline import Repository
-from tlt.render.rows import (
-    Column,
-    Table,
-    csv_cell,
-    json_item,
-    json_rows,
-    render_csv,
-    render_csv_cells,
-    render_table,
-    to_json,
-)
+from tlt.render.rows import Column, Table, json_rows, render_csv, render_table, to_json
 from tlt.role_summary import summary
-from tlt.workers import fork_map
 
 _MARK = {"pass": "✓", "fail": "✗", "unknown": "?"}
 _STYLE = {ELIGIBLE: "green", NEEDS_REVIEW: "yellow", INELIGIBLE: "red"}
@@ -73,55 +66,6 @@ def judging_date(loaded: Repository, as_of: str | None, term: str | None) -> dat
         assert found is not None
         return found.start
     return as_of_date(as_of)
-
-
-def _reason_text(v: Verdict, explain: bool) -> list[str]:
-    if not explain:
-        return v.reasons
-    return [f"[{c.outcome}{'' if c.required else ', preferred'}] {c.detail}" for c in v.checks]
-
-
-ELIGIBILITY_COLUMNS = [
-    Column("role_id"),
-    Column("teacher_id"),
-    Column("teacher_name"),
-    Column("school"),
-    Column("verdict"),
-    Column("preferred_met", "int"),
-    Column("preferred_total", "int"),
-    Column("reasons", "list"),
-]
-
-
-class EligibilityCsv:
-    """Eligibility rows as CSV cells; a teacher's id, name and school cells are made once, not once per role."""
-
-    def __init__(self, loaded: Repository, explain: bool) -> None:
-        self.loaded = loaded
-        self.explain = explain
-        self.cell = {c.name: csv_cell(c) for c in ELIGIBILITY_COLUMNS}
-        self.teacher_cells: dict[str, list[str]] = {}
-
-    def rows(self, verdicts: list[Verdict]) -> str:
-        cell = self.cell
-        out = []
-        for v in verdicts:
-            tc = self.teacher_cells.get(v.teacher)
-            if tc is None:
-                t = self.loaded.teachers[v.teacher]
-                tc = [cell["teacher_id"](t.id), cell["teacher_name"](t.name), cell["school"](t.school)]
-                self.teacher_cells[v.teacher] = tc
-            out.append(
-                [
-                    cell["role_id"](v.role),
-                    *tc,
-                    v.verdict,
-                    str(v.preferred_met),
-                    str(v.preferred_total),
-                    cell["reasons"](_reason_text(v, self.explain)),
-                ]
-            )
-        return render_csv_cells(out)
 
 
 def _terminal(loaded: Repository, verdicts: list[Verdict], d: date, explain: bool, width: int, color: bool) -> str:
@@ -191,62 +135,54 @@ def check_eligibility(
 
       tlt check-eligibility --term 2026-27 --all --format csv --output eligibility.csv
     """
+    chosen = resolve_format(fmt)
+    if chosen is not TableFormat.table and not teacher:
+        _rows_in_shares(repo, as_of, term, role, all_, explain, chosen.value, output, skip_invalid)
+        return
     loaded = open_repository(repo, skip_invalid)
     d = judging_date(loaded, as_of, term)
     role_ids = known_ids("role", role, loaded.roles) if role else None
     teacher_ids = known_ids("teacher", teacher, loaded.teachers) if teacher else None
-    chosen = resolve_format(fmt)
+    verdicts = judge_all(loaded, d, role_ids, teacher_ids)
+    if not all_:
+        verdicts = [v for v in verdicts if v.verdict != INELIGIBLE]
     if chosen is TableFormat.table:
-        verdicts = judge_all(loaded, d, role_ids, teacher_ids)
-        if not all_:
-            verdicts = [v for v in verdicts if v.verdict != INELIGIBLE]
         text = _terminal(loaded, verdicts, d, explain, terminal_width(), color_enabled() and output is None)
-        write_output(text, output, loaded)
-        return
-    # CSV and JSON stream role by role (one role's verdicts in memory at a time), judged on every core
-    roles_wanted = role_ids if role_ids is not None else sorted(loaded.roles)
-    teachers_wanted = teacher_ids if teacher_ids is not None else sorted(loaded.teachers)
-
-    csv_rows = EligibilityCsv(loaded, explain)
-
-    def chunk(role_id: str) -> str:
-        verdicts = judge_all(loaded, d, [role_id], teachers_wanted)
-        if not all_:
-            verdicts = [v for v in verdicts if v.verdict != INELIGIBLE]
-        if chosen is TableFormat.csv:
-            return csv_rows.rows(verdicts)
-        return ",".join(json_item(_verdict_json(v)) for v in verdicts)
-
-    threshold = int(os.environ.get("TLT_PARALLEL_MIN_PAIRS", PARALLEL_MIN_PAIRS))
-    parallel = len(roles_wanted) * len(teachers_wanted) >= threshold
-    with output_stream(output, loaded) as out:
-        if chosen is TableFormat.csv:
-            out.write(render_csv(Table(ELIGIBILITY_COLUMNS, [])))
-            for text in fork_map(chunk, roles_wanted, parallel):
-                out.write(text)
-        else:
-            first = True
-            out.write("[")
-            for text in fork_map(chunk, roles_wanted, parallel):
-                if text:
-                    out.write(text if first else "," + text)
-                    first = False
-            out.write("]\n" if first else "\n]\n")
+    elif chosen is TableFormat.csv:
+        text = render_csv(Table(ELIGIBILITY_COLUMNS, [])) + RowMaker("csv", explain).rows(verdicts, loaded.teachers)
+    else:
+        items = RowMaker("json", explain).rows(verdicts, loaded.teachers)
+        text = "[" + (items + "\n]\n" if items else "]\n")
+    write_output(text, output, loaded)
 
 
-#: Judge on several cores from this many (teacher, role) pairs (a fork costs more than it saves below it).
-PARALLEL_MIN_PAIRS = 200_000
+def _rows_in_shares(
+    repo: Path | None,
+    as_of: str | None,
+    term: str | None,
+    role: list[str] | None,
+    all_: bool,
+    explain: bool,
+    fmt: str,
+    output: Path | None,
+    skip_invalid: bool,
+) -> None:
+    """CSV or JSON of every teacher: judged and rendered on every core (`tlt.eligibility`)."""
 
+    def when(base: Repository) -> tuple[date, list[str]]:
+        if base.config is None:
+            raise BrokenRepository("tlt.yaml has errors; run `tlt validate`")
+        d = judging_date(base, as_of, term)
+        return d, known_ids("role", role, base.roles) if role else sorted(base.roles)
 
-def _verdict_json(v: Verdict) -> dict[str, object]:
-    return {
-        "role": v.role,
-        "teacher": v.teacher,
-        "verdict": v.verdict,
-        "preferred_met": v.preferred_met,
-        "preferred_total": v.preferred_total,
-        "checks": [c.as_dict() for c in v.checks],
-    }
+    with loading_progress() as progress:
+        loaded, answers = eligibility_in_shares(repo or GLOBALS.repo, when, all_, fmt, explain, progress)
+    try:
+        loaded.require_loadable(skip_invalid, warn=message)
+        with output_stream(output, loaded) as out:
+            write_rows(out, answers, fmt)
+    finally:
+        discard(answers)
 
 
 ROLE_COLUMNS = [Column("role_id"), Column("title"), Column("organization"), Column("category"), Column("summary")]

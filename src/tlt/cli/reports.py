@@ -99,7 +99,7 @@ def caseload(
       tlt -C examples/bps caseload --term 2025-26 --output caseloads.csv
     """
     d = as_of_date(as_of)
-    loaded = open_repository(repo, skip_invalid)
+    loaded = open_repository(repo, skip_invalid, holders_only=True)
     assert loaded.config is not None
     selected = select_term(loaded.config, term, d)
     _emit(caseload_table(loaded, selected), _format(fmt, output), output, loaded)
@@ -140,7 +140,7 @@ def stipends(
       tlt stipends --term 2025-26 --format json --output stipends.json
     """  # fmt: skip
     d = as_of_date(as_of)
-    loaded = open_repository(repo, skip_invalid)
+    loaded = open_repository(repo, skip_invalid, holders_only=True)
     assert loaded.config is not None
     selected = select_term(loaded.config, term, d)
     report = stipends_report(loaded, selected, by.value if by is not None else None)
@@ -187,7 +187,7 @@ def report(
       tlt -C examples/jps report --term 2025-26 --format table
     """  # fmt: skip
     d = as_of_date(as_of)
-    loaded = open_repository(repo, skip_invalid)
+    loaded = open_repository(repo, skip_invalid, holders_only=True)
     assert loaded.config is not None
     selected = select_term(loaded.config, term, d)
     _emit(report_table(loaded, selected), _format(fmt, output, TableFormat.csv), output, loaded)
@@ -220,5 +220,5 @@ def expiring(
       tlt expiring --format csv --output expiring.csv
     """
     d = as_of_date(as_of)
-    loaded = open_repository(repo, skip_invalid)
+    loaded = open_repository(repo, skip_invalid, holders_only=True)
     _emit(expiring_table(loaded, d, within), _format(fmt, output), output, loaded)

@@ -16,8 +16,8 @@ from tlt.cli.common import (
     RepoOpt,
     as_of_date,
     clean_errors,
-    message,
     loading_progress,
+    message,
     write_output,
 )
 from tlt.render import problems as render

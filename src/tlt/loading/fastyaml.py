@@ -27,6 +27,7 @@ from typing import Any
 
 from tlt.loading.safeyaml import Document, Path, Position, parse_text
 
+
 def _classes() -> bytes:
     """A byte → class table for `ordinary`: the few classes its patterns tell apart, everything else `o`."""
     table = bytearray(b"o" * 256)
