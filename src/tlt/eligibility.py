@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TextIO
 
-from tlt.judge import INELIGIBLE, VERDICT_ORDER, Verdict, compile_roles, judge_teacher
+from tlt.judge import ELIGIBLE, INELIGIBLE, VERDICT_ORDER, Verdict, compile_roles, judge_teacher
 from tlt.model import Teacher
 from tlt.pipeline import Progress, Repository, load_in_shares
 from tlt.problems import Problem
@@ -76,17 +76,29 @@ class RowMaker:
         cell = self.cell
         return self._piece([cell["teacher_id"](t.id), cell["teacher_name"](t.name), cell["school"](t.school)])
 
-    def csv_line(self, v: Verdict, teacher_piece: str) -> str:
-        role = self._roles.get(v.role)
-        if role is None:
-            role = self._roles[v.role] = self._piece([self.cell["role_id"](v.role)])
-        reasons = tuple(reason_text(v, self.explain))
+    def role_piece(self, role_id: str) -> str:
+        piece = self._roles.get(role_id)
+        if piece is None:
+            piece = self._roles[role_id] = self._piece([self.cell["role_id"](role_id)])
+        return piece
+
+    def tail(self, v: Verdict) -> str:
+        """The verdict's cells (verdict, preferred met and total, reasons) and the line end."""
+        if v.verdict == ELIGIBLE and not self.explain:
+            reasons: tuple[str, ...] = ()  # eligible: no required check failed or is unknown
+        else:
+            reasons = tuple(reason_text(v, self.explain))
         key = (v.verdict, v.preferred_met, v.preferred_total, reasons)
         tail = self._tails.get(key)
         if tail is None:
+            if len(self._tails) >= _MAX_TAILS:  # figures differ from teacher to teacher: keep memory bounded
+                self._tails.clear()
             cells = [v.verdict, str(v.preferred_met), str(v.preferred_total), self.cell["reasons"](list(reasons))]
-            tail = self._tails[key] = self._piece(cells)
-        return f"{role},{teacher_piece},{tail}\r\n"
+            tail = self._tails[key] = self._piece(cells) + "\r\n"
+        return tail
+
+    def csv_line(self, v: Verdict, teacher_piece: str) -> str:
+        return f"{self.role_piece(v.role)},{teacher_piece},{self.tail(v)}"
 
     def rows(self, verdicts: list[Verdict], teachers: dict[str, Teacher]) -> str:
         """The text of these verdicts, in order (CSV lines, or JSON items joined by commas)."""
@@ -101,6 +113,9 @@ class RowMaker:
             out.append(self.csv_line(v, piece))
         return "".join(out)
 
+
+#: distinct verdict tails kept for reuse (then forgotten): enough for the catalog's common verdicts
+_MAX_TAILS = 20_000
 
 GroupKey = tuple[int, int]  # (verdict order, -preferred met)
 
@@ -121,14 +136,22 @@ def share_rows(
     ctx = Context.build(repo.config, repo.roles, as_of)
     compiled = compile_roles(repo, role_ids)
     grouped: list[dict[GroupKey, list[str]]] = [{} for _ in compiled]
+    roles = [maker.role_piece(c.role.id) for c, _ in compiled]
     for tid in sorted(repo.teachers):
         teacher = repo.teachers[tid]
-        piece = maker.teacher_piece(teacher) if maker.csv else ""
+        middle = "," + maker.teacher_piece(teacher) + "," if maker.csv else ""
+        tails: dict[int, str] = {}  # roles sharing a verdict share its cells (the checks tuple is the same)
         for index, v in enumerate(judge_teacher(compiled, teacher, ctx)):
             if v.verdict == INELIGIBLE and not include_ineligible:
                 continue
+            if maker.csv:
+                tail = tails.get(id(v.checks))
+                if tail is None:
+                    tail = tails[id(v.checks)] = maker.tail(v)
+                text = roles[index] + middle + tail
+            else:
+                text = json_item(verdict_json(v))
             key = (VERDICT_ORDER[v.verdict], -v.preferred_met)
-            text = maker.csv_line(v, piece) if maker.csv else json_item(verdict_json(v))
             bucket = grouped[index].get(key)
             if bucket is None:
                 grouped[index][key] = [text]
@@ -189,6 +212,11 @@ def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
     handles = [open(a.path, "rb") for a in answers]  # noqa: SIM115 - closed below
     try:
         out.write(render_csv(Table(ELIGIBILITY_COLUMNS, [])) if fmt == "csv" else "[")
+        out.flush()
+        # the spooled bytes are UTF-8 already: copied as they are to a UTF-8 stream, not decoded and encoded again
+        utf8 = str(getattr(out, "encoding", "")).lower().replace("-", "") == "utf8"
+        binary = getattr(out, "buffer", None) if utf8 and os.linesep == "\n" else None
+        write = binary.write if binary is not None else (lambda data: out.write(data.decode("utf-8")))
         first = True
         roles = len(answers[0].groups) if answers else 0
         for role in range(roles):
@@ -198,13 +226,16 @@ def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
                     by_key.setdefault(key, []).append((share, offset, length))
             for key in sorted(by_key):
                 for share, offset, length in by_key[key]:
+                    if not length:
+                        continue
                     handles[share].seek(offset)
-                    text = handles[share].read(length).decode("utf-8")
-                    if fmt == "csv":
-                        out.write(text)
-                    elif text:
-                        out.write(text if first else "," + text)
+                    data = handles[share].read(length)
+                    if fmt != "csv":
+                        data = data if first else b"," + data
                         first = False
+                    write(data)
+        if binary is not None:
+            binary.flush()
         if fmt == "json":
             out.write("]\n" if first else "\n]\n")
     finally:

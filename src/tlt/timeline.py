@@ -30,11 +30,18 @@ def entry_years(entry: Experience, as_of: date) -> Fraction:
 def credited_years(
     entries: Iterable[Experience], as_of: date, employer: str | None = None, tag: str | None = None
 ) -> Fraction:
-    """Σ credited years over the entries of `employer` (exact match) carrying `tag`, when given. Exact, unrounded.
+    """Σ credited years over the entries of `employer` (exact match) carrying `tag`, when given. Exact, unrounded."""
+    full_days, other = credited_parts(entries, as_of, employer, tag)
+    return other + Fraction(full_days * 100, 36525) if full_days else other
 
-    Full-time days are summed as integers and divided once (the common case, and the hot path of judging)."""
+
+def credited_parts(
+    entries: Iterable[Experience], as_of: date, employer: str | None = None, tag: str | None = None
+) -> tuple[int, Fraction | int]:
+    """`credited_years` in two parts: full-time days (an integer: years = days / 365.25) and the rest in years
+    (0 when every entry is full-time without `years`: the common case, and the hot path of judging)."""
     full_days = 0
-    other = Fraction(0)
+    other: Fraction | int = 0
     for e in entries:
         if employer is not None and e.employer != employer:
             continue
@@ -52,7 +59,7 @@ def credited_years(
             full_days += days
         else:
             other += Fraction(e.fte) * days / DAYS_PER_YEAR
-    return other + Fraction(full_days * 100, 36525) if full_days else other
+    return full_days, other
 
 
 def format_years(value: Fraction) -> str:

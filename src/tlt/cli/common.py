@@ -185,11 +185,8 @@ def output_stream(output: Path | None, repo: Repository | None = None) -> Iterat
         sys.stdout.flush()
         return
     target = output.expanduser()
-    if repo is not None:
-        resolved = target.resolve()
-        inputs = {(repo.root / p).resolve() for p in repo.input_paths() | set(repo.documents)}
-        if resolved in inputs:
-            raise TltError(f"--output {target} is an input file of the repository; choose another path")
+    if repo is not None and _is_input(target, repo):
+        raise TltError(f"--output {target} is an input file of the repository; choose another path")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise TltError(f"--output: no folder {folder}")
@@ -204,6 +201,31 @@ def output_stream(output: Path | None, repo: Repository | None = None) -> Iterat
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _is_input(target: Path, repo: Repository) -> bool:
+    """Whether `target` is a file the repository reads, itself or through a symbolic link (which the loader
+    follows only inside the repository). Resolves one path, not 100,000: the names are compared, and only when
+    `target` exists inside the repository under another name are files compared by inode."""
+    resolved = target.resolve()
+    root = repo.root.resolve()
+    if root not in resolved.parents:
+        return False
+    inputs = repo.input_paths() | set(repo.documents)
+    if resolved.relative_to(root).as_posix() in inputs:
+        return True
+    try:
+        info = resolved.stat()
+    except OSError:
+        return False  # not there yet: no input is it
+    for rel in inputs:
+        try:
+            other = os.stat(root / rel)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino):
+            return True
+    return False
 
 
 def clean_errors(fn: F) -> F:

@@ -16,11 +16,13 @@ Example: ``- experience: {min_years: 10, employer: BPS}`` → "experience in BPS
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 
 from tlt.model import Teacher
 from tlt.rules.base import FAIL, PASS, Context, Result, number
-from tlt.timeline import credited_years, format_years
+from tlt.timeline import credited_parts, format_years
 
 KIND = "experience"
 FIELD = "experience"
@@ -35,18 +37,33 @@ def _label(options: dict) -> str:  # type: ignore[type-arg]
     return label
 
 
+@cache
+def _needed_days_x100(min_years: Decimal | int) -> Fraction:
+    """min_years × 365.25 × 100: compared with full-time days × 100, exactly."""
+    return Fraction(min_years) * 36525
+
+
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
-    years = credited_years(teacher.experience or (), ctx.as_of, options.get("employer"), options.get("tag"))
+    full_days, other = credited_parts(teacher.experience or (), ctx.as_of, options.get("employer"), options.get("tag"))
+    min_years = options.get("min_years")
+    if other == 0:  # whole days only: integer arithmetic, the same answer as the exact fraction
+        cents = full_days * 10000 // 36525
+        shown = f"{cents // 100}.{cents % 100:02d}"
+        positive = full_days > 0
+        enough = min_years is not None and full_days * 100 >= _needed_days_x100(min_years)
+    else:
+        years = other + Fraction(full_days * 100, 36525)
+        shown = format_years(years)
+        positive = years > 0
+        enough = min_years is not None and years >= Fraction(min_years)
     label = _label(options)
-    shown = format_years(years)
-    if options.get("min_years") is None:
-        if years > 0:
+    if min_years is None:
+        if positive:
             return PASS, f"{label}: {shown} years"
         return FAIL, f"{label}: none"
-    needed = Fraction(options["min_years"])
-    if years >= needed:
-        return PASS, f"{label}: {shown} years (needs {number(options['min_years'])})"
-    return FAIL, f"{label}: {shown} years, needs {number(options['min_years'])}"
+    if enough:
+        return PASS, f"{label}: {shown} years (needs {number(min_years)})"
+    return FAIL, f"{label}: {shown} years, needs {number(min_years)}"
 
 
 def summarize(options: dict) -> str:  # type: ignore[type-arg]
