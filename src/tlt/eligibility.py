@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from tlt.judge import ELIGIBLE, INELIGIBLE, VERDICT_ORDER, Verdict, compile_roles, judge_teacher
 from tlt.model import Teacher
@@ -130,9 +130,10 @@ class ShareRows:
 
 
 def share_rows(
-    repo: Repository, as_of: date, role_ids: list[str], include_ineligible: bool, maker: RowMaker
+    repo: Repository, as_of: date, role_ids: list[str], include_ineligible: bool, maker: RowMaker, spool: BinaryIO
 ) -> ShareRows:
-    """Judge the teachers of `repo` (a share) against the roles and spool their rows, grouped (see module doc)."""
+    """Judge the teachers of `repo` (a batch of a share) against the roles and append their rows to `spool`
+    (a file opened for binary writing), grouped (see module doc)."""
     ctx = Context.build(repo.config, repo.roles, as_of)
     compiled = compile_roles(repo, role_ids)
     grouped: list[dict[GroupKey, list[str]]] = [{} for _ in compiled]
@@ -157,23 +158,18 @@ def share_rows(
                 grouped[index][key] = [text]
             else:
                 bucket.append(text)
-    fd, path = tempfile.mkstemp(prefix="tlt-eligibility-", suffix=".spool")
-    try:
-        index_out: list[list[tuple[GroupKey, int, int]]] = []
-        offset = 0
-        with os.fdopen(fd, "wb") as spool:
-            for groups in grouped:
-                placed = []
-                for key in sorted(groups):
-                    data = ("" if maker.csv else ",").join(groups.pop(key)).encode("utf-8")
-                    spool.write(data)
-                    placed.append((key, offset, len(data)))
-                    offset += len(data)
-                index_out.append(placed)
-    except BaseException:
-        os.unlink(path)
-        raise
-    return ShareRows(path, index_out, list(repo.teacher_problems))
+    index_out: list[list[tuple[GroupKey, int, int]]] = []
+    offset = spool.tell()
+    for groups in grouped:
+        placed = []
+        for key in sorted(groups):
+            data = ("" if maker.csv else ",").join(groups.pop(key)).encode("utf-8")
+            spool.write(data)
+            placed.append((key, offset, len(data)))
+            offset += len(data)
+        index_out.append(placed)
+    spool.flush()
+    return ShareRows(getattr(spool, "name", ""), index_out, list(repo.teacher_problems))
 
 
 def eligibility_in_shares(
@@ -189,27 +185,44 @@ def eligibility_in_shares(
     `write_rows` or `discard` the answers: they are temporary files."""
     maker = RowMaker(fmt, explain)
     chosen: list[tuple[date, list[str]]] = []
+    spools: dict[int, BinaryIO] = {}  # one spool file per process, opened on its first batch
 
-    def work(share: Repository) -> ShareRows:
+    def work(batch: Repository) -> ShareRows:
         as_of, role_ids = chosen[0]
-        return share_rows(share, as_of, role_ids, include_ineligible, maker)
+        spool = spools.get(os.getpid())
+        if spool is None:
+            fd, path = tempfile.mkstemp(prefix="tlt-eligibility-", suffix=".spool")
+            os.close(fd)
+            spool = spools[os.getpid()] = open(path, "wb")  # noqa: SIM115 - kept for the next batch
+        try:
+            return share_rows(batch, as_of, role_ids, include_ineligible, maker, spool)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(str(spool.name))
+            raise
 
-    repo, answers = load_in_shares(start, work, progress, before=lambda base: chosen.append(when(base)))
+    try:
+        repo, answers = load_in_shares(start, work, progress, before=lambda base: chosen.append(when(base)))
+    finally:
+        for spool in spools.values():
+            spool.close()
     for answer in answers:
         repo.problems.extend(answer.problems)
     return repo, answers
 
 
 def discard(answers: list[ShareRows]) -> None:
-    for answer in answers:
+    for path in {answer.path for answer in answers}:
         with contextlib.suppress(OSError):
-            os.unlink(answer.path)
+            os.unlink(path)
 
 
 def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
     """The whole document to `out`: the CSV header or JSON bracket, then every share's rows in order, role by
     role, group by group, share by share. The spool files are removed."""
-    handles = [open(a.path, "rb") for a in answers]  # noqa: SIM115 - closed below
+    paths = sorted({a.path for a in answers})
+    opened = {path: open(path, "rb") for path in paths}  # noqa: SIM115 - closed below
+    handles = [opened[a.path] for a in answers]
     try:
         out.write(render_csv(Table(ELIGIBILITY_COLUMNS, [])) if fmt == "csv" else "[")
         out.flush()
@@ -239,6 +252,6 @@ def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
         if fmt == "json":
             out.write("]\n" if first else "\n]\n")
     finally:
-        for handle in handles:
+        for handle in opened.values():
             handle.close()
         discard(answers)

@@ -219,16 +219,20 @@ def load_in_shares(
     progress: Progress | None = None,
     jobs: int | None = None,
     before: Callable[[Repository], None] | None = None,
+    batch: int | None = None,
 ) -> tuple[Repository, list[T]]:
     """Map-reduce over the teacher files on every core (`tlt.workers.map_shares`): tlt.yaml and the roles are
-    loaded once, then each process loads a share of the teachers and answers `work(repo)` for it alone.
+    loaded once, then each process takes a share of the teacher files, in batches, and answers `work(repo)` for
+    each batch alone: `repo.teachers` (and the teachers' documents and problems) hold that batch only, then are
+    let go. Memory stays that of one batch however large the repository (the 100,000-teacher model does not fit
+    a processor's caches; batches do, and run faster).
 
-    Returns this process's repository (config, roles, its own share of teachers; `problems` holds only the
-    problems found before the teachers were read) and the answers, one per share in teacher-id order: share k
-    holds teachers whose ids all sort before share k+1's, so results concatenate in id order. A small repository,
-    or one core, is one share. `before(repo)` runs once tlt.yaml and the roles are loaded, before any teacher
-    file is read: the place for usage errors (an unknown role or term). Garbage collection paused as in
-    `load_source`."""
+    Teacher files are taken in file-name order (so teacher-id order: the id must equal the name), so the answers
+    come back, share after share and batch after batch, in id order. Files with the same name stay in one batch,
+    where the second is reported. A small repository, or one core, is one share. Returns this process's
+    repository (config, roles; `problems` holds only the problems found before any teacher file was read) and the
+    answers. `before(repo)` runs once tlt.yaml and the roles are loaded, before any teacher file is read: the
+    place for usage errors (an unknown role or term). Garbage collection paused as in `load_source`."""
     from tlt.workers import map_shares, share_count
 
     source = FileSource(find_root(start))
@@ -239,20 +243,36 @@ def load_in_shares(
         if before is not None:
             before(repo)
         shares = split_shares(paths, share_count(len(paths)) if jobs is None else jobs)
+        base_documents = dict(repo.documents)
+        env = os.environ.get("TLT_BATCH", "")
+        size = batch or (int(env) if env.isdigit() and int(env) > 0 else BATCH)
 
-        def run(index: int, share: list[str]) -> T:
+        def run(index: int, share: list[str]) -> list[T]:
             # only this process draws progress (a forked child must not touch the bar); its share stands for all
             scaled = None if progress is None or index else (lambda n=1, total=None: progress(n * len(shares), total))
-            load_teachers(repo, source, share, scaled)
-            return work(repo)
+            answers = []
+            for part in split_shares(share, -(-len(share) // size)):
+                repo.teachers = {}
+                repo.documents = dict(base_documents)
+                del repo.problems[repo.base_problems :]
+                load_teachers(repo, source, part, scaled)
+                answers.append(work(repo))
+            return answers
 
-        results = map_shares(run, shares)
+        results = [answer for answers in map_shares(run, shares) for answer in answers]
+        repo.teachers = {}
+        repo.documents = base_documents
         del repo.problems[repo.base_problems :]
         return repo, results
     finally:
         if paused:
             gc.enable()
         gc.freeze()
+
+
+#: Teachers per batch in `load_in_shares`: large enough that per-batch work is noise, small enough for caches
+#: (TLT_BATCH overrides it; tests use tiny batches).
+BATCH = 2000
 
 
 def load_holders(start: str | os.PathLike[str] | None = None, progress: Progress | None = None) -> Repository:
@@ -273,11 +293,11 @@ def load_holders(start: str | os.PathLike[str] | None = None, progress: Progress
 
 
 def split_shares(paths: list[str], n: int) -> list[list[str]]:
-    """`paths` in `n` shares of contiguous file names (`teachers/b/t-2.yaml` sorts as `t-2`), each in listing
-    order. Files with the same name (so the same id) stay in one share, where the second is reported."""
-    if n <= 1 or len(paths) < 2:
-        return [list(paths)]
+    """`paths` in file-name order (`teachers/b/t-2.yaml` sorts as `t-2`; equal names in listing order), cut
+    into `n` shares of contiguous names. Files with the same name (so the same id) stay in one share."""
     order = sorted(range(len(paths)), key=lambda i: (_stem(paths[i]), i))
+    if n <= 1 or len(paths) < 2:
+        return [[paths[i] for i in order]]
     shares: list[list[int]] = []
     size = -(-len(order) // n)
     current: list[int] = []
@@ -287,7 +307,7 @@ def split_shares(paths: list[str], n: int) -> list[list[str]]:
             current = []
         current.append(index)
     shares.append(current)
-    return [[paths[i] for i in sorted(share)] for share in shares]
+    return [[paths[i] for i in share] for share in shares]
 
 
 def _stem(path: str) -> str:
