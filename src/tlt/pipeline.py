@@ -103,6 +103,7 @@ def _load_kind(
     build: Callable[[dict[str, Any], str], Any],
     into: dict[str, Any],
     progress: Progress | None = None,
+    keep: Callable[[dict[str, Any]], bool] | None = None,
 ) -> None:
     first_file: dict[str, str] = {}
     for doc in docs:
@@ -126,7 +127,8 @@ def _load_kind(
                 )
             else:
                 first_file[ident] = doc.path
-                into[ident] = build(doc.data, doc.path)
+                if keep is None or keep(doc.data):
+                    into[ident] = build(doc.data, doc.path)
                 if schema == "teacher" and isinstance(doc, LazyDocument):
                     doc.data = None  # the model holds it now; positions come from the text if ever needed
         repo.problems.extend(problems)
@@ -205,9 +207,16 @@ def _load_base(source: Source, progress: Progress | None = None) -> tuple[Reposi
     return repo, teacher_paths
 
 
-def load_teachers(repo: Repository, source: Source, paths: list[str], progress: Progress | None = None) -> None:
-    """Read, check and model these teacher files into `repo` (files with the same name must be read together)."""
-    _load_kind(repo, _stream(source, paths, "teacher"), "teacher", build_teacher, repo.teachers, progress)
+def load_teachers(
+    repo: Repository,
+    source: Source,
+    paths: list[str],
+    progress: Progress | None = None,
+    keep: Callable[[dict[str, Any]], bool] | None = None,
+) -> None:
+    """Read, check and model these teacher files into `repo` (files with the same name must be read together).
+    With `keep`, only the valid files whose data it keeps are modelled (the others are read and checked)."""
+    _load_kind(repo, _stream(source, paths, "teacher"), "teacher", build_teacher, repo.teachers, progress, keep)
 
 
 T = TypeVar("T")
@@ -220,6 +229,7 @@ def load_in_shares(
     jobs: int | None = None,
     before: Callable[[Repository], None] | None = None,
     batch: int | None = None,
+    keep: Callable[[dict[str, Any]], bool] | None = None,
 ) -> tuple[Repository, list[T]]:
     """Map-reduce over the teacher files on every core (`tlt.workers.map_shares`): tlt.yaml and the roles are
     loaded once, then each process takes a share of the teacher files, in batches, and answers `work(repo)` for
@@ -232,7 +242,8 @@ def load_in_shares(
     where the second is reported. A small repository, or one core, is one share. Returns this process's
     repository (config, roles; `problems` holds only the problems found before any teacher file was read) and the
     answers. `before(repo)` runs once tlt.yaml and the roles are loaded, before any teacher file is read: the
-    place for usage errors (an unknown role or term). Garbage collection paused as in `load_source`."""
+    place for usage errors (an unknown role or term). `keep` as in `load_teachers`. Garbage collection paused
+    as in `load_source`."""
     from tlt.workers import map_shares, share_count
 
     source = FileSource(find_root(start))
@@ -255,7 +266,7 @@ def load_in_shares(
                 repo.teachers = {}
                 repo.documents = dict(base_documents)
                 del repo.problems[repo.base_problems :]
-                load_teachers(repo, source, part, scaled)
+                load_teachers(repo, source, part, scaled, keep)
                 answers.append(work(repo))
             return answers
 
@@ -281,9 +292,9 @@ def load_holders(start: str | os.PathLike[str] | None = None, progress: Progress
     read and checked, so `require_loadable` refuses a broken repository as it would after `load_repository`."""
 
     def holders(share: Repository) -> tuple[dict[str, Teacher], list[Problem]]:
-        return {tid: t for tid, t in share.teachers.items() if t.assignments}, share.teacher_problems
+        return share.teachers, share.teacher_problems
 
-    repo, answers = load_in_shares(start, holders, progress)
+    repo, answers = load_in_shares(start, holders, progress, keep=lambda data: bool(data.get("assignments")))
     repo.teachers = {}
     for teachers, problems in answers:
         repo.teachers.update(teachers)
