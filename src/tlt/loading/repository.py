@@ -54,10 +54,12 @@ def relpath(root: Path, file: Path | str) -> str:
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def data_files(root: Path, folder: Path) -> tuple[list[str], list[str]]:
-    """(YAML files under folder, sorted; directory symlinks that were not followed), as path strings."""
-    files: list[str] = []
+def data_files(root: Path, folder: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """(YAML files under folder as (path, shown path relative to root), sorted by path; directory symlinks that
+    were not followed). Plain strings, each folder's relative part made once: a statewide folder holds 100,000."""
+    files: list[tuple[str, str, str]] = []
     skipped: list[str] = []
+    base = str(root)
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         kept = []
         for d in sorted(dirnames):
@@ -68,10 +70,11 @@ def data_files(root: Path, folder: Path) -> tuple[list[str], list[str]]:
                 continue
             kept.append(d)
         dirnames[:] = kept
-        files.extend(
-            os.path.join(dirpath, name)
-            for name in filenames
-            if name.endswith(DATA_SUFFIXES) and not name.startswith(".")
-        )
-    files.sort(key=lambda p: p.replace(os.sep, "/"))
-    return files, sorted(skipped)
+        shown_dir = relpath(root, dirpath) + "/" if dirpath != base else ""
+        raw_dir = dirpath.replace(os.sep, "/") + "/"
+        for name in filenames:
+            if name.endswith(DATA_SUFFIXES) and not name.startswith("."):
+                shown = shown_dir + (name if name.isascii() else relpath(Path(dirpath), os.path.join(dirpath, name)))
+                files.append((raw_dir + name, os.path.join(dirpath, name), shown))
+    files.sort()
+    return [(path, shown) for _, path, shown in files], sorted(skipped)

@@ -68,8 +68,7 @@ class FileSource:
             return MISSING
         files, links = data_files(self.root, target)
         listing = Listing()
-        for f in files:
-            rel = relpath(self.root, f)
+        for f, rel in files:
             self._files[rel] = f
             listing.files.append(rel)
         listing.skipped = [(relpath(self.root, link), LINK_TO_FOLDER) for link in links]
