@@ -1,0 +1,88 @@
+"""Loading in shares (one process per core) and batches gives what one process gives, including the facts that
+cross shares: a caseload naming a teacher in another share or in none, a duplicate id, staffing shares, a broken
+file. Each command runs once in one process and once in three shares of batches of two teachers."""
+
+from __future__ import annotations
+
+import pytest
+
+from tlt.pipeline import split_shares
+
+AS_OF = "2025-09-15"
+
+SHARED = {"TLT_JOBS": "3", "TLT_SHARE_MIN_FILES": "2", "TLT_BATCH": "2"}
+ALONE = {"TLT_JOBS": "1"}
+
+MENTOR = """\
+id: mentor
+title: Mentor
+category: mentoring
+eligibility:
+  required:
+    - status: {in: [permanent]}
+caseload: {max: 2}
+staffing: {max_percent: 5}
+compensation:
+  stipend: {amount: 1000.00}
+"""
+
+
+def _teacher(tid: str, extra: str = "") -> str:
+    return f"id: {tid}\nname: Teacher {tid}\nstatus: permanent\nbase_salary: 60000\n{extra}"
+
+
+def _holder(tid: str, members: list[str]) -> str:
+    caseload = "".join(f"\n      - {{teacher: {m}}}" for m in members)
+    return _teacher(tid, f"assignments:\n  - role: mentor\n    start: 2025-08-25\n    caseload:{caseload}\n")
+
+
+@pytest.fixture
+def repo(make_repo):
+    teachers = {f"t-{i:02d}": _teacher(f"t-{i:02d}") for i in range(1, 13)}
+    teachers["t-01"] = _holder("t-01", ["t-12", "t-99"])  # t-12 sits in the last share; t-99 exists nowhere
+    teachers["t-07"] = _holder("t-07", ["t-02", "t-03", "t-04"])  # over the cap
+    teachers["a/t-05.yaml"] = _teacher("t-05")  # the same id in two folders
+    teachers["t-09"] = "id: t-09\nname: [unclosed\n"
+    return make_repo(roles={"mentor": MENTOR}, teachers=teachers)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "--format", "json", "--as-of", AS_OF],
+        ["check-eligibility", "--all", "--format", "csv", "--as-of", AS_OF, "--skip-invalid"],
+        ["check-eligibility", "--format", "json", "--explain", "--as-of", AS_OF, "--skip-invalid"],
+        ["stipends", "--format", "json", "--as-of", AS_OF, "--skip-invalid"],
+        ["report", "--format", "csv", "--as-of", AS_OF, "--skip-invalid"],
+        ["caseload", "--format", "csv", "--as-of", AS_OF, "--skip-invalid"],
+        ["expiring", "--format", "csv", "--as-of", AS_OF, "--skip-invalid"],
+        ["stipends", "--format", "csv", "--as-of", AS_OF],  # refuses: a file fails to load
+    ],
+)
+def test_shares_and_batches_answer_as_one_process(repo, run, monkeypatch, args):
+    answers = []
+    for env in (ALONE, SHARED):
+        for key in ("TLT_JOBS", "TLT_SHARE_MIN_FILES", "TLT_BATCH"):
+            monkeypatch.delenv(key, raising=False)
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        answers.append(run(["-C", repo, *args]))
+    assert answers[0] == answers[1]
+    if args[0] == "validate":
+        out = answers[0][1]
+        for expected in ("unknown-teacher", "t-99", "duplicate-id", "caseload-cap", "staffing", "yaml-syntax"):
+            assert expected in out
+        assert "t-12" not in out  # a member in another share exists
+
+
+def test_split_shares_keeps_equal_names_together_and_in_name_order():
+    paths = ["teachers/b/t-3.yaml", "teachers/a/t-1.yaml", "teachers/t-2.yaml", "teachers/a/t-2.yaml"]
+    shares = split_shares(paths, 3)
+    assert [p for share in shares for p in share] == [
+        "teachers/a/t-1.yaml", "teachers/t-2.yaml", "teachers/a/t-2.yaml", "teachers/b/t-3.yaml",
+    ]  # fmt: skip
+    assert all(
+        not {"teachers/t-2.yaml", "teachers/a/t-2.yaml"} - set(share)
+        for share in shares
+        if "teachers/t-2.yaml" in share
+    )
