@@ -230,6 +230,8 @@ def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
         utf8 = str(getattr(out, "encoding", "")).lower().replace("-", "") == "utf8"
         binary = getattr(out, "buffer", None) if utf8 and os.linesep == "\n" else None
         write = binary.write if binary is not None else (lambda data: out.write(data.decode("utf-8")))
+        fd = _file_descriptor(out) if binary is not None else None
+        kernel = [True]
         first = True
         roles = len(answers[0].groups) if answers else 0
         for role in range(roles):
@@ -241,12 +243,13 @@ def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
                 for share, offset, length in by_key[key]:
                     if not length:
                         continue
-                    handles[share].seek(offset)
-                    data = handles[share].read(length)
-                    if fmt != "csv":
-                        data = data if first else b"," + data
-                        first = False
-                    write(data)
+                    prefix = b"" if fmt == "csv" or first else b","
+                    first = False
+                    if fd is not None:
+                        _copy(fd, handles[share], offset, length, prefix, kernel)
+                    else:
+                        handles[share].seek(offset)
+                        write(prefix + handles[share].read(length))
         if binary is not None:
             binary.flush()
         if fmt == "json":
@@ -255,3 +258,41 @@ def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
         for handle in opened.values():
             handle.close()
         discard(answers)
+
+
+def _file_descriptor(out: TextIO) -> int | None:
+    """The descriptor under `out` (a file or a pipe) when spooled bytes may be sent to it by the kernel."""
+    if not hasattr(os, "sendfile"):
+        return None
+    try:
+        return out.fileno()
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both: an in-memory stream
+        return None
+
+
+def _copy(fd: int, spool: BinaryIO, offset: int, length: int, prefix: bytes, kernel: list[bool]) -> None:
+    """`prefix`, then `length` bytes at `offset` of the spool, to `fd`: by the kernel (`sendfile`, no copy
+    through Python) while it can (`kernel[0]`), else read and written here."""
+    if prefix:
+        _write_all(fd, prefix)
+    sent = 0
+    while kernel[0] and sent < length:
+        try:
+            n = os.sendfile(fd, spool.fileno(), offset + sent, length - sent)
+        except OSError:
+            if sent:
+                raise
+            kernel[0] = False  # this kind of output cannot take it: copy from here on
+            break
+        if not n:
+            raise OSError(f"the spool file ended {length - sent} bytes early")
+        sent += n
+    if sent < length:
+        spool.seek(offset + sent)
+        _write_all(fd, spool.read(length - sent))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
