@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
-from tlt.model import AfterService, Role, RuleSpec, Teacher
+from tlt.model import AfterService, Degree, Role, RuleSpec, Teacher
 from tlt.rules import REGISTRY
 from tlt.rules.base import FAIL, PASS, UNKNOWN, Context
 from tlt.rules.implicit import COOLING_OFF, TERM_LIMIT, barring_entries, cooling_off, term_limit
@@ -108,7 +108,8 @@ def compile_role(role: Role, roles: dict[str, Role]) -> CompiledRole:
 
 
 def _run(rule: CompiledRule, required: bool, teacher: Teacher, ctx: Context, cache: dict[int, Check]) -> Check:
-    """The rule's check for this teacher, from the teacher's cache when another role asked it already."""
+    """The rule's check for this teacher: from the teacher's cache when another role asked it already, or from
+    another teacher's answer when their rule field is equal and plain (a rule reads only its FIELD)."""
     slot = rule.slot if required else -1 - rule.slot
     hit = cache.get(slot)
     if hit is not None:
@@ -118,14 +119,33 @@ def _run(rule: CompiledRule, required: bool, teacher: Teacher, ctx: Context, cac
         check = Check(other.rule, required, other.outcome, other.detail)
     else:
         module = rule.module
-        spec = rule.spec
-        if getattr(teacher, module.FIELD) is None:
-            outcome, detail = UNKNOWN, f"{spec.kind}: {module.FIELD.replace('_', ' ')} not recorded"
+        value = getattr(teacher, module.FIELD)
+        key = (slot, value) if _plain(value) else None
+        shared = ctx.shared.get(key) if key is not None else None
+        if shared is not None:
+            check = shared
         else:
-            outcome, detail = module.check(spec.options, teacher, ctx)
-        check = Check(spec.kind, required, outcome, _cited(detail, spec.cite))
+            spec = rule.spec
+            if value is None:
+                outcome, detail = UNKNOWN, f"{spec.kind}: {module.FIELD.replace('_', ' ')} not recorded"
+            else:
+                outcome, detail = module.check(spec.options, teacher, ctx)
+            check = Check(spec.kind, required, outcome, _cited(detail, spec.cite))
+            if key is not None:
+                ctx.shared[key] = check
     cache[slot] = check
     return check
+
+
+def _plain(value: object) -> bool:
+    """A rule field value that compares by value and has few distinct values: none, a string, or a tuple of
+    strings or degrees (an empty list included)."""
+    if value is None or type(value) is str:
+        return True
+    return type(value) is tuple and (not value or type(value[0]) in _PLAIN_ITEMS)  # type: ignore[index]
+
+
+_PLAIN_ITEMS = (str, Degree)
 
 
 def judge_compiled(

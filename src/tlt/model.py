@@ -192,7 +192,7 @@ class License:
     src: Src
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # hashable by value: teachers with the same degrees share rule answers
 class Degree:
     level: str
     field: str | None

@@ -3,7 +3,9 @@
 A rule module (yamllint-style) holds:
 
 * ``KIND``: the key written in a role file (``experience``, ``license``, ...);
-* ``FIELD``: the teacher field it reads; when that field is absent from the record the rule answers
+* ``FIELD``: the teacher field it reads, and the only one: ``check`` reads nothing else of the teacher, so
+  teachers whose field is equal (an empty list, the same status or memberships, the same degrees) share one
+  answer (tests/rules/test_registry.py checks it). When the field is absent from the record the rule answers
   ``unknown`` ("not recorded") without being called, and an empty list is judged (and fails);
 * ``check(options, teacher, ctx) -> (outcome, detail)``: the verdict on one teacher as of ``ctx.as_of``, with a
   plain-English detail carrying the figures;
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from tlt.model import Config, Role, Teacher, Term
 
@@ -36,6 +38,8 @@ class Context:
     organization: str | None
     roles: dict[str, Role] = field(default_factory=dict)
     term_end: dict[str, date] = field(default_factory=dict)
+    #: answers shared between teachers whose rule FIELD is equal (see `tlt.judge`); never compared
+    shared: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, config: Config | None, roles: dict[str, Role], as_of: date) -> Context:
