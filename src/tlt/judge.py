@@ -160,10 +160,11 @@ def judge_compiled(
     role = compiled.role
     checks: list[Check] = []
     failed = unknown = False
+    known = cache.get
     for rule in compiled.required:
-        check = _run(rule, True, teacher, ctx, cache)
+        check = known(rule.slot) or _run(rule, True, teacher, ctx, cache)
         outcome = check.outcome
-        if outcome is not PASS:
+        if outcome != PASS:
             failed = failed or outcome == FAIL
             unknown = unknown or outcome == UNKNOWN
         checks.append(check)
@@ -178,7 +179,7 @@ def judge_compiled(
             failed = failed or outcome == FAIL
     met = 0
     for rule in compiled.preferred:
-        check = _run(rule, False, teacher, ctx, cache)
+        check = known(-1 - rule.slot) or _run(rule, False, teacher, ctx, cache)
         met += check.outcome == PASS
         checks.append(check)
     verdict = INELIGIBLE if failed else NEEDS_REVIEW if unknown else ELIGIBLE

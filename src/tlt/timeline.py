@@ -32,7 +32,7 @@ def credited_years(
 ) -> Fraction:
     """Σ credited years over the entries of `employer` (exact match) carrying `tag`, when given. Exact, unrounded."""
     full_days, other = credited_parts(entries, as_of, employer, tag)
-    return other + Fraction(full_days * 100, 36525) if full_days else other
+    return other + Fraction(full_days * 100, 36525) if full_days else Fraction(other)
 
 
 def credited_parts(

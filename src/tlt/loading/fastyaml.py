@@ -33,8 +33,8 @@ def _classes() -> bytes:
     table = bytearray(b"o" * 256)
     for byte in b"0123456789.":
         table[byte] = ord("d")  # a digit; a dot counts as one too (a superset: more files take the reference path)
-    for byte, cls in ((b"e", "e"), (b"E", "e"), (b"b", "b"), (b"_", "_"), (b"+", "+"), (b"-", "-"), (b":", ":")):
-        table[byte[0]] = ord(cls)
+    for char, cls in (("e", "e"), ("E", "e"), ("b", "b"), ("_", "_"), ("+", "+"), ("-", "-"), (":", ":")):
+        table[ord(char)] = ord(cls)
     for byte in b" \n\r":
         table[byte] = ord("w")  # white space
     for byte in b"[{,":
