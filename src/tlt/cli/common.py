@@ -119,11 +119,14 @@ def loading_progress() -> Iterator[Callable[..., None] | None]:
 
     def update(advance: int = 0, total: int | None = None) -> None:
         if total is not None:
-            if total >= PROGRESS_MIN_FILES:
-                bar.start()
-                state["shown"] = True
+            state["wanted"] = total >= PROGRESS_MIN_FILES
             bar.update(task, total=total)
             return
+        if state.get("wanted") and not state["shown"]:
+            # drawn from the first file on, not when the total is known: the bar's refresh thread must not
+            # exist yet when the worker processes are forked (after the roles, before the teachers)
+            bar.start()
+            state["shown"] = True
         state["pending"] += advance
         if state["shown"] and state["pending"] >= 250:  # redraw in steps, not per file
             bar.advance(task, state["pending"])
