@@ -46,9 +46,10 @@ def reason_text(v: Verdict, explain: bool) -> list[str]:
     return [f"[{c.outcome}{'' if c.required else ', preferred'}] {c.detail}" for c in v.checks]
 
 
-def verdict_json(v: Verdict) -> dict[str, object]:
+def verdict_json(v: Verdict, role: str | None = None) -> dict[str, object]:
+    """The JSON object of a verdict (`role`: the role it is shown for, when the verdict is shared)."""
     return {
-        "role": v.role,
+        "role": v.role if role is None else role,
         "teacher": v.teacher,
         "verdict": v.verdict,
         "preferred_met": v.preferred_met,
@@ -137,25 +138,31 @@ def share_rows(
     ctx = Context.build(repo.config, repo.roles, as_of)
     compiled = compile_roles(repo, role_ids)
     grouped: list[dict[GroupKey, list[str]]] = [{} for _ in compiled]
-    roles = [maker.role_piece(c.role.id) for c, _ in compiled]
+    role_ids = [c.role.id for c, _ in compiled]
+    roles = [maker.role_piece(r) for r in role_ids]
+    csv = maker.csv
     for tid in sorted(repo.teachers):
         teacher = repo.teachers[tid]
-        middle = "," + maker.teacher_piece(teacher) + "," if maker.csv else ""
-        tails: dict[int, str] = {}  # roles sharing a verdict share its cells (the checks tuple is the same)
-        for index, v in enumerate(judge_teacher(compiled, teacher, ctx)):
-            if v.verdict == INELIGIBLE and not include_ineligible:
-                continue
-            if maker.csv:
-                tail = tails.get(id(v.checks))
-                if tail is None:
-                    tail = tails[id(v.checks)] = maker.tail(v)
-                text = roles[index] + middle + tail
+        middle = "," + maker.teacher_piece(teacher) + "," if csv else ""
+        # roles that share a verdict (the same object) share its cells and group
+        seen: dict[int, tuple[str, GroupKey] | None] = {}
+        for index, v in enumerate(judge_teacher(compiled, teacher, ctx, copy_shared=False)):
+            if id(v) in seen:
+                hit = seen[id(v)]
             else:
-                text = json_item(verdict_json(v))
-            key = (VERDICT_ORDER[v.verdict], -v.preferred_met)
-            bucket = grouped[index].get(key)
+                if v.verdict == INELIGIBLE and not include_ineligible:
+                    hit = None
+                else:
+                    hit = (maker.tail(v) if csv else "", (VERDICT_ORDER[v.verdict], -v.preferred_met))
+                seen[id(v)] = hit
+            if hit is None:
+                continue
+            tail, key = hit
+            text = roles[index] + middle + tail if csv else json_item(verdict_json(v, role_ids[index]))
+            groups = grouped[index]
+            bucket = groups.get(key)
             if bucket is None:
-                grouped[index][key] = [text]
+                groups[key] = [text]
             else:
                 bucket.append(text)
     index_out: list[list[tuple[GroupKey, int, int]]] = []

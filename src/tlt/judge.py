@@ -198,9 +198,12 @@ def compile_roles(repo: Any, role_ids: Iterable[str] | None = None) -> list[tupl
     return [(c, c.signature) for c in (compile_role(repo.roles[r], repo.roles) for r in ids)]
 
 
-def judge_teacher(compiled: list[tuple[CompiledRole, Any]], teacher: Teacher, ctx: Context) -> list[Verdict]:
+def judge_teacher(
+    compiled: list[tuple[CompiledRole, Any]], teacher: Teacher, ctx: Context, copy_shared: bool = True
+) -> list[Verdict]:
     """One teacher's verdict for each compiled role, in order: each distinct rule judged once, and roles with the
-    same signature share one verdict."""
+    same signature share one verdict. With `copy_shared` false, such roles get the very same `Verdict` object
+    (whose `role` is the first of them): for callers that know each verdict's role by its position."""
     cache: dict[Any, Any] = {}
     shared: dict[Any, Verdict] = {}
     out: list[Verdict] = []
@@ -209,7 +212,9 @@ def judge_teacher(compiled: list[tuple[CompiledRole, Any]], teacher: Teacher, ct
         if signature is not None:
             v = shared.get(signature)
             if v is not None:
-                append(Verdict(c.role.id, v.teacher, v.verdict, v.preferred_met, v.preferred_total, v.checks))
+                if copy_shared:
+                    v = Verdict(c.role.id, v.teacher, v.verdict, v.preferred_met, v.preferred_total, v.checks)
+                append(v)
                 continue
         v = judge_compiled(c, teacher, ctx, cache)
         if signature is not None:
