@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from tlt.loading.safeyaml import read_document
 from tlt.model import Src, Teacher
@@ -55,24 +56,26 @@ def check_terms(repo: Repository, as_of: date) -> Iterator[Problem]:
         previous = term
 
 
-def _order(
-    repo: Repository, src: Src, first: date | None, second: date | None, names: tuple[str, str], what: str
-) -> Iterator[Problem]:
-    if first is not None and second is not None and second < first:
-        yield repo.error_at(src[names[1]], "date-order", f"{what} {names[1]} {second} is before its {names[0]} {first}")
+#: (teacher field, first date, second date, what an item is called): the second may not come before the first
+_DATE_PAIRS: tuple[tuple[str, str, str, Callable[[Any], str]], ...] = (
+    ("experience", "start", "end", lambda e: "experience"),
+    ("licenses", "issued", "expires", lambda lic: f"{lic.state} license"),
+    ("clearances", "date", "expires", lambda c: f"{excerpt(c.kind)[1:-1]} clearance"),
+    ("credentials", "date", "expires", lambda cred: f"credential {cred.id}"),
+    ("assignments", "start", "end", lambda a: f"assignment to {a.role}"),
+)
 
 
 def _teacher_dates(repo: Repository, t: Teacher) -> Iterator[Problem]:
-    for e in t.experience or ():
-        yield from _order(repo, e.src, e.start, e.end, ("start", "end"), "experience")
-    for lic in t.licenses or ():
-        yield from _order(repo, lic.src, lic.issued, lic.expires, ("issued", "expires"), f"{lic.state} license")
-    for c in t.clearances or ():
-        yield from _order(repo, c.src, c.date, c.expires, ("date", "expires"), f"{excerpt(c.kind)[1:-1]} clearance")
-    for cred in t.credentials or ():
-        yield from _order(repo, cred.src, cred.date, cred.expires, ("date", "expires"), f"credential {cred.id}")
-    for a in t.assignments or ():
-        yield from _order(repo, a.src, a.start, a.end, ("start", "end"), f"assignment to {a.role}")
+    for name, first_name, second_name, what in _DATE_PAIRS:
+        for item in getattr(t, name) or ():
+            first, second = getattr(item, first_name), getattr(item, second_name)
+            if first is not None and second is not None and second < first:
+                yield repo.error_at(
+                    item.src[second_name],
+                    "date-order",
+                    f"{what(item)} {second_name} {second} is before its {first_name} {first}",
+                )
 
 
 def check_dates(repo: Repository, as_of: date) -> Iterator[Problem]:
