@@ -52,6 +52,9 @@ _ODD_UTF8 = re.compile(rb"\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]")
 #: numbers the two parsers may read apart: binary (`0b1`), underscored (`1_000`), exponents (`1e3`, `1.e3`), and
 #: digit runs of 16 or more (beyond 64 bits or exact float precision)
 _ODD_NUMBERS = (b"dbd", b"d_d", b"ded", b"de+d", b"de-d", b"d" * 16)
+#: classes → digits (`d`), letters that may follow one in an odd number (`x`), the rest: one scan finds "a
+#: digit then b, _ or e", which almost no file has, before the exact patterns are looked for
+_NUMBER_HINT = bytes(ord("d") if c == ord("d") else ord("x") if c in b"b_e" else ord(" ") for c in range(256))
 #: yaml-rs recurses once per compact nested sequence (`- - - x`); 5,000 levels are fine, 20,000 overflow its
 #: stack. A file with more dashes than this is not ordinary: the reference path streams it.
 _MAX_DASHES = 3000
@@ -68,17 +71,20 @@ def _indicator_starts_scalar(classes: bytes) -> bool:
     return False
 
 
-def ordinary(text: str) -> bool:
+def ordinary(text: str, data: bytes | None = None) -> bool:
     """True when nothing in `text` could make yaml-rs and the reference path disagree (see the module doc).
 
     Works on a class per byte (`bytes.translate` and substring counts run at memory speed; regular expressions
     over every digit cost 30 µs a file). It may call a file odd that is fine, never the other way round:
-    tests/test_fast_path.py checks that against the regular expressions this replaces."""
-    data = text.encode("utf-8", "surrogatepass")
+    tests/test_fast_path.py checks that against the regular expressions this replaces. `data`: the file's bytes
+    when the caller has them (the text's UTF-8, perhaps after a byte-order mark, which only makes a file odd)."""
+    if data is None:
+        data = text.encode("utf-8", "surrogatepass")
     classes = data.translate(_CLASS)
     if b"!" in classes or (not data.isascii() and _ODD_UTF8.search(data)):
         return False
-    if any(pattern in classes for pattern in _ODD_NUMBERS):
+    hints = classes.translate(_NUMBER_HINT)
+    if b"d" * 16 in hints or (b"dx" in hints and any(pattern in classes for pattern in _ODD_NUMBERS)):
         return False
     return classes.count(b"-") <= _MAX_DASHES and not _indicator_starts_scalar(classes)
 
@@ -145,10 +151,11 @@ def _whole_numbers(schema: str, data: dict[str, Any]) -> bool:
     return all(type(lic.get("number", "")) is not float for lic in data.get("licenses") or ())
 
 
-def parse_fast(text: str, path: str, schema: str) -> LazyDocument | None:
-    """The document when it is ordinary and valid against `schema`, else None (take the reference path)."""
+def parse_fast(text: str, path: str, schema: str, data: bytes | None = None) -> LazyDocument | None:
+    """The document when it is ordinary and valid against `schema`, else None (take the reference path).
+    `data`: the bytes `text` was decoded from, when the caller has them."""
     engines = _engines()
-    if engines is None or not ordinary(text):
+    if engines is None or not ordinary(text, data):
         return None
     try:
         data = engines[0].loads(text, parse_datetime=False)

@@ -324,7 +324,7 @@ def parse_bytes(data: bytes, path: str, schema: str | None = None) -> Document:
     if schema is not None:
         from tlt.loading.fastyaml import parse_fast
 
-        fast = parse_fast(text, path, schema)
+        fast = parse_fast(text, path, schema, data)
         if fast is not None:
             return fast
     return parse_text(text, path)
