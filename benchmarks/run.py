@@ -398,6 +398,19 @@ def time_cjs(exe: Path, tlt: list[str], repo: Path, size: int, sample: int, batc
 # --- the machine --------------------------------------------------------------------------------------------------
 
 
+def cpu_speed() -> float:
+    """Seconds for a fixed pure-Python loop (best of 5): how fast this machine runs Python right now. On a shared
+    VM it varies (this project's measured 0.029 to 0.057 s within a quarter hour); compare runs by it."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return round(best, 4)
+
+
 def machine() -> dict[str, Any]:
     model = "?"
     try:
@@ -437,6 +450,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "commit": commit,
         "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
+        "cpu_speed_at_start_s": cpu_speed(),
     }
 
 
@@ -521,6 +535,8 @@ def table(rows: list[Row], checks: list[dict[str, Any]], info: dict[str, Any]) -
         ),
         f"machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB RAM, Python {m['python']}, {m['platform']}",
         f"load average at start {m['loadavg_at_start']}, at end {m.get('loadavg_at_end')} (other work on the machine skews times)",
+        f"CPU speed (a fixed Python loop, lower is faster): {m.get('cpu_speed_at_start_s')} s at start, "
+        f"{m.get('cpu_speed_at_end_s')} s at end",
         f"as of {AS_OF}; cold runs: a new process each, the files read once before each command (page cache);",
         "wall = median of runs; CPU = user+sys of tlt and its workers; RSS = peak RSS of the largest single process",
         "(wait4); tree = sampled peak of the summed PSS of tlt and its worker processes (every 0.1 s); the 1.5 GiB",
@@ -687,6 +703,7 @@ def main(argv: list[str] | None = None) -> int:
         elif size == sizes[0]:
             rows.append(Row(size=size, command="check-jsonschema (teacher files)", na=cjs_reason))
     info["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    info["machine"]["cpu_speed_at_end_s"] = cpu_speed()
     info["machine"]["commit_at_end"] = machine()["commit"]
     help_rss = help_row.maxrss if help_row.wall is not None else None
     checks = judge(rows, help_rss)
