@@ -351,6 +351,10 @@ def _folder_files(repo: Repository, source: Source, key: str, folders: tuple[str
             continue
         for path, why in listing.skipped:
             repo.problems.append(error(path, 1, 1, "file", why))
+        if not out:  # the first folder: no file can repeat yet
+            out = list(listing.files)
+            seen.update(out)
+            continue
         for f in listing.files:
             if f not in seen:
                 seen.add(f)

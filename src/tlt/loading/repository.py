@@ -72,9 +72,15 @@ def data_files(root: Path, folder: Path) -> tuple[list[tuple[str, str]], list[st
         dirnames[:] = kept
         shown_dir = relpath(root, dirpath) + "/" if dirpath != base else ""
         raw_dir = dirpath.replace(os.sep, "/") + "/"
-        for name in filenames:
-            if name.endswith(DATA_SUFFIXES) and not name.startswith("."):
-                shown = shown_dir + (name if name.isascii() else relpath(Path(dirpath), os.path.join(dirpath, name)))
-                files.append((raw_dir + name, os.path.join(dirpath, name), shown))
+        prefix = dirpath + os.sep
+        files.extend(
+            (
+                raw_dir + name,
+                prefix + name,
+                shown_dir + (name if name.isascii() else relpath(Path(dirpath), prefix + name)),
+            )
+            for name in filenames
+            if name.endswith(DATA_SUFFIXES) and not name.startswith(".")
+        )
     files.sort()
     return [(path, shown) for _, path, shown in files], sorted(skipped)

@@ -68,9 +68,8 @@ class FileSource:
             return MISSING
         files, links = data_files(self.root, target)
         listing = Listing()
-        for f, rel in files:
-            self._files[rel] = f
-            listing.files.append(rel)
+        self._files.update((rel, f) for f, rel in files)
+        listing.files = [rel for _, rel in files]
         listing.skipped = [(relpath(self.root, link), LINK_TO_FOLDER) for link in links]
         return listing
 
