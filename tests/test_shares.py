@@ -86,3 +86,32 @@ def test_split_shares_keeps_equal_names_together_and_in_name_order():
         for share in shares
         if "teachers/t-2.yaml" in share
     )
+
+
+def test_a_failing_share_is_reported_in_one_line():
+    from tlt.workers import map_shares
+
+    def run(index, share):
+        if index == 1:
+            raise ValueError("boom")
+        return share
+
+    with pytest.raises(RuntimeError, match="a worker process failed: ValueError: boom"):
+        map_shares(run, [["a"], ["b"]])
+
+
+def test_a_failing_first_share_stops_the_others_at_once():
+    import time
+
+    from tlt.workers import map_shares
+
+    def run(index, share):
+        if index == 0:
+            raise KeyError("first")
+        time.sleep(60)  # a child still at work: it must be stopped, not waited for
+        return share
+
+    start = time.monotonic()
+    with pytest.raises(KeyError):
+        map_shares(run, [["a"], ["b"], ["c"]])
+    assert time.monotonic() - start < 20

@@ -5,8 +5,6 @@ share and answers a question about it (its problems, its role holders, its eligi
 the first share meanwhile. Only the answers cross back (pickled through a pipe), never the model: shipping
 parsed files between processes costs what the second core gains (measured: see docs/performance.md).
 
-`fork_map`: forked workers that inherit a loaded model and run pure Python on it, item by item.
-
 Set TLT_JOBS=1 to stay in one process; TLT_SHARE_MIN_FILES changes how many teacher files make sharing worth a
 fork (tests set it low to run the shared path on small repositories).
 """
@@ -14,11 +12,11 @@ fork (tests set it low to run the shared path on small repositories).
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import pickle
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+import signal
+from collections.abc import Callable
+from typing import TypeVar
 
 from tlt.loading.parallel import jobs
 
@@ -66,46 +64,24 @@ def map_shares(run: Callable[[int, list[str]], T], shares: list[list[str]]) -> l
             children.append((pid, read_end))
         first = run(0, shares[0])
         answers = [first]
-        for pid, read_end in children:
+        while children:
+            pid, read_end = children[0]
             with os.fdopen(read_end, "rb") as pipe:
                 payload = pipe.read()
             os.waitpid(pid, 0)
+            del children[0]  # read and reaped: nothing of it is left to clean up
             if not payload:
                 raise RuntimeError("a worker process ended without an answer")
             ok, value = pickle.loads(payload)
             if not ok:
                 raise RuntimeError(f"a worker process failed: {value}")
             answers.append(value)
-        children = []
         return answers
     finally:
-        for pid, read_end in children:  # on failure here: no child left behind
+        for pid, read_end in children:  # on failure here: no child left behind, none left running
             with contextlib.suppress(OSError):
                 os.close(read_end)
             with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+            with contextlib.suppress(OSError):
                 os.waitpid(pid, 0)
-
-
-_TASK: Callable[[Any], str] | None = None
-
-
-def _run(item: Any) -> str:
-    assert _TASK is not None
-    return _TASK(item)
-
-
-def fork_map(task: Callable[[Any], str], items: Iterable[Any], parallel: bool = True) -> Iterator[str]:
-    """`task(item)` for each item, in order; on forked workers when `parallel` and there are cores to use."""
-    global _TASK
-    items = list(items)
-    workers = min(jobs(), len(items))
-    if not parallel or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for item in items:
-            yield task(item)
-        return
-    _TASK = task
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_run, items)
-    finally:
-        _TASK = None
