@@ -293,9 +293,12 @@ def _dec(value: Any) -> Decimal | None:
 def _opt_list(data: dict[str, Any], key: str, build: Any, src: Src) -> tuple[Any, ...] | None:
     if key not in data:
         return None
+    items = data[key]
+    if not items:
+        return ()
     file, base = src.file, src.node + (key,)
     new = tuple.__new__
-    return tuple(build(item, new(Src, (file, base + (i,)))) for i, item in enumerate(data[key]))
+    return tuple([build(item, new(Src, (file, base + (i,)))) for i, item in enumerate(items)])
 
 
 def build_config(data: dict[str, Any], path: str) -> Config:
