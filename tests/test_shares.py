@@ -1,6 +1,6 @@
-"""Loading in shares (one process per core) and batches gives what one process gives, including the facts that
-cross shares: a caseload naming a teacher in another share or in none, a duplicate id, staffing shares, a broken
-file. Each command runs once in one process and once in three shares of batches of two teachers."""
+"""Loading in batches on several processes gives what one process gives, including the facts that cross
+batches: a caseload naming a teacher in another batch or in none, a duplicate id, staffing shares, a broken file.
+Each command runs once in one process and once on three processes taking batches of two teachers."""
 
 from __future__ import annotations
 
@@ -115,3 +115,10 @@ def test_a_failing_first_share_stops_the_others_at_once():
     with pytest.raises(KeyError):
         map_shares(run, [["a"], ["b"], ["c"]])
     assert time.monotonic() - start < 20
+
+
+def test_map_batches_answers_in_batch_order_whoever_takes_them():
+    from tlt.workers import map_batches
+
+    assert map_batches(lambda k: k * k, 50, 3) == [k * k for k in range(50)]
+    assert map_batches(lambda k: k, 1, 3) == [0]

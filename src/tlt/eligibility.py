@@ -1,10 +1,11 @@
 """Eligibility of many teachers at once, as CSV or JSON rows, on every core.
 
 The rows are sorted as SPEC section 3 asks: by role, verdict (eligible, needs_review, ineligible), preferred rules
-met (most first), teacher id. Each share of the teacher files (`pipeline.load_in_shares`) judges its own teachers
-against every role (`judge.judge_teacher`: each rule once per teacher, shared verdicts once) and spools its rows
-to a temporary file grouped by (role, verdict, preferred met). Share k's teacher ids all sort before share
-k+1's, so the output is each group of each role, share after share: no row is compared with another process's.
+met (most first), teacher id. Each batch of the teacher files (`pipeline.load_in_shares`, on every core) judges
+its teachers against every role (`judge.judge_teacher`: each rule once per teacher, shared verdicts once) and
+appends its rows to its process's spool file, grouped by (role, verdict, preferred met). Batch k's teacher ids
+all sort before batch k+1's, so the output is each group of each role, batch after batch: no row is compared
+with another batch's.
 
 A teacher's id, name and school cells are made once, and a verdict's cells once per distinct verdict, not once
 per row (a statewide run is millions of rows). The layout is exactly `render.rows`' CSV and JSON.
@@ -225,8 +226,8 @@ def discard(answers: list[ShareRows]) -> None:
 
 
 def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
-    """The whole document to `out`: the CSV header or JSON bracket, then every share's rows in order, role by
-    role, group by group, share by share. The spool files are removed."""
+    """The whole document to `out`: the CSV header or JSON bracket, then every batch's rows in order, role by
+    role, group by group, batch by batch. The spool files are removed."""
     paths = sorted({a.path for a in answers})
     opened = {path: open(path, "rb") for path in paths}  # noqa: SIM115 - closed below
     handles = [opened[a.path] for a in answers]

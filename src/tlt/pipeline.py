@@ -231,20 +231,21 @@ def load_in_shares(
     batch: int | None = None,
     keep: Callable[[dict[str, Any]], bool] | None = None,
 ) -> tuple[Repository, list[T]]:
-    """Map-reduce over the teacher files on every core (`tlt.workers.map_shares`): tlt.yaml and the roles are
-    loaded once, then each process takes a share of the teacher files, in batches, and answers `work(repo)` for
-    each batch alone: `repo.teachers` (and the teachers' documents and problems) hold that batch only, then are
-    let go. Memory stays that of one batch however large the repository (the 100,000-teacher model does not fit
-    a processor's caches; batches do, and run faster).
+    """Map-reduce over the teacher files on every core (`tlt.workers.map_batches`): tlt.yaml and the roles are
+    loaded once, then the teacher files, cut in batches of `batch` (2,000), are handed out one at a time to this
+    process and one forked child per extra core; each answers `work(repo)` for each batch alone: `repo.teachers`
+    (and the teachers' documents and problems) hold that batch only, then are let go. Memory stays that of one
+    batch however large the repository (the 100,000-teacher model does not fit a processor's caches; batches do,
+    and run faster), and a process on a slower core simply takes fewer batches.
 
-    Teacher files are taken in file-name order (so teacher-id order: the id must equal the name), so the answers
-    come back, share after share and batch after batch, in id order. Files with the same name stay in one batch,
-    where the second is reported. A small repository, or one core, is one share. Returns this process's
-    repository (config, roles; `problems` holds only the problems found before any teacher file was read) and the
-    answers. `before(repo)` runs once tlt.yaml and the roles are loaded, before any teacher file is read: the
-    place for usage errors (an unknown role or term). `keep` as in `load_teachers`. Garbage collection paused
-    as in `load_source`."""
-    from tlt.workers import map_shares, share_count
+    Batches are cut in file-name order (so teacher-id order: the id must equal the name), and the answers come
+    back in batch order, so in id order. Files with the same name stay in one batch, where the second is
+    reported. A small repository, or one core, is one process. Returns this process's repository (config,
+    roles; `problems` holds only the problems found before any teacher file was read) and the answers.
+    `before(repo)` runs once tlt.yaml and the roles are loaded, before any teacher file is read: the place for
+    usage errors (an unknown role or term). `keep` as in `load_teachers`. Garbage collection paused as in
+    `load_source`."""
+    from tlt.workers import MAX_BATCHES, map_batches, share_count
 
     source = FileSource(find_root(start))
     paused = gc.isenabled()
@@ -253,24 +254,24 @@ def load_in_shares(
         repo, paths = _load_base(source, progress)
         if before is not None:
             before(repo)
-        shares = split_shares(paths, share_count(len(paths)) if jobs is None else jobs)
+        processes = share_count(len(paths)) if jobs is None else jobs
         base_documents = dict(repo.documents)
         env = os.environ.get("TLT_BATCH", "")
         size = batch or (int(env) if env.isdigit() and int(env) > 0 else BATCH)
+        size = max(size, -(-len(paths) // MAX_BATCHES))
+        batches = split_shares(paths, -(-len(paths) // size)) if paths else [[]]
+        parent = os.getpid()
+        # only this process draws progress (a forked child must not touch the bar); its batches stand for all
+        scaled = None if progress is None else (lambda n=1, total=None: progress(n * processes, total))
 
-        def run(index: int, share: list[str]) -> list[T]:
-            # only this process draws progress (a forked child must not touch the bar); its share stands for all
-            scaled = None if progress is None or index else (lambda n=1, total=None: progress(n * len(shares), total))
-            answers = []
-            for part in split_shares(share, -(-len(share) // size)):
-                repo.teachers = {}
-                repo.documents = dict(base_documents)
-                del repo.problems[repo.base_problems :]
-                load_teachers(repo, source, part, scaled, keep)
-                answers.append(work(repo))
-            return answers
+        def run(k: int) -> T:
+            repo.teachers = {}
+            repo.documents = dict(base_documents)
+            del repo.problems[repo.base_problems :]
+            load_teachers(repo, source, batches[k], scaled if os.getpid() == parent else None, keep)
+            return work(repo)
 
-        results = [answer for answers in map_shares(run, shares) for answer in answers]
+        results = map_batches(run, len(batches), processes if len(batches) > 1 else 1)
         repo.teachers = {}
         repo.documents = base_documents
         del repo.problems[repo.base_problems :]

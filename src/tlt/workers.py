@@ -1,5 +1,7 @@
 """Work spread over the machine's cores.
 
+`map_batches`: batches handed out one at a time to this process and forked children (`map_shares` underneath).
+
 `map_shares`: map-reduce over shares of the teacher files. One forked child per share beyond the first loads its
 share and answers a question about it (its problems, its role holders, its eligibility rows); this process does
 the first share meanwhile. Only the answers cross back (pickled through a pipe), never the model: shipping
@@ -33,6 +35,41 @@ def share_count(files: int) -> int:
     if files < max(threshold, 2) or not hasattr(os, "fork"):
         return 1
     return max(1, min(jobs(), files))
+
+
+#: The work queue of `map_batches` is a pipe filled before any process reads it: at most this many batches.
+MAX_BATCHES = 16_000
+
+
+def map_batches(run: Callable[[int], T], count: int, processes: int) -> list[T]:
+    """`run(k)` for k in range(count), on `processes` processes (this one and forked children), the answers in
+    order of k. Batches are handed out one at a time from a queue, so a process on a slower core simply does
+    fewer (this VM's two cores are often uneven); each process keeps its answers and sends them back at the end.
+
+    The queue is a pipe holding every batch number (4 bytes each, written before any process starts): a read of
+    4 bytes from a pipe is never split, so each number goes to exactly one process."""
+    if processes <= 1 or count <= 1:
+        return [run(k) for k in range(count)]
+    if count > MAX_BATCHES:
+        raise ValueError(f"at most {MAX_BATCHES} batches")
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, b"".join(k.to_bytes(4, "little") for k in range(count)))  # fits the pipe's buffer
+    finally:
+        os.close(write_end)
+
+    def take(index: int, _: list[str]) -> list[tuple[int, T]]:
+        done = []
+        while item := os.read(read_end, 4):
+            k = int.from_bytes(item, "little")
+            done.append((k, run(k)))
+        return done
+
+    try:
+        per_process = map_shares(take, [[] for _ in range(min(processes, count))])
+    finally:
+        os.close(read_end)
+    return [answer for _, answer in sorted((pair for pairs in per_process for pair in pairs), key=lambda p: p[0])]
 
 
 def map_shares(run: Callable[[int, list[str]], T], shares: list[list[str]]) -> list[T]:
