@@ -286,6 +286,9 @@ def _req_date(value: Any) -> date:
     return date.fromisoformat(str(value))
 
 
+_ONE = Decimal(1)
+
+
 def _dec(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
@@ -421,7 +424,7 @@ def build_teacher(data: dict[str, Any], path: str) -> Teacher:
                 e["employer"],
                 _date(e.get("start")),
                 _date(e.get("end")),
-                _dec(e.get("fte", 1)) or Decimal(1),
+                _dec(e["fte"]) or _ONE if "fte" in e else _ONE,
                 _dec(e.get("years")),
                 tuple(e.get("tags", ())),
                 s,

@@ -307,19 +307,19 @@ def load_holders(start: str | os.PathLike[str] | None = None, progress: Progress
 def split_shares(paths: list[str], n: int) -> list[list[str]]:
     """`paths` in file-name order (`teachers/b/t-2.yaml` sorts as `t-2`; equal names in listing order), cut
     into `n` shares of contiguous names. Files with the same name (so the same id) stay in one share."""
-    order = sorted(range(len(paths)), key=lambda i: (_stem(paths[i]), i))
+    order = sorted(paths, key=_stem)  # a stable sort: equal names stay in listing order
     if n <= 1 or len(paths) < 2:
-        return [[paths[i] for i in order]]
-    shares: list[list[int]] = []
+        return [order]
+    shares: list[list[str]] = []
     size = -(-len(order) // n)
-    current: list[int] = []
-    for index in order:
-        if len(current) >= size and _stem(paths[current[-1]]) != _stem(paths[index]):
+    current: list[str] = []
+    for path in order:
+        if len(current) >= size and _stem(current[-1]) != _stem(path):
             shares.append(current)
             current = []
-        current.append(index)
+        current.append(path)
     shares.append(current)
-    return [[paths[i] for i in share] for share in shares]
+    return shares
 
 
 def _stem(path: str) -> str:

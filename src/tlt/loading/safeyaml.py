@@ -305,7 +305,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return None, error(path, line, 1, "file", f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x})")
-    if not text.strip():
+    if not text or text.isspace():  # (no stripped copy of every file)
         return None, error(path, 1, 1, "file", "the file is empty; it must be one YAML mapping")
     return text, None
 
