@@ -122,3 +122,19 @@ def test_map_batches_answers_in_batch_order_whoever_takes_them():
 
     assert map_batches(lambda k: k * k, 50, 3) == [k * k for k in range(50)]
     assert map_batches(lambda k: k, 1, 3) == [0]
+
+
+@pytest.mark.parametrize("extra", [[], ["--role", "no-such-role"]])
+def test_eligibility_leaves_no_temporary_files(repo, run, monkeypatch, tmp_path, extra):
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    for key, value in SHARED.items():
+        monkeypatch.setenv(key, value)
+    code, out, _ = run(
+        ["-C", repo, "check-eligibility", "--all", "-f", "csv", "--as-of", AS_OF, "--skip-invalid", *extra]
+    )
+    assert code == (2 if extra else 0)
+    assert list(scratch.iterdir()) == []

@@ -13,8 +13,8 @@ per row (a statewide run is millions of rows). The layout is exactly `render.row
 
 from __future__ import annotations
 
-import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -190,39 +190,40 @@ def eligibility_in_shares(
 ) -> tuple[Repository, list[ShareRows]]:
     """Load in shares and spool every share's rows. `when(repo)` gives the date and the role ids once tlt.yaml and
     the roles are loaded, before any teacher file is read (its usage errors come first). The caller must
-    `write_rows` or `discard` the answers: they are temporary files."""
+    `write_rows` or `discard` the answers: they are temporary files, in a temporary folder of their own that
+    goes when anything fails (in any process: the children's files are in it too)."""
     maker = RowMaker(fmt, explain)
     chosen: list[tuple[date, list[str]]] = []
     spools: dict[int, BinaryIO] = {}  # one spool file per process, opened on its first batch
+    folder = tempfile.mkdtemp(prefix="tlt-eligibility-")
 
     def work(batch: Repository) -> ShareRows:
         as_of, role_ids = chosen[0]
         spool = spools.get(os.getpid())
         if spool is None:
-            fd, path = tempfile.mkstemp(prefix="tlt-eligibility-", suffix=".spool")
-            os.close(fd)
-            spool = spools[os.getpid()] = open(path, "wb")  # noqa: SIM115 - kept for the next batch
-        try:
-            return share_rows(batch, as_of, role_ids, include_ineligible, maker, spool)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(str(spool.name))
-            raise
+            path = os.path.join(folder, f"rows-{os.getpid()}.spool")
+            spool = spools[os.getpid()] = open(path, "xb")  # noqa: SIM115 - kept for the next batch
+        return share_rows(batch, as_of, role_ids, include_ineligible, maker, spool)
 
     try:
         repo, answers = load_in_shares(start, work, progress, before=lambda base: chosen.append(when(base)))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     finally:
         for spool in spools.values():
             spool.close()
+    if not answers or not answers[0].path:
+        os.rmdir(folder)  # nothing spooled (no teachers)
     for answer in answers:
         repo.problems.extend(answer.problems)
     return repo, answers
 
 
 def discard(answers: list[ShareRows]) -> None:
-    for path in {answer.path for answer in answers}:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
+    """Remove the spool files and their folder."""
+    for path in {answer.path for answer in answers if answer.path}:
+        shutil.rmtree(os.path.dirname(path), ignore_errors=True)
 
 
 def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
