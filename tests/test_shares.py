@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tlt.pipeline import split_shares
+from tlt.pipeline import split_batches
 
 AS_OF = "2025-09-15"
 
@@ -75,45 +75,45 @@ def test_shares_and_batches_answer_as_one_process(repo, run, monkeypatch, args):
         assert "t-12" not in out  # a member in another share exists
 
 
-def test_split_shares_keeps_equal_names_together_and_in_name_order():
+def test_split_batches_keeps_equal_names_together_and_in_name_order():
     paths = ["teachers/b/t-3.yaml", "teachers/a/t-1.yaml", "teachers/t-2.yaml", "teachers/a/t-2.yaml"]
-    shares = split_shares(paths, 3)
-    assert [p for share in shares for p in share] == [
+    batches = split_batches(paths, 3)
+    assert [p for batch in batches for p in batch] == [
         "teachers/a/t-1.yaml", "teachers/t-2.yaml", "teachers/a/t-2.yaml", "teachers/b/t-3.yaml",
     ]  # fmt: skip
     assert all(
-        not {"teachers/t-2.yaml", "teachers/a/t-2.yaml"} - set(share)
-        for share in shares
-        if "teachers/t-2.yaml" in share
+        not {"teachers/t-2.yaml", "teachers/a/t-2.yaml"} - set(batch)
+        for batch in batches
+        if "teachers/t-2.yaml" in batch
     )
 
 
 def test_a_failing_share_is_reported_in_one_line():
-    from tlt.workers import map_shares
+    from tlt.workers import map_processes
 
-    def run(index, share):
+    def run(index):
         if index == 1:
             raise ValueError("boom")
-        return share
+        return index
 
     with pytest.raises(RuntimeError, match="a worker process failed: ValueError: boom"):
-        map_shares(run, [["a"], ["b"]])
+        map_processes(run, 2)
 
 
 def test_a_failing_first_share_stops_the_others_at_once():
     import time
 
-    from tlt.workers import map_shares
+    from tlt.workers import map_processes
 
-    def run(index, share):
+    def run(index):
         if index == 0:
             raise KeyError("first")
         time.sleep(60)  # a child still at work: it must be stopped, not waited for
-        return share
+        return index
 
     start = time.monotonic()
     with pytest.raises(KeyError):
-        map_shares(run, [["a"], ["b"], ["c"]])
+        map_processes(run, 3)
     assert time.monotonic() - start < 20
 
 

@@ -245,7 +245,7 @@ def load_in_shares(
     `before(repo)` runs once tlt.yaml and the roles are loaded, before any teacher file is read: the place for
     usage errors (an unknown role or term). `keep` as in `load_teachers`. Garbage collection paused as in
     `load_source`."""
-    from tlt.workers import MAX_BATCHES, map_batches, share_count
+    from tlt.workers import MAX_BATCHES, map_batches, process_count
 
     source = FileSource(find_root(start))
     paused = gc.isenabled()
@@ -254,12 +254,12 @@ def load_in_shares(
         repo, paths = _load_base(source, progress)
         if before is not None:
             before(repo)
-        processes = share_count(len(paths)) if jobs is None else jobs
+        processes = process_count(len(paths)) if jobs is None else jobs
         base_documents = dict(repo.documents)
         env = os.environ.get("TLT_BATCH", "")
         size = batch or (int(env) if env.isdigit() and int(env) > 0 else BATCH)
         size = max(size, -(-len(paths) // MAX_BATCHES))
-        batches = split_shares(paths, -(-len(paths) // size)) if paths else [[]]
+        batches = split_batches(paths, -(-len(paths) // size)) if paths else [[]]
         parent = os.getpid()
         # only this process draws progress (a forked child must not touch the bar); its batches stand for all
         scaled = None if progress is None else (lambda n=1, total=None: progress(n * processes, total))
@@ -304,22 +304,22 @@ def load_holders(start: str | os.PathLike[str] | None = None, progress: Progress
     return repo
 
 
-def split_shares(paths: list[str], n: int) -> list[list[str]]:
+def split_batches(paths: list[str], n: int) -> list[list[str]]:
     """`paths` in file-name order (`teachers/b/t-2.yaml` sorts as `t-2`; equal names in listing order), cut
-    into `n` shares of contiguous names. Files with the same name (so the same id) stay in one share."""
+    into `n` batches of contiguous names. Files with the same name (so the same id) stay in one batch."""
     order = sorted(paths, key=_stem)  # a stable sort: equal names stay in listing order
     if n <= 1 or len(paths) < 2:
         return [order]
-    shares: list[list[str]] = []
+    batches: list[list[str]] = []
     size = -(-len(order) // n)
     current: list[str] = []
     for path in order:
         if len(current) >= size and _stem(current[-1]) != _stem(path):
-            shares.append(current)
+            batches.append(current)
             current = []
         current.append(path)
-    shares.append(current)
-    return shares
+    batches.append(current)
+    return batches
 
 
 def _stem(path: str) -> str:

@@ -1,14 +1,12 @@
 """Work spread over the machine's cores.
 
-`map_batches`: batches handed out one at a time to this process and forked children (`map_shares` underneath).
+`map_batches`: batches of the teacher files handed out one at a time to this process and forked children, each
+answering a question about its batch (its problems, its role holders, its eligibility rows). Only the answers
+cross back (pickled through a pipe, by `map_processes`), never the model: shipping parsed files between
+processes costs what the second core gains (measured: see docs/performance.md).
 
-`map_shares`: map-reduce over shares of the teacher files. One forked child per share beyond the first loads its
-share and answers a question about it (its problems, its role holders, its eligibility rows); this process does
-the first share meanwhile. Only the answers cross back (pickled through a pipe), never the model: shipping
-parsed files between processes costs what the second core gains (measured: see docs/performance.md).
-
-Set TLT_JOBS=1 to stay in one process; TLT_SHARE_MIN_FILES changes how many teacher files make sharing worth a
-fork (tests set it low to run the shared path on small repositories).
+Set TLT_JOBS=1 to stay in one process; TLT_SHARE_MIN_FILES changes how many teacher files make more processes
+worth a fork (tests set it low to run that path on small repositories).
 """
 
 from __future__ import annotations
@@ -24,12 +22,12 @@ from tlt.loading.parallel import jobs
 
 T = TypeVar("T")
 
-#: Load in shares from this many teacher files: below it a fork costs more than the second core gains.
+#: Use more processes from this many teacher files: below it a fork costs more than the second core gains.
 SHARE_MIN_FILES = 4000
 
 
-def share_count(files: int) -> int:
-    """How many shares to load `files` teacher files in: one per core when there are enough of them."""
+def process_count(files: int) -> int:
+    """How many processes to load `files` teacher files on: one per core when there are enough of them."""
     env = os.environ.get("TLT_SHARE_MIN_FILES", "")
     threshold = int(env) if env.isdigit() else SHARE_MIN_FILES
     if files < max(threshold, 2) or not hasattr(os, "fork"):
@@ -58,7 +56,7 @@ def map_batches(run: Callable[[int], T], count: int, processes: int) -> list[T]:
     finally:
         os.close(write_end)
 
-    def take(index: int, _: list[str]) -> list[tuple[int, T]]:
+    def take(process: int) -> list[tuple[int, T]]:
         done = []
         while item := os.read(read_end, 4):
             k = int.from_bytes(item, "little")
@@ -66,29 +64,29 @@ def map_batches(run: Callable[[int], T], count: int, processes: int) -> list[T]:
         return done
 
     try:
-        per_process = map_shares(take, [[] for _ in range(min(processes, count))])
+        per_process = map_processes(take, min(processes, count))
     finally:
         os.close(read_end)
     return [answer for _, answer in sorted((pair for pairs in per_process for pair in pairs), key=lambda p: p[0])]
 
 
-def map_shares(run: Callable[[int, list[str]], T], shares: list[list[str]]) -> list[T]:
-    """`run(index, share)` for every share, each but the first in a forked child; the answers in order.
+def map_processes(run: Callable[[int], T], processes: int) -> list[T]:
+    """`run(index)` for index in range(processes), each but the first in a forked child; the answers in order.
 
     A child that fails reports its error's type and message (no traceback, no data) and the whole call raises
     `RuntimeError`; a child that dies without answering too. Children never touch stdout, stderr or atexit."""
-    if len(shares) == 1:
-        return [run(0, shares[0])]
+    if processes <= 1:
+        return [run(0)]
     children: list[tuple[int, int]] = []
     try:
-        for index, share in enumerate(shares[1:], start=1):
+        for index in range(1, processes):
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: answer, write, leave without running anything of the parent's
                 os.close(read_end)
                 code = 0
                 try:
-                    payload = pickle.dumps((True, run(index, share)), protocol=pickle.HIGHEST_PROTOCOL)
+                    payload = pickle.dumps((True, run(index)), protocol=pickle.HIGHEST_PROTOCOL)
                 except BaseException as exc:  # noqa: BLE001 - every failure must reach the parent
                     payload = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
                     code = 1
@@ -99,7 +97,7 @@ def map_shares(run: Callable[[int, list[str]], T], shares: list[list[str]]) -> l
                     os._exit(code)
             os.close(write_end)
             children.append((pid, read_end))
-        first = run(0, shares[0])
+        first = run(0)
         answers = [first]
         while children:
             pid, read_end = children[0]

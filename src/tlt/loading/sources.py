@@ -74,13 +74,10 @@ class FileSource:
         return listing
 
     def read(self, paths: list[str], schema: str | None = None) -> list[Document]:
-        root = str(self.root)
-        files = self._files
-        items = [(files[rel] if rel in files else os.path.join(root, rel), rel) for rel in paths]
-        return list(read_many(root, items, schema))
+        return list(self.stream(paths, schema))
 
     def stream(self, paths: list[str], schema: str | None = None) -> Iterator[Document]:
-        """Like `read`, but yields each document as soon as it is parsed (large folders parse on every core)."""
+        """Like `read`, but yields each document as soon as it is parsed (the model is built meanwhile)."""
         root = str(self.root)
         files = self._files
         return read_many(
