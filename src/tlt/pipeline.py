@@ -41,8 +41,6 @@ class Repository:
     teacher_files: list[str] = field(default_factory=list)
     #: how many of `problems` were found before any teacher file was read (tlt.yaml, folders, roles)
     base_problems: int = 0
-    #: False when `teachers` holds only the teachers with assignments (`load_holders`)
-    all_teachers: bool = True
 
     @property
     def teacher_problems(self) -> list[Problem]:
@@ -288,9 +286,9 @@ BATCH = 2000
 
 
 def load_holders(start: str | os.PathLike[str] | None = None, progress: Progress | None = None) -> Repository:
-    """The repository with only the teachers who hold or held an assignment (`all_teachers` False): all the
-    reports need (caseloads, stipends, the term report, expiring documents of role holders). Every file is still
-    read and checked, so `require_loadable` refuses a broken repository as it would after `load_repository`."""
+    """The repository with only the teachers who hold or held an assignment modelled: all the reports need
+    (caseloads, stipends, the term report, expiring documents of role holders). Every file is still read and
+    checked, so `require_loadable` refuses a broken repository as it would after `load_repository`."""
 
     def holders(share: Repository) -> tuple[dict[str, Teacher], list[Problem]]:
         return share.teachers, share.teacher_problems
@@ -300,7 +298,6 @@ def load_holders(start: str | os.PathLike[str] | None = None, progress: Progress
     for teachers, problems in answers:
         repo.teachers.update(teachers)
         repo.problems.extend(problems)
-    repo.all_teachers = False
     return repo
 
 
