@@ -1,18 +1,21 @@
 """Eligibility of many teachers at once, as CSV or JSON rows, on every core.
 
 The rows are sorted as SPEC section 3 asks: by role, verdict (eligible, needs_review, ineligible), preferred rules
-met (most first), teacher id. Each batch of the teacher files (`pipeline.load_in_shares`, on every core) judges
-its teachers against every role (`judge.judge_teacher`: each rule once per teacher, shared verdicts once) and
-appends its rows to its process's spool file, grouped by (role, verdict, preferred met). Batch k's teacher ids
-all sort before batch k+1's, so the output is each group of each role, batch after batch: no row is compared
-with another batch's.
+met (most first), teacher id. Each batch of the teacher files (`pipeline.load_in_shares`, on every core) is judged
+by its process's `judge.Bench` (made once, before the children fork), which decides each distinct tuple of
+answers once per unit of roles judged alike, and appends its rows to the process's spool file, grouped by (unit,
+verdict, preferred met). A unit's row is spooled once, with MARK where the role goes; `write_rows` copies each
+role's groups out with the role put in. Batch k's teacher ids all sort before batch k+1's, so the output is each
+group of each role, batch after batch: no row is compared with another batch's.
 
 A teacher's id, name and school cells are made once, and a verdict's cells once per distinct verdict, not once
-per row (a statewide run is millions of rows). The layout is exactly `render.rows`' CSV and JSON.
+per row (a statewide run is millions of rows). The layout is exactly `render.rows`' CSV and JSON: tests/test_bench.py
+checks it against rendering `judge.judge_all`'s verdicts one by one.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -21,7 +24,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO, TextIO
 
-from tlt.judge import ELIGIBLE, INELIGIBLE, VERDICT_ORDER, Verdict, compile_roles, judge_teacher
+from tlt.judge import (
+    ELIGIBLE,
+    INELIGIBLE,
+    VERDICT_ORDER,
+    Bench,
+    Verdict,
+    compile_roles,
+)
 from tlt.model import Teacher
 from tlt.pipeline import Progress, Repository, load_in_shares
 from tlt.problems import Problem
@@ -47,16 +57,23 @@ def reason_text(v: Verdict, explain: bool) -> list[str]:
     return [f"[{c.outcome}{'' if c.required else ', preferred'}] {c.detail}" for c in v.checks]
 
 
-def verdict_json(v: Verdict, role: str | None = None) -> dict[str, object]:
-    """The JSON object of a verdict (`role`: the role it is shown for, when the verdict is shared)."""
+def verdict_json(v: Verdict, role: str | None = None, teacher: str | None = None) -> dict[str, object]:
+    """The JSON object of a verdict (`role`, `teacher`: whom it is shown for, when the verdict is shared)."""
     return {
         "role": v.role if role is None else role,
-        "teacher": v.teacher,
+        "teacher": v.teacher if teacher is None else teacher,
         "verdict": v.verdict,
         "preferred_met": v.preferred_met,
         "preferred_total": v.preferred_total,
         "checks": [c.as_dict() for c in v.checks],
     }
+
+
+#: Where a spooled row's role goes (see `share_rows`): no row holds it otherwise, as CSV cells and JSON strings
+#: show every control character escaped.
+MARK = "\x00"
+#: how every JSON item starts: its role is the first key
+_JSON_HEAD = '\n  {\n    "role": '
 
 
 class RowMaker:
@@ -79,9 +96,14 @@ class RowMaker:
         return self._piece([cell["teacher_id"](t.id), cell["teacher_name"](t.name), cell["school"](t.school)])
 
     def role_piece(self, role_id: str) -> str:
+        """What a row starts with up to its role: the CSV role cell, or the JSON item's head and role."""
         piece = self._roles.get(role_id)
         if piece is None:
-            piece = self._roles[role_id] = self._piece([self.cell["role_id"](role_id)])
+            if self.csv:
+                piece = self._piece([self.cell["role_id"](role_id)])
+            else:
+                piece = _JSON_HEAD + json.dumps(role_id, ensure_ascii=False)
+            self._roles[role_id] = piece
         return piece
 
     def tail(self, v: Verdict) -> str:
@@ -99,8 +121,11 @@ class RowMaker:
             tail = self._tails[key] = self._piece(cells) + "\r\n"
         return tail
 
-    def csv_line(self, v: Verdict, teacher_piece: str) -> str:
-        return f"{self.role_piece(v.role)},{teacher_piece},{self.tail(v)}"
+    def json_rest(self, v: Verdict, teacher: str) -> str:
+        """A verdict's JSON item for this teacher after its role (see `role_piece`)."""
+        item = json_item(verdict_json(v, "", teacher))
+        assert item.startswith(_JSON_HEAD + '""')
+        return item[len(_JSON_HEAD) + 2 :]
 
     def rows(self, verdicts: list[Verdict], teachers: dict[str, Teacher]) -> str:
         """The text of these verdicts, in order (CSV lines, or JSON items joined by commas)."""
@@ -112,55 +137,55 @@ class RowMaker:
             piece = pieces.get(v.teacher)
             if piece is None:
                 piece = pieces[v.teacher] = self.teacher_piece(teachers[v.teacher])
-            out.append(self.csv_line(v, piece))
+            out.append(f"{self.role_piece(v.role)},{piece},{self.tail(v)}")
         return "".join(out)
 
 
 #: distinct verdict tails kept for reuse (then forgotten): enough for the catalog's common verdicts
 _MAX_TAILS = 20_000
+#: distinct tuples of answers kept with their verdicts (then forgotten)
+_MAX_DECIDED = 50_000
 
 GroupKey = tuple[int, int]  # (verdict order, -preferred met)
 
 
 @dataclass
 class ShareRows:
-    """One share's rows, spooled: for each role (in order), its groups as (key, offset, length) in `path`."""
+    """One batch's rows, spooled: for each unit (roles judged alike, see `units`), its groups as
+    (key, offset, length) in `path`; `units[u]` lists the unit's roles by index, `pieces[r]` is the UTF-8 text
+    that replaces each row's MARK for role r."""
 
     path: str
     groups: list[list[tuple[GroupKey, int, int]]]
+    units: list[list[int]] = field(default_factory=list)
+    pieces: list[bytes] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
-def share_rows(
-    repo: Repository, as_of: date, role_ids: list[str], include_ineligible: bool, maker: RowMaker, spool: BinaryIO
-) -> ShareRows:
-    """Judge the teachers of `repo` (a batch of a share) against the roles and append their rows to `spool`
-    (a file opened for binary writing), grouped (see module doc)."""
-    ctx = Context.build(repo.config, repo.roles, as_of)
-    compiled = compile_roles(repo, role_ids)
-    grouped: list[dict[GroupKey, list[str]]] = [{} for _ in compiled]
-    role_ids = [c.role.id for c, _ in compiled]
-    roles = [maker.role_piece(r) for r in role_ids]
+def share_rows(repo: Repository, bench: Bench, include_ineligible: bool, maker: RowMaker, spool: BinaryIO) -> ShareRows:
+    """Judge the teachers of `repo` (a batch) with `bench` (`new_bench`: one for every batch of a process) and
+    append their rows to `spool` (a file opened for binary writing), grouped (see module doc).
+
+    Roles judged alike (`judge.judging_units`) share their rows: a row is spooled once per unit with MARK where
+    the role goes, and `write_rows` puts each role of the unit in its place. A row's cells after the teacher's
+    are made once per distinct answers (`Bench.judge`)."""
     csv = maker.csv
+    grouped: list[dict[GroupKey, list[str]]] = [{} for _ in bench.units]
+
+    def make(u: int, v: Verdict) -> tuple[Verdict, GroupKey, str] | None:
+        if v.verdict == INELIGIBLE and not include_ineligible:
+            return None
+        return (v, (VERDICT_ORDER[v.verdict], -v.preferred_met), maker.tail(v) if csv else "")
+
     for tid in sorted(repo.teachers):
         teacher = repo.teachers[tid]
-        middle = "," + maker.teacher_piece(teacher) + "," if csv else ""
-        # roles that share a verdict (the same object) share its cells and group
-        seen: dict[int, tuple[str, GroupKey] | None] = {}
-        for index, v in enumerate(judge_teacher(compiled, teacher, ctx, copy_shared=False)):
-            if id(v) in seen:
-                hit = seen[id(v)]
-            else:
-                if v.verdict == INELIGIBLE and not include_ineligible:
-                    hit = None
-                else:
-                    hit = (maker.tail(v) if csv else "", (VERDICT_ORDER[v.verdict], -v.preferred_met))
-                seen[id(v)] = hit
+        middle = MARK + "," + maker.teacher_piece(teacher) + "," if csv else ""
+        for u, hit in enumerate(bench.judge(teacher, make)):
             if hit is None:
                 continue
-            tail, key = hit
-            text = roles[index] + middle + tail if csv else json_item(verdict_json(v, role_ids[index]))
-            groups = grouped[index]
+            v, key, tail = hit
+            text = middle + tail if csv else MARK + maker.json_rest(v, tid)
+            groups = grouped[u]
             bucket = groups.get(key)
             if bucket is None:
                 groups[key] = [text]
@@ -168,16 +193,29 @@ def share_rows(
                 bucket.append(text)
     index_out: list[list[tuple[GroupKey, int, int]]] = []
     offset = spool.tell()
+    joiner = "" if csv else ","
     for groups in grouped:
         placed = []
         for key in sorted(groups):
-            data = ("" if maker.csv else ",").join(groups.pop(key)).encode("utf-8")
+            data = joiner.join(groups.pop(key)).encode("utf-8")
             spool.write(data)
             placed.append((key, offset, len(data)))
             offset += len(data)
         index_out.append(placed)
     spool.flush()
-    return ShareRows(getattr(spool, "name", ""), index_out, list(repo.teacher_problems))
+    return ShareRows(
+        getattr(spool, "name", ""),
+        index_out,
+        [indices for _, indices in bench.units],
+        [maker.role_piece(r).encode("utf-8") for r in bench.role_ids],
+        list(repo.teacher_problems),
+    )
+
+
+def new_bench(repo: Repository, as_of: date, role_ids: list[str], maker: RowMaker) -> Bench:
+    """The bench that judges every batch of a run: coarse when the rows show no passing check."""
+    ctx = Context.build(repo.config, repo.roles, as_of)
+    return Bench(compile_roles(repo, role_ids), ctx, coarse=maker.csv and not maker.explain)
 
 
 def eligibility_in_shares(
@@ -193,20 +231,23 @@ def eligibility_in_shares(
     `write_rows` or `discard` the answers: they are temporary files, in a temporary folder of their own that
     goes when anything fails (in any process: the children's files are in it too)."""
     maker = RowMaker(fmt, explain)
-    chosen: list[tuple[date, list[str]]] = []
+    benches: list[Bench] = []  # made once tlt.yaml and the roles are loaded, before the children fork
     spools: dict[int, BinaryIO] = {}  # one spool file per process, opened on its first batch
     folder = tempfile.mkdtemp(prefix="tlt-eligibility-")
 
     def work(batch: Repository) -> ShareRows:
-        as_of, role_ids = chosen[0]
         spool = spools.get(os.getpid())
         if spool is None:
             path = os.path.join(folder, f"rows-{os.getpid()}.spool")
             spool = spools[os.getpid()] = open(path, "xb")  # noqa: SIM115 - kept for the next batch
-        return share_rows(batch, as_of, role_ids, include_ineligible, maker, spool)
+        return share_rows(batch, benches[0], include_ineligible, maker, spool)
+
+    def before(base: Repository) -> None:
+        as_of, role_ids = when(base)
+        benches.append(new_bench(base, as_of, role_ids, maker))
 
     try:
-        repo, answers = load_in_shares(start, work, progress, before=lambda base: chosen.append(when(base)))
+        repo, answers = load_in_shares(start, work, progress, before=before)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -228,80 +269,45 @@ def discard(answers: list[ShareRows]) -> None:
 
 def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
     """The whole document to `out`: the CSV header or JSON bracket, then every batch's rows in order, role by
-    role, group by group, batch by batch. The spool files are removed."""
+    role, group by group, batch by batch, each role's text in its rows' MARK. The spool files are removed."""
     paths = sorted({a.path for a in answers})
-    opened = {path: open(path, "rb") for path in paths}  # noqa: SIM115 - closed below
-    handles = [opened[a.path] for a in answers]
+    opened = {path: os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)) for path in paths}
+    spools = [opened[a.path] for a in answers]
     try:
         out.write(render_csv(Table(ELIGIBILITY_COLUMNS, [])) if fmt == "csv" else "[")
-        out.flush()
-        # the spooled bytes are UTF-8 already: copied as they are to a UTF-8 stream, not decoded and encoded again
+        # the spooled bytes are UTF-8 already: written as they are to a UTF-8 stream, not decoded and encoded again
         utf8 = str(getattr(out, "encoding", "")).lower().replace("-", "") == "utf8"
         binary = getattr(out, "buffer", None) if utf8 and os.linesep == "\n" else None
+        if binary is not None:
+            out.flush()
         write = binary.write if binary is not None else (lambda data: out.write(data.decode("utf-8")))
-        fd = _file_descriptor(out) if binary is not None else None
-        kernel = [True]
+        mark = MARK.encode("utf-8")
         first = True
-        roles = len(answers[0].groups) if answers else 0
-        for role in range(roles):
+        units = answers[0].units if answers else []
+        pieces = answers[0].pieces if answers else []
+        unit_of = {role: u for u, roles in enumerate(units) for role in roles}
+        for role in range(len(pieces)):
+            u = unit_of[role]
             by_key: dict[GroupKey, list[tuple[int, int, int]]] = {}
             for share, answer in enumerate(answers):
-                for key, offset, length in answer.groups[role]:
+                for key, offset, length in answer.groups[u]:
                     by_key.setdefault(key, []).append((share, offset, length))
             for key in sorted(by_key):
                 for share, offset, length in by_key[key]:
                     if not length:
                         continue
-                    prefix = b"" if fmt == "csv" or first else b","
+                    data = os.pread(spools[share], length, offset)
+                    if len(data) != length:
+                        raise OSError(f"a spool file ended {length - len(data)} bytes early")
+                    if fmt == "json" and not first:
+                        write(b",")
                     first = False
-                    if fd is not None:
-                        _copy(fd, handles[share], offset, length, prefix, kernel)
-                    else:
-                        handles[share].seek(offset)
-                        write(prefix + handles[share].read(length))
+                    write(data.replace(mark, pieces[role]))
         if binary is not None:
             binary.flush()
         if fmt == "json":
             out.write("]\n" if first else "\n]\n")
     finally:
-        for handle in opened.values():
-            handle.close()
+        for fd in opened.values():
+            os.close(fd)
         discard(answers)
-
-
-def _file_descriptor(out: TextIO) -> int | None:
-    """The descriptor under `out` (a file or a pipe) when spooled bytes may be sent to it by the kernel."""
-    if not hasattr(os, "sendfile"):
-        return None
-    try:
-        return out.fileno()
-    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both: an in-memory stream
-        return None
-
-
-def _copy(fd: int, spool: BinaryIO, offset: int, length: int, prefix: bytes, kernel: list[bool]) -> None:
-    """`prefix`, then `length` bytes at `offset` of the spool, to `fd`: by the kernel (`sendfile`, no copy
-    through Python) while it can (`kernel[0]`), else read and written here."""
-    if prefix:
-        _write_all(fd, prefix)
-    sent = 0
-    while kernel[0] and sent < length:
-        try:
-            n = os.sendfile(fd, spool.fileno(), offset + sent, length - sent)
-        except OSError:
-            if sent:
-                raise
-            kernel[0] = False  # this kind of output cannot take it: copy from here on
-            break
-        if not n:
-            raise OSError(f"the spool file ended {length - sent} bytes early")
-        sent += n
-    if sent < length:
-        spool.seek(offset + sent)
-        _write_all(fd, spool.read(length - sent))
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]

@@ -12,10 +12,11 @@ fifteen roles that all ask for the same license answers it once).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from operator import itemgetter
+from typing import Any, NamedTuple, TypeVar
 
 from tlt.model import AfterService, Degree, Role, RuleSpec, Teacher
 from tlt.rules import REGISTRY
@@ -68,8 +69,13 @@ class CompiledRule:
     module: Any
     key: tuple[str, str, str | None]
     #: the same number for every rule with the same key (kind, options, cite), in every role: a teacher's
-    #: answers are cached by it
+    #: checks are cached by it
     slot: int
+    #: the same for every rule with the same kind and options, whatever its cite: a teacher's uncited answers
+    #: are cached by it (the career track's eight roles ask one question, each citing its own line)
+    answer: tuple[str, int]
+    #: the teacher field the rule reads (its module's FIELD)
+    field: str
 
 
 @dataclass
@@ -88,14 +94,17 @@ class CompiledRole:
         return (tuple(r.key for r in self.required), tuple(r.key for r in self.preferred))
 
 
-#: rule key → slot; a handful of distinct rules per catalog, kept for the life of the process
+#: rule key → slot, and (kind, options) → answer number; a handful per catalog, kept for the life of the process
 _SLOTS: dict[tuple[str, str, str | None], int] = {}
+_ANSWERS: dict[tuple[str, str], tuple[str, int]] = {}
 
 
 def _compile_rule(spec: RuleSpec) -> CompiledRule:
     key = (spec.kind, json.dumps(spec.options, sort_keys=True, default=str), spec.cite)
     slot = _SLOTS.setdefault(key, len(_SLOTS))
-    return CompiledRule(spec, REGISTRY[spec.kind], key, slot)
+    answer = _ANSWERS.setdefault(key[:2], ("answer", len(_ANSWERS)))
+    module = REGISTRY[spec.kind]
+    return CompiledRule(spec, module, key, slot, answer, module.FIELD)
 
 
 def compile_role(role: Role, roles: dict[str, Role]) -> CompiledRole:
@@ -107,83 +116,122 @@ def compile_role(role: Role, roles: dict[str, Role]) -> CompiledRole:
     )
 
 
-def _run(rule: CompiledRule, required: bool, teacher: Teacher, ctx: Context, cache: dict[int, Check]) -> Check:
-    """The rule's check for this teacher: from the teacher's cache when another role asked it already, or from
-    another teacher's answer when their rule field is equal and plain (a rule reads only its FIELD)."""
+def _run(rule: CompiledRule, required: bool, teacher: Teacher, ctx: Context, cache: dict[Any, Any]) -> Check:
+    """The rule's check for this teacher, not in the teacher's cache yet: from another teacher's check when
+    their rule field is equal and plain (a rule reads only its FIELD), else from the teacher's answer to the
+    same question under another cite, else asked."""
     slot = rule.slot if required else -1 - rule.slot
-    hit = cache.get(slot)
-    if hit is not None:
-        return hit
     other = cache.get(-1 - slot)  # the same rule asked the other way (required / preferred)
     if other is not None:
         check = Check(other.rule, required, other.outcome, other.detail)
     else:
-        module = rule.module
-        value = getattr(teacher, module.FIELD)
-        key = (slot, value) if _plain(value) else None
-        shared = ctx.shared.get(key) if key is not None else None
-        if shared is not None:
+        value = getattr(teacher, rule.field)
+        if value is None or type(value) is str or type(value) is tuple and (not value or type(value[0]) in _PLAIN):
+            key = (slot, value)
+            shared: Check | None = ctx.shared.get(key)
+            if shared is None:
+                shared = ctx.shared[key] = _check(rule, required, teacher, ctx, cache, value)
             check = shared
         else:
-            spec = rule.spec
-            if value is None:
-                outcome, detail = UNKNOWN, f"{spec.kind}: {module.FIELD.replace('_', ' ')} not recorded"
-            else:
-                outcome, detail = module.check(spec.options, teacher, ctx)
-            check = Check(spec.kind, required, outcome, _cited(detail, spec.cite))
-            if key is not None:
-                ctx.shared[key] = check
+            check = _check(rule, required, teacher, ctx, cache, value)
     cache[slot] = check
     return check
 
 
-def _plain(value: object) -> bool:
-    """A rule field value that compares by value and has few distinct values: none, a string, or a tuple of
-    strings or degrees (an empty list included)."""
-    if value is None or type(value) is str:
-        return True
-    return type(value) is tuple and (not value or type(value[0]) in _PLAIN_ITEMS)  # type: ignore[index]
+#: the items of a plain rule field (besides none, a string, or an empty list): values that compare by value and
+#: have few distinct values across teachers
+_PLAIN = (str, Degree)
 
 
-_PLAIN_ITEMS = (str, Degree)
+def _check(
+    rule: CompiledRule, required: bool, teacher: Teacher, ctx: Context, cache: dict[Any, Any], value: Any
+) -> Check:
+    """The check from the teacher's answer (asked once per kind and options), cited."""
+    answer = cache.get(rule.answer)
+    if answer is None:
+        answer = cache[rule.answer] = _answer(rule, teacher, ctx, value)
+    return Check(rule.spec.kind, required, answer[0], _cited(answer[1], rule.spec.cite))
+
+
+def _answer(rule: CompiledRule, teacher: Teacher, ctx: Context, value: Any) -> tuple[str, str]:
+    """The rule's uncited answer for this teacher, whose rule field holds `value`."""
+    if value is None:
+        return UNKNOWN, f"{rule.spec.kind}: {rule.field.replace('_', ' ')} not recorded"
+    return rule.module.check(rule.spec.options, teacher, ctx)  # type: ignore[no-any-return]
 
 
 def judge_compiled(
     compiled: CompiledRole,
     teacher: Teacher,
     ctx: Context,
-    cache: dict[int, Check] | None = None,
+    cache: dict[Any, Any] | None = None,
     implicit: bool = True,
 ) -> Verdict:
     """The verdict for one teacher and one compiled role as of ctx.as_of."""
-    cache = {} if cache is None else cache
-    role = compiled.role
-    checks: list[Check] = []
-    failed = unknown = False
+    checks = gather(compiled, teacher, ctx, {} if cache is None else cache, implicit)
+    return decide(compiled, teacher.id, checks)
+
+
+def gather(
+    compiled: CompiledRole, teacher: Teacher, ctx: Context, cache: dict[Any, Any], implicit: bool = True
+) -> tuple[Check, ...]:
+    """Every check of one (teacher, role), in rule order: the required rules, the implicit ones, the preferred.
+    Equal checks give equal verdicts (`decide` reads nothing else but the teacher's id), which lets a caller
+    that judges many teachers decide once per distinct tuple of checks."""
     known = cache.get
-    for rule in compiled.required:
-        check = known(rule.slot) or _run(rule, True, teacher, ctx, cache)
-        outcome = check.outcome
-        if outcome != PASS:
-            failed = failed or outcome == FAIL
-            unknown = unknown or outcome == UNKNOWN
-        checks.append(check)
+    checks = [known(rule.slot) or _run(rule, True, teacher, ctx, cache) for rule in compiled.required]
     if implicit:
+        role = compiled.role
         if role.term_limit is not None:
-            outcome, detail = term_limit(role, teacher, ctx)
-            checks.append(Check(TERM_LIMIT, True, outcome, _cited(detail, role.term_limit.cite)))
-            failed = failed or outcome == FAIL
+            checks.append(_implicit(TERM_LIMIT, compiled, teacher, ctx))
         if compiled.barring:
-            outcome, detail = cooling_off(role, teacher, ctx, compiled.barring)
-            checks.append(Check(COOLING_OFF, True, outcome, detail))
-            failed = failed or outcome == FAIL
-    met = 0
+            checks.append(_implicit(COOLING_OFF, compiled, teacher, ctx))
     for rule in compiled.preferred:
-        check = known(-1 - rule.slot) or _run(rule, False, teacher, ctx, cache)
-        met += check.outcome == PASS
-        checks.append(check)
+        checks.append(known(-1 - rule.slot) or _run(rule, False, teacher, ctx, cache))
+    return tuple(checks)
+
+
+def _implicit(kind: str, compiled: CompiledRole, teacher: Teacher, ctx: Context) -> Check:
+    """The term-limit or cooling-off check."""
+    outcome, detail = _implicit_answer(kind, compiled, teacher, ctx)
+    role = compiled.role
+    if kind == TERM_LIMIT:
+        assert role.term_limit is not None
+        return Check(TERM_LIMIT, True, outcome, _cited(detail, role.term_limit.cite))
+    return Check(COOLING_OFF, True, outcome, detail)
+
+
+def _implicit_answer(kind: str, compiled: CompiledRole, teacher: Teacher, ctx: Context) -> tuple[str, str]:
+    """The term-limit or cooling-off answer, uncited; the same for every teacher without assignments (none
+    served, none left), so made once for them."""
+    role = compiled.role
+    key = (kind, role.id) if not teacher.assignments else None
+    if key is not None:
+        shared = ctx.shared.get(key)
+        if shared is not None:
+            return shared  # type: ignore[no-any-return]
+    answer = term_limit(role, teacher, ctx) if kind == TERM_LIMIT else cooling_off(role, teacher, ctx, compiled.barring)
+    if key is not None:
+        ctx.shared[key] = answer
+    return answer
+
+
+def decide(compiled: CompiledRole, teacher_id: str, checks: tuple[Check, ...]) -> Verdict:
+    """The verdict from a (teacher, role)'s checks (`gather`): ineligible if a required or implicit check fails,
+    else needs_review if one is unknown, else eligible; preferred_met counts the preferred checks that pass."""
+    failed = unknown = False
+    met = 0
+    for check in checks:
+        outcome = check.outcome
+        if check.required:
+            if outcome == FAIL:
+                failed = True
+            elif outcome == UNKNOWN:
+                unknown = True
+        elif outcome == PASS:
+            met += 1
     verdict = INELIGIBLE if failed else NEEDS_REVIEW if unknown else ELIGIBLE
-    return Verdict(role.id, teacher.id, verdict, met, len(compiled.preferred), tuple(checks))
+    return Verdict(compiled.role.id, teacher_id, verdict, met, len(compiled.preferred), checks)
 
 
 def judge(repo: Any, teacher: Teacher, role: Role, as_of: date) -> Verdict:
@@ -242,3 +290,112 @@ def judge_all(
         out.extend(judge_teacher(compiled, teacher, ctx))
     out.sort(key=Verdict.sort_key)
     return out
+
+
+def judging_units(compiled: list[tuple[CompiledRole, Any]]) -> list[tuple[CompiledRole, list[int]]]:
+    """The compiled roles by what judges them: roles with the same signature (the same written rules, no implicit
+    ones) are one unit, judged once per teacher, with every such role's index."""
+    units: list[tuple[CompiledRole, list[int]]] = []
+    by_signature: dict[Any, int] = {}
+    for index, (c, signature) in enumerate(compiled):
+        u = by_signature.get(signature) if signature is not None else None
+        if u is None:
+            u = len(units)
+            units.append((c, []))
+            if signature is not None:
+                by_signature[signature] = u
+        units[u][1].append(index)
+    return units
+
+
+class Bench:
+    """Many teachers judged against the same roles, as of one date (`judge`).
+
+    Each unit of roles (`judging_units`) decides each distinct tuple of answers once: equal answers make equal
+    checks (a check is its answer, cited), so equal verdicts. A teacher's answers are asked once per question
+    (kind and options, whatever the cite); a plain rule field (see `_run`) once for all teachers who hold it.
+    With `coarse`, a passing answer counts as any other pass: for callers that show only the verdict, the
+    preferred count and the failing or unknown checks (a passing check's figures are not shown), which most
+    teachers then share."""
+
+    def __init__(self, compiled: list[tuple[CompiledRole, Any]], ctx: Context, coarse: bool = False) -> None:
+        self.ctx = ctx
+        self.coarse = coarse
+        self.role_ids = [c.role.id for c, _ in compiled]
+        self.units = judging_units(compiled)
+        questions: dict[tuple[str, int], int] = {}
+        self.questions: list[CompiledRule] = []
+        self.implicit: list[tuple[str, CompiledRole]] = []
+        plans: list[list[int]] = []
+        for c, _ in self.units:
+            plan = []
+            for rule in (*c.required, *c.preferred):
+                if rule.answer not in questions:
+                    questions[rule.answer] = len(self.questions)
+                    self.questions.append(rule)
+                plan.append(questions[rule.answer])
+            plans.append(plan)
+        for (c, _), plan in zip(self.units, plans, strict=True):
+            for kind in (TERM_LIMIT,) * (c.role.term_limit is not None) + (COOLING_OFF,) * bool(c.barring):
+                plan.append(len(self.questions) + len(self.implicit))
+                self.implicit.append((kind, c))
+        # each unit's answers are picked from a teacher's list of answers at C speed
+        self._plan = [(u, c, _picker(plan)) for u, ((c, _), plan) in enumerate(zip(self.units, plans, strict=True))]
+        self._decided: dict[tuple[int, Any], Any] = {}
+
+    def answers(self, teacher: Teacher, cache: dict[Any, Any]) -> list[tuple[str, str] | str]:
+        """The teacher's answer to each question, then each implicit rule's (with `coarse`, PASS for a pass);
+        the answers are left in `cache` for `gather` (the same cache must be handed to it)."""
+        ctx = self.ctx
+        shared = ctx.shared
+        coarse = self.coarse
+        out: list[tuple[str, str] | str] = []
+        for rule in self.questions:
+            value = getattr(teacher, rule.field)
+            if value is None or type(value) is str or type(value) is tuple and (not value or type(value[0]) in _PLAIN):
+                key = (rule.answer, value)
+                answer = shared.get(key)
+                if answer is None:
+                    answer = shared[key] = _answer(rule, teacher, ctx, value)
+            else:
+                answer = _answer(rule, teacher, ctx, value)
+            cache[rule.answer] = answer
+            out.append(PASS if coarse and answer[0] == PASS else answer)
+        for kind, c in self.implicit:
+            answer = _implicit_answer(kind, c, teacher, ctx)
+            out.append(PASS if coarse and answer[0] == PASS else answer)
+        return out
+
+    def judge(self, teacher: Teacher, make: Callable[[int, Verdict], T]) -> list[T]:
+        """For each unit, in order, `make(unit index, verdict)`: called for the first teacher with these answers
+        (the verdict from `gather` and `decide`), its value kept and given again for every teacher with the same
+        answers. Keeps a bounded number of answers and values."""
+        if len(self.ctx.shared) > _MAX_KEPT:
+            self.ctx.shared.clear()
+        decided = self._decided
+        if len(decided) > _MAX_KEPT:
+            decided.clear()
+        cache: dict[Any, Any] = {}
+        answers = self.answers(teacher, cache)
+        out = []
+        for u, c, pick in self._plan:
+            key = (u, pick(answers))
+            hit = decided.get(key, _MISSING)
+            if hit is _MISSING:
+                hit = decided[key] = make(u, decide(c, teacher.id, gather(c, teacher, self.ctx, cache)))
+            out.append(hit)
+        return out
+
+
+_MISSING = object()
+#: answers shared between teachers, and decided verdicts, kept at most (then forgotten)
+_MAX_KEPT = 50_000
+T = TypeVar("T")
+
+
+def _picker(plan: list[int]) -> Callable[[list[Any]], Any]:
+    """A function from a list to the items at `plan` (a tuple; for one index the item, for none an empty
+    tuple): whatever it returns is the same for equal items."""
+    if not plan:
+        return lambda answers: ()
+    return itemgetter(*plan)

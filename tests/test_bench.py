@@ -1,0 +1,91 @@
+"""The statewide eligibility path (`tlt.eligibility`: `judge.Bench` deciding each distinct tuple of answers once,
+rows spooled once per unit of roles judged alike, each role's text put in at the end) gives exactly the rows of
+the plain path (`judge.judge_all`, one verdict per teacher and role, rendered row by row), in every mode, on
+dates that change many answers."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tlt.eligibility import ELIGIBILITY_COLUMNS, RowMaker, eligibility_in_shares, write_rows
+from tlt.judge import INELIGIBLE, judge_all
+from tlt.pipeline import load_repository
+from tlt.render.rows import Table, render_csv
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bench") / "repo"
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), "240", str(out)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return out
+
+
+def _plain(path: Path, as_of: date, fmt: str, explain: bool, everything: bool, roles: list[str] | None) -> str:
+    repo = load_repository(path)
+    verdicts = judge_all(repo, as_of, roles)
+    if not everything:
+        verdicts = [v for v in verdicts if v.verdict != INELIGIBLE]
+    rows = RowMaker(fmt, explain).rows(verdicts, repo.teachers)
+    if fmt == "csv":
+        return render_csv(Table(ELIGIBILITY_COLUMNS, [])) + rows
+    return "[" + (rows + "\n]\n" if rows else "]\n")
+
+
+def _bench(path: Path, as_of: date, fmt: str, explain: bool, everything: bool, roles: list[str] | None) -> str:
+    def when(base):  # type: ignore[no-untyped-def]
+        return as_of, sorted(roles) if roles else sorted(base.roles)
+
+    _, answers = eligibility_in_shares(path, when, everything, fmt, explain)
+    out = io.StringIO()
+    write_rows(out, answers, fmt)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("as_of", [date(2019, 9, 1), date(2024, 7, 1), date(2026, 3, 2), date(2031, 1, 1)])
+@pytest.mark.parametrize(
+    ("fmt", "explain", "everything"),
+    [("csv", False, True), ("csv", False, False), ("csv", True, True), ("json", False, False), ("json", True, True)],
+)
+def test_the_bench_gives_the_rows_of_one_verdict_at_a_time(generated, monkeypatch, as_of, fmt, explain, everything):
+    monkeypatch.setenv("TLT_BATCH", "37")  # a bench serves many batches: its answers outlive each one
+    expected = _plain(generated, as_of, fmt, explain, everything, None)
+    assert expected.count("\n") > 240
+    assert _bench(generated, as_of, fmt, explain, everything, None) == expected
+
+
+def test_the_bench_on_the_examples_and_a_subset_of_roles(monkeypatch):
+    monkeypatch.setenv("TLT_BATCH", "3")
+    for example in ("examples/bps", "examples/jps", "examples/acps"):
+        path = ROOT / example
+        roles = sorted(load_repository(path).roles)[::2]
+        for fmt, explain in (("csv", False), ("json", True)):
+            expected = _plain(path, date(2026, 3, 2), fmt, explain, True, roles)
+            assert _bench(path, date(2026, 3, 2), fmt, explain, True, roles) == expected
+
+
+def test_a_row_holding_the_role_mark_keeps_it_escaped(make_repo, run):
+    """The role goes where a row holds a NUL (`eligibility.MARK`); a NUL in the data shows escaped, never
+    replaced."""
+    role = "id: {rid}\ntitle: R\ncategory: coaching\neligibility:\n  required: []\n"
+    root = make_repo(
+        roles={"r-1": role.format(rid="r-1"), "r-2": role.format(rid="r-2")},
+        teachers={"t-1": 'id: t-1\nname: "A\\0B"\nschool: "\\0"\n'},
+    )
+    code, out, err = run(["-C", str(root), "check-eligibility", "--format", "csv", "--as-of", "2026-03-02"])
+    assert code == 0, err
+    assert "\x00" not in out
+    lines = out.splitlines()
+    assert lines[1:] == ["r-1,t-1,A\\x00B,\\x00,eligible,0,0,", "r-2,t-1,A\\x00B,\\x00,eligible,0,0,"]
