@@ -60,15 +60,27 @@ _NUMBER_HINT = bytes(ord("d") if c == ord("d") else ord("x") if c in b"b_e" else
 _MAX_DASHES = 3000
 
 
+def _flags(members: bytes) -> bytes:
+    """A byte → 1 table for the classes in `members`, 0 for the rest."""
+    table = bytearray(256)
+    for byte in members:
+        table[byte] = 1
+    return bytes(table)
+
+
+#: classes after which a plain scalar may start (white space, `[`, `{`, `,`), the indicators `:` and `-`, and
+#: what may follow such an indicator without starting a scalar (white space or a dash)
+_BEFORE, _INDICATOR, _NOT_AFTER = _flags(b"wp"), _flags(b":-"), bytes(1 - f for f in _flags(b"w-"))
+
+
 def _indicator_starts_scalar(classes: bytes) -> bool:
     """White space, `[`, `{` or `,` then `:` or `-` then anything but white space or `-`: an indicator starting a
-    plain scalar (`[:0]`, `- -x`), where libyaml and yaml-rs read the grammar apart. Counted, not scanned: each
-    such pair must be followed by white space, a dash or the end (overlapping runs count as odd: a superset)."""
-    for pair in (b"w:", b"p:", b"w-", b"p-"):
-        n = classes.count(pair)
-        if n and n != classes.count(pair + b"w") + classes.count(pair + b"-") + classes.endswith(pair):
-            return True
-    return False
+    plain scalar (`[:0]`, `- -x`), where libyaml and yaml-rs read the grammar apart. The regular expression
+    `[wp][:-][^w-]` over the classes, as three bit masks (one bit a byte) ANDed at memory speed."""
+    before = int.from_bytes(classes.translate(_BEFORE), "big")
+    indicator = int.from_bytes(classes.translate(_INDICATOR), "big")
+    after = int.from_bytes(classes.translate(_NOT_AFTER), "big")
+    return bool((before >> 16) & (indicator >> 8) & after)
 
 
 def ordinary(text: str, data: bytes | None = None) -> bool:
@@ -86,7 +98,9 @@ def ordinary(text: str, data: bytes | None = None) -> bool:
     hints = classes.translate(_NUMBER_HINT)
     if b"d" * 16 in hints or (b"dx" in hints and any(pattern in classes for pattern in _ODD_NUMBERS)):
         return False
-    return classes.count(b"-") <= _MAX_DASHES and not _indicator_starts_scalar(classes)
+    if len(classes) > _MAX_DASHES and classes.count(b"-") > _MAX_DASHES:
+        return False
+    return not _indicator_starts_scalar(classes)
 
 
 class LazyDocument(Document):

@@ -374,8 +374,11 @@ def _read_regular(fd: int, rel: str) -> bytes | Document:
     size = info.st_size
     if size > MAX_BYTES:
         return _file_problem(rel, f"the file is {size / (1024 * 1024):.1f} MiB; the limit is 1 MiB")
-    # read what the size says plus one byte; a file that grew meanwhile is read on, up to the limit
+    # read what the size says plus one byte: exactly the size is the whole file (no second read to see its end);
+    # a file that grew or shrank meanwhile is read on, up to the limit
     data = os.read(fd, size + 1)
+    if len(data) == size:
+        return data
     while len(data) <= MAX_BYTES:
         more = os.read(fd, MAX_BYTES + 1 - len(data))
         if not more:
