@@ -35,7 +35,7 @@ from tlt.judge import (
 from tlt.model import Teacher
 from tlt.pipeline import Progress, Repository, load_in_shares
 from tlt.problems import Problem
-from tlt.render.rows import Column, Table, csv_cell, json_item, render_csv, render_csv_cells
+from tlt.render.rows import Column, Table, csv_cell, csv_line, json_item, render_csv
 from tlt.rules.base import Context
 
 ELIGIBILITY_COLUMNS = [
@@ -77,7 +77,7 @@ _JSON_HEAD = '\n  {\n    "role": '
 
 
 class RowMaker:
-    """The CSV line or JSON item of a verdict. CSV lines are joined from pieces that `render_csv_cells` made (the
+    """The CSV line or JSON item of a verdict. CSV lines are joined from pieces that `csv_line` made (the
     role cell, the teacher's three cells, the verdict's four), each piece made once and reused."""
 
     def __init__(self, fmt: str, explain: bool) -> None:
@@ -89,7 +89,7 @@ class RowMaker:
 
     @staticmethod
     def _piece(cells: list[str]) -> str:
-        return render_csv_cells([cells])[:-2]  # one CSV line without its \r\n
+        return csv_line(cells)
 
     def teacher_piece(self, t: Teacher) -> str:
         cell = self.cell

@@ -73,7 +73,7 @@ class CompiledRule:
     slot: int
     #: the same for every rule with the same kind and options, whatever its cite: a teacher's uncited answers
     #: are cached by it (the career track's eight roles ask one question, each citing its own line)
-    answer: tuple[str, int]
+    answer: str
     #: the teacher field the rule reads (its module's FIELD)
     field: str
 
@@ -96,13 +96,13 @@ class CompiledRole:
 
 #: rule key → slot, and (kind, options) → answer number; a handful per catalog, kept for the life of the process
 _SLOTS: dict[tuple[str, str, str | None], int] = {}
-_ANSWERS: dict[tuple[str, str], tuple[str, int]] = {}
+_ANSWERS: dict[tuple[str, str], str] = {}
 
 
 def _compile_rule(spec: RuleSpec) -> CompiledRule:
     key = (spec.kind, json.dumps(spec.options, sort_keys=True, default=str), spec.cite)
     slot = _SLOTS.setdefault(key, len(_SLOTS))
-    answer = _ANSWERS.setdefault(key[:2], ("answer", len(_ANSWERS)))
+    answer = _ANSWERS.setdefault(key[:2], f"answer {len(_ANSWERS)}")
     module = REGISTRY[spec.kind]
     return CompiledRule(spec, module, key, slot, answer, module.FIELD)
 
@@ -126,7 +126,7 @@ def _run(rule: CompiledRule, required: bool, teacher: Teacher, ctx: Context, cac
         check = Check(other.rule, required, other.outcome, other.detail)
     else:
         value = getattr(teacher, rule.field)
-        if value is None or type(value) is str or type(value) is tuple and (not value or type(value[0]) in _PLAIN):
+        if not value or type(value) is str or type(value[0]) in _PLAIN:  # plain (see `_PLAIN`)
             key = (slot, value)
             shared: Check | None = ctx.shared.get(key)
             if shared is None:
@@ -139,7 +139,7 @@ def _run(rule: CompiledRule, required: bool, teacher: Teacher, ctx: Context, cac
 
 
 #: the items of a plain rule field (besides none, a string, or an empty list): values that compare by value and
-#: have few distinct values across teachers
+#: have few distinct values across teachers, so teachers holding equal ones share answers
 _PLAIN = (str, Degree)
 
 
@@ -205,7 +205,7 @@ def _implicit_answer(kind: str, compiled: CompiledRole, teacher: Teacher, ctx: C
     """The term-limit or cooling-off answer, uncited; the same for every teacher without assignments (none
     served, none left), so made once for them."""
     role = compiled.role
-    key = (kind, role.id) if not teacher.assignments else None
+    key = ("implicit", kind, role.id) if not teacher.assignments else None
     if key is not None:
         shared = ctx.shared.get(key)
         if shared is not None:
@@ -323,7 +323,7 @@ class Bench:
         self.coarse = coarse
         self.role_ids = [c.role.id for c, _ in compiled]
         self.units = judging_units(compiled)
-        questions: dict[tuple[str, int], int] = {}
+        questions: dict[str, int] = {}
         self.questions: list[CompiledRule] = []
         self.implicit: list[tuple[str, CompiledRole]] = []
         plans: list[list[int]] = []
@@ -339,6 +339,11 @@ class Bench:
             for kind in (TERM_LIMIT,) * (c.role.term_limit is not None) + (COOLING_OFF,) * bool(c.barring):
                 plan.append(len(self.questions) + len(self.implicit))
                 self.implicit.append((kind, c))
+        #: for each question: the field, the cache key, the rule's check and options, the answer when not recorded
+        self._asks = [
+            (r.field, r.answer, r.module.check, r.spec.options, _answer(r, None, ctx, None))  # type: ignore[arg-type]
+            for r in self.questions
+        ]
         # each unit's answers are picked from a teacher's list of answers at C speed
         self._plan = [(u, c, _picker(plan)) for u, ((c, _), plan) in enumerate(zip(self.units, plans, strict=True))]
         self._decided: dict[tuple[int, Any], Any] = {}
@@ -350,16 +355,16 @@ class Bench:
         shared = ctx.shared
         coarse = self.coarse
         out: list[tuple[str, str] | str] = []
-        for rule in self.questions:
-            value = getattr(teacher, rule.field)
-            if value is None or type(value) is str or type(value) is tuple and (not value or type(value[0]) in _PLAIN):
-                key = (rule.answer, value)
+        for field_name, answer_key, ask, options, unknown in self._asks:
+            value = getattr(teacher, field_name)
+            if not value or type(value) is str or type(value[0]) in _PLAIN:  # plain: shared between teachers
+                key = (answer_key, value)
                 answer = shared.get(key)
                 if answer is None:
-                    answer = shared[key] = _answer(rule, teacher, ctx, value)
+                    answer = shared[key] = unknown if value is None else ask(options, teacher, ctx)
             else:
-                answer = _answer(rule, teacher, ctx, value)
-            cache[rule.answer] = answer
+                answer = ask(options, teacher, ctx)
+            cache[answer_key] = answer
             out.append(PASS if coarse and answer[0] == PASS else answer)
         for kind, c in self.implicit:
             answer = _implicit_answer(kind, c, teacher, ctx)

@@ -1,6 +1,10 @@
 from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from rulekit import check_rule
 
 START = date(2015, 8, 27)
@@ -71,3 +75,24 @@ def test_tag_without_min_years_passes_on_any_tagged_time():
 def test_absent_is_unknown_and_empty_fails(value, outcome):
     fields = {} if value is None else {"experience": value}
     assert check_rule("experience", {"min_years": 1}, date(2026, 1, 1), **fields)[0] == outcome
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    days=st.integers(min_value=0, max_value=20_000),
+    hundredths=st.integers(min_value=1, max_value=5_000),
+)
+@example(days=1461, hundredths=400)  # 4 years are exactly 1,461 days
+@example(days=1460, hundredths=400)
+def test_whole_days_meet_any_written_threshold_exactly(days, hundredths):
+    """Full-time whole days are compared in integers: the same answer as years = days / 365.25 ≥ min_years,
+    exactly, for thresholds with decimals (2.5, 0.01, 12.75) as for whole ones."""
+    min_years = Decimal(hundredths) / 100
+    start = date(1990, 1, 1)
+    outcome, _ = check_rule(
+        "experience",
+        {"min_years": min_years},
+        start + timedelta(days=days),
+        experience=[{"employer": "X", "start": start}],
+    )
+    assert (outcome == "pass") == (Fraction(days * 100, 36525) >= Fraction(min_years))

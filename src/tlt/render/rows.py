@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -156,15 +157,17 @@ def csv_cell(col: Column) -> Any:
     return text if kind in ("text", "date") else other
 
 
-def render_csv_cells(rows: list[list[str]], header: list[str] | None = None) -> str:
-    """CSV of rows whose cells were already made by `csv_cell` (callers that repeat a cell across many rows, such
-    as a teacher's name on every role's row, make it once)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    if header is not None:
-        writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue()
+def csv_line(cells: list[str]) -> str:
+    """One CSV line of cells made by `csv_cell` (callers that repeat a cell across many rows, such as a teacher's
+    name on every role's row, make it once), without its line end: what the csv module writes for them (minimal
+    quoting: a cell holding a comma, a quote, CR or LF is quoted with its quotes doubled; a lone empty cell is
+    quoted), joined here without a writer per line."""
+    if len(cells) == 1 and not cells[0]:
+        return '""'
+    return ",".join(f'"{c.replace(chr(34), chr(34) * 2)}"' if _QUOTED(c) else c for c in cells)
+
+
+_QUOTED = re.compile('[",\r\n]').search
 
 
 def render_csv(table: Table, header: bool = True) -> str:

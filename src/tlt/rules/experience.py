@@ -28,24 +28,28 @@ KIND = "experience"
 FIELD = "experience"
 
 
-def _label(options: dict) -> str:  # type: ignore[type-arg]
+@cache
+def _label(employer: str | None, tag: str | None) -> str:
+    """ "experience in BPS tagged x"."""
     label = "experience"
-    if options.get("employer") is not None:
-        label += f" in {options['employer']}"
-    if options.get("tag") is not None:
-        label += f" tagged {options['tag']}"
+    if employer is not None:
+        label += f" in {employer}"
+    if tag is not None:
+        label += f" tagged {tag}"
     return label
 
 
 @cache
-def _needed_days_x100(min_years: Decimal | int) -> Fraction:
-    """min_years × 365.25 × 100: compared with full-time days × 100, exactly."""
-    return Fraction(min_years) * 36525
+def _needed_days_x100(min_years: Decimal | int) -> int:
+    """min_years × 365.25 × 100, rounded up: whole full-time days × 100 reach min_years exactly when they reach
+    this integer."""
+    needed = Fraction(min_years) * 36525
+    return -(-needed.numerator // needed.denominator)
 
 
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
-    full_days, other = credited_parts(teacher.experience or (), ctx.as_of, options.get("employer"), options.get("tag"))
-    min_years = options.get("min_years")
+    employer, tag, min_years = options.get("employer"), options.get("tag"), options.get("min_years")
+    full_days, other = credited_parts(teacher.experience or (), ctx.as_of, employer, tag)
     if other == 0:  # whole days only: integer arithmetic, the same answer as the exact fraction
         cents = full_days * 10000 // 36525
         shown = f"{cents // 100}.{cents % 100:02d}"
@@ -56,7 +60,7 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
         shown = format_years(years)
         positive = years > 0
         enough = min_years is not None and years >= Fraction(min_years)
-    label = _label(options)
+    label = _label(employer, tag)
     if min_years is None:
         if positive:
             return PASS, f"{label}: {shown} years"
