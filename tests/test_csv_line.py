@@ -18,7 +18,7 @@ def _by_the_csv_module(cells: list[str]) -> str:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.text(alphabet=st.sampled_from('ab ,"\r\n\t\'=;é\\'), max_size=6), min_size=1, max_size=5))
+@given(st.lists(st.text(alphabet=st.sampled_from("ab ,\"\r\n\t'=;é\\"), max_size=6), min_size=1, max_size=5))
 @example([""])
 @example(["", ""])
 @example(['"'])
