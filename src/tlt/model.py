@@ -279,11 +279,21 @@ class Teacher:
 
 
 def _date(value: Any) -> date | None:
-    return None if value is None else date.fromisoformat(str(value))
+    return None if value is None else _req_date(value)
 
 
 def _req_date(value: Any) -> date:
-    return date.fromisoformat(str(value))
+    """The date of an ISO text or date; texts seen before are looked up (a repository repeats its dates)."""
+    parsed = _DATES.get(value)
+    if parsed is None:
+        parsed = date.fromisoformat(str(value))
+        if len(_DATES) < _MAX_DATES:
+            _DATES[value] = parsed
+    return parsed
+
+
+_DATES: dict[Any, date] = {}
+_MAX_DATES = 100_000
 
 
 _ONE = Decimal(1)
@@ -291,17 +301,6 @@ _ONE = Decimal(1)
 
 def _dec(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
-
-
-def _opt_list(data: dict[str, Any], key: str, build: Any, src: Src) -> tuple[Any, ...] | None:
-    if key not in data:
-        return None
-    items = data[key]
-    if not items:
-        return ()
-    file, base = src.file, src.node + (key,)
-    new = tuple.__new__
-    return tuple([build(item, new(Src, (file, base + (i,)))) for i, item in enumerate(items)])
 
 
 def build_config(data: dict[str, Any], path: str) -> Config:
@@ -391,16 +390,61 @@ def _member(item: Any, teacher: str, src: Src) -> Member:
     return Member(str(item), None, src)
 
 
+def _items(data: dict[str, Any], key: str, build: Any, path: str) -> tuple[Any, ...] | None:
+    """The list under `key` of a teacher file built item by item (`build(item, src)`); None when absent."""
+    if key not in data:
+        return None
+    items = data[key]
+    if not items:
+        return ()
+    new = tuple.__new__
+    return tuple([build(item, new(Src, (path, (key, i)))) for i, item in enumerate(items)])
+
+
+def _experience(e: dict[str, Any], s: Src) -> Experience:
+    get = e.get
+    fte = (_dec(e["fte"]) or _ONE) if "fte" in e else _ONE
+    return Experience(e["employer"], _date(get("start")), _date(get("end")), fte, _dec(get("years")),
+                      tuple(get("tags", ())), s)  # fmt: skip
+
+
+def _license(x: dict[str, Any], s: Src) -> License:
+    get = x.get
+    number = get("number")
+    return License(x["state"], get("type"), None if number is None else str(number), get("status", "active"),
+                   _date(get("issued")), _date(get("expires")), s)  # fmt: skip
+
+
+def _degree(x: dict[str, Any], s: Src) -> Degree:
+    return Degree(x["level"], x.get("field"))
+
+
+def _clearance(x: dict[str, Any], s: Src) -> Clearance:
+    return Clearance(x["kind"], _req_date(x["date"]), _date(x.get("expires")), s)
+
+
+def _evaluation(x: dict[str, Any], s: Src) -> Evaluation:
+    return Evaluation(x["term"], x["rating"], s)
+
+
+def _credential(x: dict[str, Any], s: Src) -> Credential:
+    return Credential(x["id"], _req_date(x["date"]), _date(x.get("expires")), s)
+
+
+def _course(x: dict[str, Any], s: Src) -> Course:
+    return Course(x["id"], _req_date(x["date"]))
+
+
 def build_teacher(data: dict[str, Any], path: str) -> Teacher:
-    src = Src(path)
     tid = data["id"]
+    get = data.get
 
     def assignment(a: dict[str, Any], s: Src) -> Assignment:
         caseload = a.get("caseload")
         return Assignment(
             teacher=tid,
             role=a["role"],
-            start=_date(a["start"]),  # type: ignore[arg-type]
+            start=_req_date(a["start"]),
             end=_date(a.get("end")),
             caseload=None
             if caseload is None
@@ -410,50 +454,20 @@ def build_teacher(data: dict[str, Any], path: str) -> Teacher:
         )
 
     return Teacher(
-        id=tid,
-        name=data["name"],
-        school=data.get("school"),
-        status=data.get("status"),
-        memberships=tuple(data["memberships"]) if "memberships" in data else None,
-        base_salary=_dec(data.get("base_salary")),
-        contract_days=data.get("contract_days"),
-        experience=_opt_list(
-            data,
-            "experience",
-            lambda e, s: Experience(
-                e["employer"],
-                _date(e.get("start")),
-                _date(e.get("end")),
-                _dec(e["fte"]) or _ONE if "fte" in e else _ONE,
-                _dec(e.get("years")),
-                tuple(e.get("tags", ())),
-                s,
-            ),
-            src,
-        ),  # fmt: skip
-        licenses=_opt_list(
-            data,
-            "licenses",
-            lambda x, s: License(
-                x["state"],
-                x.get("type"),
-                None if x.get("number") is None else str(x["number"]),
-                x.get("status", "active"),
-                _date(x.get("issued")),
-                _date(x.get("expires")),
-                s,
-            ),
-            src,
-        ),  # fmt: skip
-        degrees=_opt_list(data, "degrees", lambda x, s: Degree(x["level"], x.get("field")), src),
-        clearances=_opt_list(
-            data, "clearances", lambda x, s: Clearance(x["kind"], _req_date(x["date"]), _date(x.get("expires")), s), src
-        ),
-        evaluations=_opt_list(data, "evaluations", lambda x, s: Evaluation(x["term"], x["rating"], s), src),
-        credentials=_opt_list(
-            data, "credentials", lambda x, s: Credential(x["id"], _req_date(x["date"]), _date(x.get("expires")), s), src
-        ),
-        coursework=_opt_list(data, "coursework", lambda x, s: Course(x["id"], _date(x["date"])), src),  # type: ignore[arg-type]
-        assignments=_opt_list(data, "assignments", assignment, src),
-        src=src,
+        tid,
+        data["name"],
+        get("school"),
+        get("status"),
+        tuple(data["memberships"]) if "memberships" in data else None,
+        _dec(get("base_salary")),
+        get("contract_days"),
+        _items(data, "experience", _experience, path),
+        _items(data, "licenses", _license, path),
+        _items(data, "degrees", _degree, path),
+        _items(data, "clearances", _clearance, path),
+        _items(data, "evaluations", _evaluation, path),
+        _items(data, "credentials", _credential, path),
+        _items(data, "coursework", _course, path),
+        _items(data, "assignments", assignment, path),
+        Src(path),
     )
