@@ -180,7 +180,7 @@ def share_rows(repo: Repository, bench: Bench, include_ineligible: bool, maker: 
     for tid in sorted(repo.teachers):
         teacher = repo.teachers[tid]
         middle = MARK + "," + maker.teacher_piece(teacher) + "," if csv else ""
-        for u, hit in enumerate(bench.judge(teacher, make)):
+        for u, hit in bench.judge(teacher, make):
             if hit is None:
                 continue
             v, key, tail = hit

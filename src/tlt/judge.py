@@ -344,8 +344,12 @@ class Bench:
             (r.field, r.answer, r.module.check, r.spec.options, _answer(r, None, ctx, None))  # type: ignore[arg-type]
             for r in self.questions
         ]
-        # each unit's answers are picked from a teacher's list of answers at C speed
-        self._plan = [(u, c, _picker(plan)) for u, ((c, _), plan) in enumerate(zip(self.units, plans, strict=True))]
+        # units that ask the same questions (the career track's roles, each citing its own line) are looked up
+        # together; each group's answers are picked from a teacher's list of answers at C speed
+        groups: dict[tuple[int, ...], list[tuple[int, CompiledRole]]] = {}
+        for u, ((c, _), plan) in enumerate(zip(self.units, plans, strict=True)):
+            groups.setdefault(tuple(plan), []).append((u, c))
+        self._groups = [(g, _picker(list(plan)), members) for g, (plan, members) in enumerate(groups.items())]
         self._decided: dict[tuple[int, Any], Any] = {}
 
     def answers(self, teacher: Teacher, cache: dict[Any, Any]) -> list[tuple[str, str] | str]:
@@ -371,10 +375,11 @@ class Bench:
             out.append(PASS if coarse and answer[0] == PASS else answer)
         return out
 
-    def judge(self, teacher: Teacher, make: Callable[[int, Verdict], T]) -> list[T]:
-        """For each unit, in order, `make(unit index, verdict)`: called for the first teacher with these answers
-        (the verdict from `gather` and `decide`), its value kept and given again for every teacher with the same
-        answers. Keeps a bounded number of answers and values."""
+    def judge(self, teacher: Teacher, make: Callable[[int, Verdict], T]) -> list[tuple[int, T]]:
+        """(unit index, `make(unit index, verdict)`) for every unit (grouped by the questions they ask, not in unit
+        order): `make` is called for the first teacher with these answers (the verdict from `gather` and `decide`),
+        its value kept and given again for every teacher with the same answers. Keeps a bounded number of answers
+        and values."""
         if len(self.ctx.shared) > _MAX_KEPT:
             self.ctx.shared.clear()
         decided = self._decided
@@ -382,17 +387,19 @@ class Bench:
             decided.clear()
         cache: dict[Any, Any] = {}
         answers = self.answers(teacher, cache)
-        out = []
-        for u, c, pick in self._plan:
-            key = (u, pick(answers))
-            hit = decided.get(key, _MISSING)
-            if hit is _MISSING:
-                hit = decided[key] = make(u, decide(c, teacher.id, gather(c, teacher, self.ctx, cache)))
-            out.append(hit)
+        out: list[tuple[int, T]] = []
+        for g, pick, members in self._groups:
+            key = (g, pick(answers))
+            hits = decided.get(key)
+            if hits is None:
+                ctx = self.ctx
+                hits = decided[key] = [
+                    (u, make(u, decide(c, teacher.id, gather(c, teacher, ctx, cache)))) for u, c in members
+                ]
+            out += hits
         return out
 
 
-_MISSING = object()
 #: answers shared between teachers, and decided verdicts, kept at most (then forgotten)
 _MAX_KEPT = 50_000
 T = TypeVar("T")

@@ -127,7 +127,9 @@ class LazyDocument(Document):
         return self._ref().key_positions
 
 
+@cache
 def _engines() -> tuple[Any, Any] | None:
+    """The two engines, or None (not installed, or TLT_REFERENCE_ONLY set when this process first asked)."""
     if os.environ.get("TLT_REFERENCE_ONLY"):
         return None
     return _imported()
