@@ -170,38 +170,36 @@ def share_rows(repo: Repository, bench: Bench, include_ineligible: bool, maker: 
     the role goes, and `write_rows` puts each role of the unit in its place. A row's cells after the teacher's
     are made once per distinct answers (`Bench.judge`)."""
     csv = maker.csv
-    grouped: list[dict[GroupKey, list[str]]] = [{} for _ in bench.units]
+    buckets: dict[tuple[int, int, int], list[bytes]] = {}  # (unit, verdict order, -preferred met) → rows
 
-    def make(u: int, v: Verdict) -> tuple[Verdict, GroupKey, str] | None:
+    def make(u: int, v: Verdict) -> tuple[Verdict, tuple[int, int, int], bytes] | None:
         if v.verdict == INELIGIBLE and not include_ineligible:
             return None
-        return (v, (VERDICT_ORDER[v.verdict], -v.preferred_met), maker.tail(v) if csv else "")
+        tail = maker.tail(v).encode("utf-8") if csv else b""
+        return (v, (u, VERDICT_ORDER[v.verdict], -v.preferred_met), tail)
 
+    # rows are bytes from the start: one cite beyond Latin-1 would make every joined text twice as wide
     for tid in sorted(repo.teachers):
         teacher = repo.teachers[tid]
-        middle = MARK + "," + maker.teacher_piece(teacher) + "," if csv else ""
-        for u, hit in bench.judge(teacher, make):
+        middle = (MARK + "," + maker.teacher_piece(teacher) + ",").encode("utf-8") if csv else b""
+        for _, hit in bench.judge(teacher, make):
             if hit is None:
                 continue
             v, key, tail = hit
-            text = middle + tail if csv else MARK + maker.json_rest(v, tid)
-            groups = grouped[u]
-            bucket = groups.get(key)
+            text = middle + tail if csv else (MARK + maker.json_rest(v, tid)).encode("utf-8")
+            bucket = buckets.get(key)
             if bucket is None:
-                groups[key] = [text]
+                buckets[key] = [text]
             else:
                 bucket.append(text)
-    index_out: list[list[tuple[GroupKey, int, int]]] = []
+    index_out: list[list[tuple[GroupKey, int, int]]] = [[] for _ in bench.units]
     offset = spool.tell()
-    joiner = "" if csv else ","
-    for groups in grouped:
-        placed = []
-        for key in sorted(groups):
-            data = joiner.join(groups.pop(key)).encode("utf-8")
-            spool.write(data)
-            placed.append((key, offset, len(data)))
-            offset += len(data)
-        index_out.append(placed)
+    joiner = b"" if csv else b","
+    for key in sorted(buckets):
+        data = joiner.join(buckets.pop(key))
+        spool.write(data)
+        index_out[key[0]].append((key[1:], offset, len(data)))
+        offset += len(data)
     spool.flush()
     return ShareRows(
         getattr(spool, "name", ""),
