@@ -11,7 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tlt.model import Assignment, Experience, Src, Term
-from tlt.timeline import add_months, credited_years, default_term, format_years, term_fraction, terms_served
+from tlt.timeline import (
+    add_months,
+    credited_years,
+    default_term,
+    entry_years,
+    format_years,
+    term_fraction,
+    terms_served,
+)
 
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31))
 ftes = st.sampled_from([Decimal("1"), Decimal("0.5"), Decimal("0.25"), Decimal("0.8")])
@@ -24,6 +32,28 @@ def entries(draw):
     start = draw(dates)
     end = draw(st.one_of(st.none(), st.dates(min_value=start, max_value=date(2040, 12, 31))))
     return Experience(draw(st.sampled_from(["BPS", "X"])), start, end, draw(ftes), None, (), Src("t"))
+
+
+#: FTEs and credited years as written: most with few decimals (counted in integers), some with many (fractions)
+odd_ftes = st.one_of(ftes, st.decimals(min_value=Decimal("0.00001"), max_value=1, places=5))
+odd_years = st.one_of(st.integers(0, 40).map(Decimal), st.decimals(min_value=0, max_value=40, places=3))
+
+
+@st.composite
+def any_entries(draw):
+    if draw(st.booleans()):
+        return Experience("BPS", None, None, Decimal(1), draw(odd_years), ("t",) * draw(st.integers(0, 1)), Src("t"))
+    start = draw(dates)
+    end = draw(st.one_of(st.none(), st.dates(min_value=start, max_value=date(2040, 12, 31))))
+    tags = ("t",) * draw(st.integers(0, 1))
+    return Experience(draw(st.sampled_from(["BPS", "X"])), start, end, draw(odd_ftes), None, tags, Src("t"))
+
+
+@given(st.lists(any_entries(), max_size=5), dates, st.sampled_from([None, "BPS"]), st.sampled_from([None, "t"]))
+def test_credited_years_are_the_exact_sum_of_each_entry(items, d, employer, tag):
+    """Counted in integers where it can be, in fractions where it cannot: always exactly Σ entry_years."""
+    chosen = [e for e in items if (employer is None or e.employer == employer) and (tag is None or tag in e.tags)]
+    assert credited_years(items, d, employer, tag) == sum((entry_years(e, d) for e in chosen), Fraction(0))
 
 
 @given(st.lists(entries(), max_size=5), dates, dates)

@@ -8,7 +8,9 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 
 from tlt.model import Assignment, Experience, Term
 
@@ -30,17 +32,24 @@ def entry_years(entry: Experience, as_of: date) -> Fraction:
 def credited_years(
     entries: Iterable[Experience], as_of: date, employer: str | None = None, tag: str | None = None
 ) -> Fraction:
-    """Σ credited years over the entries of `employer` (exact match) carrying `tag`, when given. Exact, unrounded."""
-    full_days, other = credited_parts(entries, as_of, employer, tag)
-    return other + Fraction(full_days * 100, 36525) if full_days else Fraction(other)
+    """Σ credited years over the entries of `employer` (exact match) carrying `tag`, when given. Exact, unrounded:
+    Σ `entry_years` of those entries."""
+    units, other = credited_parts(entries, as_of, employer, tag)
+    return other + Fraction(units, UNITS_PER_YEAR) if units else Fraction(other)
+
+
+#: credited time is counted in integers, in ten-thousandths of a full-time day (a year is 365.25 days): exact
+#: for FTEs with up to four decimals and `years` with up to two, which is all that real records hold
+UNITS_PER_DAY = 10_000
+UNITS_PER_YEAR = 3_652_500
 
 
 def credited_parts(
     entries: Iterable[Experience], as_of: date, employer: str | None = None, tag: str | None = None
 ) -> tuple[int, Fraction | int]:
-    """`credited_years` in two parts: full-time days (an integer: years = days / 365.25) and the rest in years
-    (0 when every entry is full-time without `years`: the common case, and the hot path of judging)."""
-    full_days = 0
+    """`credited_years` in two parts: whole units (years = units / UNITS_PER_YEAR) and the rest in years, an exact
+    fraction (0 unless an FTE has more than four decimals or `years` more than two: judging stays in integers)."""
+    units = 0
     other: Fraction | int = 0
     for e in entries:
         if employer is not None and e.employer != employer:
@@ -48,18 +57,30 @@ def credited_parts(
         if tag is not None and tag not in e.tags:
             continue
         if e.years is not None:
-            other += Fraction(e.years)
+            scaled = _units(e.years, UNITS_PER_YEAR)
+            if scaled is None:
+                other += Fraction(e.years)
+            else:
+                units += scaled
             continue
         assert e.start is not None
         stop = as_of if e.end is None else min(e.end + ONE_DAY, as_of)
         days = (stop - e.start).days
         if days <= 0:
             continue
-        if e.fte == 1:
-            full_days += days
-        else:
+        per_day = _units(e.fte, UNITS_PER_DAY)
+        if per_day is None:
             other += Fraction(e.fte) * days / DAYS_PER_YEAR
-    return full_days, other
+        else:
+            units += days * per_day
+    return units, other
+
+
+@cache
+def _units(value: Decimal, scale: int) -> int | None:
+    """value × scale when that is a whole number, else None."""
+    scaled = Fraction(value) * scale
+    return scaled.numerator if scaled.denominator == 1 else None
 
 
 def format_years(value: Fraction) -> str:

@@ -96,3 +96,28 @@ def test_whole_days_meet_any_written_threshold_exactly(days, hundredths):
         experience=[{"employer": "X", "start": start}],
     )
     assert (outcome == "pass") == (Fraction(days * 100, 36525) >= Fraction(min_years))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    days=st.integers(min_value=0, max_value=20_000),
+    fte=st.one_of(
+        st.sampled_from([Decimal(1), Decimal("0.5"), Decimal("0.8")]), st.decimals(Decimal("0.001"), 1, places=5)
+    ),
+    years=st.one_of(st.none(), st.decimals(min_value=0, max_value=30, places=3)),
+    hundredths=st.integers(min_value=1, max_value=3_000),
+)
+def test_the_answer_and_its_figure_are_those_of_exact_fractions(days, fte, years, hundredths):
+    """Pass or fail and the years shown (two decimals, rounded down) are those of the exact sum, whether it was
+    counted in integers or in fractions."""
+    min_years = Decimal(hundredths) / 100
+    start = date(1990, 1, 1)
+    d = start + timedelta(days=days)
+    entries = [{"employer": "X", "start": start, "fte": fte}]
+    if years is not None:
+        entries.append({"employer": "X", "years": years})
+    outcome, detail = check_rule("experience", {"min_years": min_years}, d, experience=entries)
+    exact = Fraction(fte) * days / Fraction(36525, 100) + (Fraction(years) if years is not None else 0)
+    assert (outcome == "pass") == (exact >= Fraction(min_years))
+    cents = exact.numerator * 100 // exact.denominator
+    assert f": {cents // 100}.{cents % 100:02d} years" in detail

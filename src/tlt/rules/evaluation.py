@@ -11,6 +11,8 @@ Example: ``- evaluation: {min: proficient, last: 3}`` → "evaluation: 2024-25 n
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from tlt.model import Teacher
 from tlt.rules.base import FAIL, PASS, Context, Result
 
@@ -23,22 +25,25 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
     last = int(options.get("last", 1))
     scale = ctx.rating_scale
     floor = scale.index(minimum) if minimum in scale else len(scale)
-    ended = [
-        (ctx.term_end[e.term], e)
-        for e in teacher.evaluations or ()
-        if e.term in ctx.term_end and ctx.term_end[e.term] < ctx.as_of
-    ]
-    ended.sort(key=lambda pair: pair[0], reverse=True)
+    term_end, d = ctx.term_end, ctx.as_of
+    ended = []
+    for e in teacher.evaluations or ():
+        end = term_end.get(e.term)
+        if end is not None and end < d:
+            ended.append((end, e))
+    ended.sort(key=_first, reverse=True)  # latest first; a stable sort: equal ends keep the file's order
     recent = [e for _, e in ended[:last]]
     need = f"{minimum} or better" if last == 1 else f"the last {last} at {minimum} or better"
     if len(recent) < last:
         have = f"{len(recent)} rating{'s' if len(recent) != 1 else ''} of ended terms"
         return FAIL, f"evaluation: {have}, needs {need}"
     low = [e for e in recent if (scale.index(e.rating) if e.rating in scale else -1) < floor]
-    shown = ", ".join(f"{e.term} {e.rating}" for e in recent)
     if low:
         return FAIL, f"evaluation: {', '.join(f'{e.term} {e.rating}' for e in low)}, needs {need}"
-    return PASS, f"evaluation: {shown}"
+    return PASS, "evaluation: " + ", ".join(f"{e.term} {e.rating}" for e in recent)
+
+
+_first = itemgetter(0)
 
 
 def summarize(options: dict) -> str:  # type: ignore[type-arg]

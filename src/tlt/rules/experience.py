@@ -22,7 +22,7 @@ from functools import cache
 
 from tlt.model import Teacher
 from tlt.rules.base import FAIL, PASS, Context, Result, number
-from tlt.timeline import credited_parts, format_years
+from tlt.timeline import UNITS_PER_YEAR, credited_parts, format_years
 
 KIND = "experience"
 FIELD = "experience"
@@ -40,23 +40,23 @@ def _label(employer: str | None, tag: str | None) -> str:
 
 
 @cache
-def _needed_days_x100(min_years: Decimal | int) -> int:
-    """min_years × 365.25 × 100, rounded up: whole full-time days × 100 reach min_years exactly when they reach
-    this integer."""
-    needed = Fraction(min_years) * 36525
+def _needed_units(min_years: Decimal | int) -> int:
+    """min_years in credited units (`timeline.UNITS_PER_YEAR` a year), rounded up: whole units reach min_years
+    exactly when they reach this integer."""
+    needed = Fraction(min_years) * UNITS_PER_YEAR
     return -(-needed.numerator // needed.denominator)
 
 
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
     employer, tag, min_years = options.get("employer"), options.get("tag"), options.get("min_years")
-    full_days, other = credited_parts(teacher.experience or (), ctx.as_of, employer, tag)
-    if other == 0:  # whole days only: integer arithmetic, the same answer as the exact fraction
-        cents = full_days * 10000 // 36525
+    units, other = credited_parts(teacher.experience or (), ctx.as_of, employer, tag)
+    if other == 0:  # whole units only: integer arithmetic, the same answer as the exact fraction
+        cents = units * 100 // UNITS_PER_YEAR
         shown = f"{cents // 100}.{cents % 100:02d}"
-        positive = full_days > 0
-        enough = min_years is not None and full_days * 100 >= _needed_days_x100(min_years)
+        positive = units > 0
+        enough = min_years is not None and units >= _needed_units(min_years)
     else:
-        years = other + Fraction(full_days * 100, 36525)
+        years = other + Fraction(units, UNITS_PER_YEAR)
         shown = format_years(years)
         positive = years > 0
         enough = min_years is not None and years >= Fraction(min_years)

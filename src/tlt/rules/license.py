@@ -12,6 +12,8 @@ Example: ``- license: {states: [MA]}`` → "license: MA professional expired 202
 
 from __future__ import annotations
 
+from functools import cache
+
 from tlt.model import License, Teacher
 from tlt.rules.base import FAIL, PASS, Context, Result, words
 
@@ -42,7 +44,7 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
     states = options["states"]
     candidates = [lic for lic in teacher.licenses or () if lic.state in states]
     if not candidates:
-        return FAIL, f"license: no {words(list(states))} license"
+        return FAIL, _none_held(tuple(states))
     problems = []
     for lic in candidates:
         problem = _problem(lic, options, ctx)
@@ -51,6 +53,11 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
             return PASS, f"license: {_name(lic)} {lic.status}{until}"
         problems.append(problem)
     return FAIL, "license: " + "; ".join(problems)
+
+
+@cache
+def _none_held(states: tuple[str, ...]) -> str:
+    return f"license: no {words(list(states))} license"
 
 
 def summarize(options: dict) -> str:  # type: ignore[type-arg]
