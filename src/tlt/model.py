@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 DEGREE_LEVELS = ("associate", "bachelor", "master", "specialist", "doctorate")
 DEFAULT_RATING_SCALE = ("unsatisfactory", "needs_improvement", "proficient", "exemplary")
@@ -192,8 +192,7 @@ class License:
     src: Src
 
 
-@dataclass(slots=True, unsafe_hash=True)  # hashable by value: teachers with the same degrees share rule answers
-class Degree:
+class Degree(NamedTuple):  # hashed by value in C: teachers with the same degrees share rule answers
     level: str
     field: str | None
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 
 from tlt.model import Teacher
 from tlt.rules.base import FAIL, PASS, Context, Result, number
@@ -48,8 +48,17 @@ def _needed_units(min_years: Decimal | int) -> int:
 
 
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
-    employer, tag, min_years = options.get("employer"), options.get("tag"), options.get("min_years")
+    employer, tag = options.get("employer"), options.get("tag")
     units, other = credited_parts(teacher.experience or (), ctx.as_of, employer, tag)
+    return _answer(employer, tag, options.get("min_years"), units, other)
+
+
+@lru_cache(maxsize=1 << 16)
+def _answer(
+    employer: str | None, tag: str | None, min_years: Decimal | int | None, units: int, other: Fraction | int
+) -> Result:
+    """The answer for credited time of `units` whole units plus `other` years (`timeline.credited_parts`): the same
+    for every teacher with the same figures, so made once for them."""
     if other == 0:  # whole units only: integer arithmetic, the same answer as the exact fraction
         cents = units * 100 // UNITS_PER_YEAR
         shown = f"{cents // 100}.{cents % 100:02d}"
