@@ -282,7 +282,7 @@ def load_in_shares(
 
 #: Teachers per batch in `load_in_shares`: large enough that per-batch work is noise, small enough for caches
 #: (TLT_BATCH overrides it; tests use tiny batches).
-BATCH = 1000
+BATCH = 2000
 
 
 def load_holders(start: str | os.PathLike[str] | None = None, progress: Progress | None = None) -> Repository:
