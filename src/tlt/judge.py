@@ -6,7 +6,10 @@ unknown; else ``eligible``. Preferred rules never change the verdict: ``preferre
 quoting the rule's ``cite``.
 
 Work is done per role once (`CompiledRole`) and per teacher once per distinct rule (a teacher judged against
-fifteen roles that all ask for the same license answers it once).
+fifteen roles that all ask for the same license answers it once). One verdict is `gather` (the checks) then
+`decide`; a statewide run goes through a `Bench`, which decides each distinct tuple of answers once per unit of
+roles judged alike and gives the same verdict to every teacher with those answers (tests/test_bench.py holds it
+to `judge_all`, row for row).
 """
 
 from __future__ import annotations
