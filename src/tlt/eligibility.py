@@ -87,20 +87,16 @@ class RowMaker:
         self._roles: dict[str, str] = {}
         self._tails: dict[tuple[str, int, int, tuple[str, ...]], str] = {}
 
-    @staticmethod
-    def _piece(cells: list[str]) -> str:
-        return csv_line(cells)
-
     def teacher_piece(self, t: Teacher) -> str:
         cell = self.cell
-        return self._piece([cell["teacher_id"](t.id), cell["teacher_name"](t.name), cell["school"](t.school)])
+        return csv_line([cell["teacher_id"](t.id), cell["teacher_name"](t.name), cell["school"](t.school)])
 
     def role_piece(self, role_id: str) -> str:
         """What a row starts with up to its role: the CSV role cell, or the JSON item's head and role."""
         piece = self._roles.get(role_id)
         if piece is None:
             if self.csv:
-                piece = self._piece([self.cell["role_id"](role_id)])
+                piece = csv_line([self.cell["role_id"](role_id)])
             else:
                 piece = _JSON_HEAD + json.dumps(role_id, ensure_ascii=False)
             self._roles[role_id] = piece
@@ -118,7 +114,7 @@ class RowMaker:
             if len(self._tails) >= _MAX_TAILS:  # figures differ from teacher to teacher: keep memory bounded
                 self._tails.clear()
             cells = [v.verdict, str(v.preferred_met), str(v.preferred_total), self.cell["reasons"](list(reasons))]
-            tail = self._tails[key] = self._piece(cells) + "\r\n"
+            tail = self._tails[key] = csv_line(cells) + "\r\n"
         return tail
 
     def json_rest(self, v: Verdict, teacher: str) -> str:
