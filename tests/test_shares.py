@@ -88,6 +88,16 @@ def test_split_batches_keeps_equal_names_together_and_in_name_order():
     )
 
 
+def test_the_last_batches_are_cut_finer_in_the_same_order():
+    paths = [f"teachers/t-{i:03d}.yaml" for i in range(100)] + ["teachers/a/t-098.yaml"]
+    batches = split_batches(paths, 5, last=2, finer=4)
+    assert [p for batch in batches for p in batch] == split_batches(paths, 1)[0]
+    assert [len(b) for b in batches[:3]] == [21, 21, 21]
+    assert all(len(b) <= 6 for b in batches[3:]) and len(batches) > 5
+    assert any({"teachers/t-098.yaml", "teachers/a/t-098.yaml"} <= set(b) for b in batches)
+    assert split_batches(paths, 5, last=2, finer=1) == split_batches(paths, 5)
+
+
 def test_a_failing_share_is_reported_in_one_line():
     from tlt.workers import map_processes
 

@@ -257,7 +257,9 @@ def load_in_shares(
         env = os.environ.get("TLT_BATCH", "")
         size = batch or (int(env) if env.isdigit() and int(env) > 0 else BATCH)
         size = max(size, -(-len(paths) // MAX_BATCHES))
-        batches = split_batches(paths, -(-len(paths) // size)) if paths else [[]]
+        # the last batch of each process cut in four, so that the processes finish close together
+        count = -(-len(paths) // size)
+        batches = split_batches(paths, count, last=processes if processes > 1 else 0, finer=4) if paths else [[]]
         parent = os.getpid()
         # only this process draws progress (a forked child must not touch the bar); its batches stand for all
         scaled = None if progress is None else (lambda n=1, total=None: progress(n * processes, total))
@@ -301,19 +303,25 @@ def load_holders(start: str | os.PathLike[str] | None = None, progress: Progress
     return repo
 
 
-def split_batches(paths: list[str], n: int) -> list[list[str]]:
+def split_batches(paths: list[str], n: int, last: int = 0, finer: int = 1) -> list[list[str]]:
     """`paths` in file-name order (`teachers/b/t-2.yaml` sorts as `t-2`; equal names in listing order), cut
-    into `n` batches of contiguous names. Files with the same name (so the same id) stay in one batch."""
+    into `n` batches of contiguous names, the `last` of them each cut `finer` times finer: processes that take
+    batches from a queue then end within a small batch of each other. Files with the same name (so the same id)
+    stay in one batch."""
     order = sorted(paths, key=_stem)  # a stable sort: equal names stay in listing order
     if n <= 1 or len(paths) < 2:
         return [order]
-    batches: list[list[str]] = []
     size = -(-len(order) // n)
+    last = min(last, n - 1) if finer > 1 else 0
+    sizes = iter([size] * (n - last) + [max(1, size // finer)] * (last * finer))
+    want = next(sizes)
+    batches: list[list[str]] = []
     current: list[str] = []
     for path in order:
-        if len(current) >= size and _stem(current[-1]) != _stem(path):
+        if len(current) >= want and _stem(current[-1]) != _stem(path):
             batches.append(current)
             current = []
+            want = next(sizes, want)
         current.append(path)
     batches.append(current)
     return batches
