@@ -139,8 +139,6 @@ class RowMaker:
 
 #: distinct verdict tails kept for reuse (then forgotten): enough for the catalog's common verdicts
 _MAX_TAILS = 20_000
-#: distinct tuples of answers kept with their verdicts (then forgotten)
-_MAX_DECIDED = 50_000
 
 GroupKey = tuple[int, int]  # (verdict order, -preferred met)
 

@@ -129,7 +129,7 @@ def _run(rule: CompiledRule, required: bool, teacher: Teacher, ctx: Context, cac
         check = Check(other.rule, required, other.outcome, other.detail)
     else:
         value = getattr(teacher, rule.field)
-        if not value or type(value) is str or type(value[0]) in _PLAIN:  # plain (see `_PLAIN`)
+        if _plain(value):
             key = (slot, value)
             shared: Check | None = ctx.shared.get(key)
             if shared is None:
@@ -141,8 +141,12 @@ def _run(rule: CompiledRule, required: bool, teacher: Teacher, ctx: Context, cac
     return check
 
 
-#: the items of a plain rule field (besides none, a string, or an empty list): values that compare by value and
-#: have few distinct values across teachers, so teachers holding equal ones share answers
+def _plain(value: Any) -> bool:
+    """A rule field value that compares by value and has few distinct values across teachers, so teachers holding
+    equal ones share answers: none, an empty list, a string, or a tuple of strings or degrees."""
+    return not value or type(value) is str or type(value[0]) in _PLAIN
+
+
 _PLAIN = (str, Degree)
 
 
@@ -249,12 +253,9 @@ def compile_roles(repo: Any, role_ids: Iterable[str] | None = None) -> list[tupl
     return [(c, c.signature) for c in (compile_role(repo.roles[r], repo.roles) for r in ids)]
 
 
-def judge_teacher(
-    compiled: list[tuple[CompiledRole, Any]], teacher: Teacher, ctx: Context, copy_shared: bool = True
-) -> list[Verdict]:
+def judge_teacher(compiled: list[tuple[CompiledRole, Any]], teacher: Teacher, ctx: Context) -> list[Verdict]:
     """One teacher's verdict for each compiled role, in order: each distinct rule judged once, and roles with the
-    same signature share one verdict. With `copy_shared` false, such roles get the very same `Verdict` object
-    (whose `role` is the first of them): for callers that know each verdict's role by its position."""
+    same signature share one verdict (copied, with each role's id)."""
     cache: dict[Any, Any] = {}
     shared: dict[Any, Verdict] = {}
     out: list[Verdict] = []
@@ -263,9 +264,7 @@ def judge_teacher(
         if signature is not None:
             v = shared.get(signature)
             if v is not None:
-                if copy_shared:
-                    v = Verdict(c.role.id, v.teacher, v.verdict, v.preferred_met, v.preferred_total, v.checks)
-                append(v)
+                append(Verdict(c.role.id, v.teacher, v.verdict, v.preferred_met, v.preferred_total, v.checks))
                 continue
         v = judge_compiled(c, teacher, ctx, cache)
         if signature is not None:
@@ -364,7 +363,7 @@ class Bench:
         out: list[tuple[str, str] | str] = []
         for field_name, answer_key, ask, options, unknown in self._asks:
             value = getattr(teacher, field_name)
-            if not value or type(value) is str or type(value[0]) in _PLAIN:  # plain: shared between teachers
+            if _plain(value):  # shared between teachers
                 key = (answer_key, value)
                 answer = shared.get(key)
                 if answer is None:
