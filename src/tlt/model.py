@@ -400,37 +400,18 @@ def _items(data: dict[str, Any], key: str, build: Any, path: str) -> tuple[Any, 
     return tuple([build(item, new(Src, (path, (key, i)))) for i, item in enumerate(items)])
 
 
-# The builders look dates up inline (`_seen(text) or _req_date(text)`): a teacher has a dozen dates, and a call
-# for each was a tenth of loading.
-_seen = _DATES.get
-
-
 def _experience(e: dict[str, Any], s: Src) -> Experience:
     get = e.get
-    start, end = get("start"), get("end")
-    return Experience(
-        e["employer"],
-        None if start is None else _seen(start) or _req_date(start),
-        None if end is None else _seen(end) or _req_date(end),
-        (_dec(e["fte"]) or _ONE) if "fte" in e else _ONE,
-        _dec(get("years")),
-        tuple(get("tags", ())),
-        s,
-    )
+    fte = (_dec(e["fte"]) or _ONE) if "fte" in e else _ONE
+    return Experience(e["employer"], _date(get("start")), _date(get("end")), fte, _dec(get("years")),
+                      tuple(get("tags", ())), s)  # fmt: skip
 
 
 def _license(x: dict[str, Any], s: Src) -> License:
     get = x.get
-    number, issued, expires = get("number"), get("issued"), get("expires")
-    return License(
-        x["state"],
-        get("type"),
-        None if number is None else str(number),
-        get("status", "active"),
-        None if issued is None else _seen(issued) or _req_date(issued),
-        None if expires is None else _seen(expires) or _req_date(expires),
-        s,
-    )
+    number = get("number")
+    return License(x["state"], get("type"), None if number is None else str(number), get("status", "active"),
+                   _date(get("issued")), _date(get("expires")), s)  # fmt: skip
 
 
 def _degree(x: dict[str, Any], s: Src) -> Degree:
@@ -438,13 +419,7 @@ def _degree(x: dict[str, Any], s: Src) -> Degree:
 
 
 def _clearance(x: dict[str, Any], s: Src) -> Clearance:
-    dated, expires = x["date"], x.get("expires")
-    return Clearance(
-        x["kind"],
-        _seen(dated) or _req_date(dated),
-        None if expires is None else _seen(expires) or _req_date(expires),
-        s,
-    )
+    return Clearance(x["kind"], _req_date(x["date"]), _date(x.get("expires")), s)
 
 
 def _evaluation(x: dict[str, Any], s: Src) -> Evaluation:
@@ -452,15 +427,11 @@ def _evaluation(x: dict[str, Any], s: Src) -> Evaluation:
 
 
 def _credential(x: dict[str, Any], s: Src) -> Credential:
-    dated, expires = x["date"], x.get("expires")
-    return Credential(
-        x["id"], _seen(dated) or _req_date(dated), None if expires is None else _seen(expires) or _req_date(expires), s
-    )
+    return Credential(x["id"], _req_date(x["date"]), _date(x.get("expires")), s)
 
 
 def _course(x: dict[str, Any], s: Src) -> Course:
-    dated = x["date"]
-    return Course(x["id"], _seen(dated) or _req_date(dated))
+    return Course(x["id"], _req_date(x["date"]))
 
 
 def build_teacher(data: dict[str, Any], path: str) -> Teacher:
