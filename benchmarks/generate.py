@@ -18,7 +18,7 @@ Writes under DIR (SPEC section 2):
   (``caseload-cap`` errors) and some current holders with a document expiring soon (``expiring`` warnings);
 * ``.tlt-benchmark.json``: a manifest (not a data file: tlt reads only tlt.yaml, roles/ and teachers/) listing
   the counts, the intended problems and, with ``--broken K``, the K deliberately broken files and the problem
-  code each must produce (yaml-syntax, duplicate-key, schema, unknown-role, date-order, in turn).
+  code each must produce (yaml-syntax, duplicate-key, schema, unknown-role, date-order, unknown-term, in turn).
 
 Deterministic: the output depends only on N, the seed, --broken, --holders and the catalog's bytes; never on
 today's date, hash order or the file system. The reference date of the data is 2026-03-02 (run every command
@@ -47,7 +47,7 @@ MANIFEST = ".tlt-benchmark.json"
 PROJECT = Path(__file__).resolve().parent.parent
 RATINGS = ("unsatisfactory", "needs_improvement", "proficient", "exemplary")
 DEGREES = ("associate", "bachelor", "master", "specialist", "doctorate")
-BROKEN_KINDS = ("yaml-syntax", "duplicate-key", "schema", "unknown-role", "date-order")
+BROKEN_KINDS = ("yaml-syntax", "duplicate-key", "schema", "unknown-role", "date-order", "unknown-term")
 EXPIRING_WINDOW = 60  # days, SPEC section 4
 CAP_OVER_RATE = 0.04  # share of capped caseloads written over the cap (intended caseload-cap errors)
 EXPIRING_RATE = 0.05  # share of current holders with a document expiring within the window (intended warnings)
@@ -848,6 +848,13 @@ def break_text(text: str, kind: str, rng: random.Random, role_ids: list[str]) ->
         else:
             lines = [ln for ln in lines if not ln.startswith("experience: ")]
             lines[2:2] = ["experience:", entry]
+    elif kind == "unknown-term":  # an evaluation in a school year that tlt.yaml does not have
+        entry = "  - {term: 1991-92, rating: proficient}"
+        lines = [ln for ln in lines if not ln.startswith("evaluations: ")]
+        if "evaluations:" in lines:
+            lines.insert(lines.index("evaluations:") + 1, entry)
+        else:
+            lines += ["evaluations:", entry]
     else:  # pragma: no cover
         raise ValueError(kind)
     return "\n".join(lines) + "\n"

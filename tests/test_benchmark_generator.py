@@ -65,7 +65,7 @@ def test_generated_repository_has_only_intended_problems(
 
 def test_broken_files_are_exactly_the_failures(generator: Any, run: Any, tmp_path: Path) -> None:
     repo = tmp_path / "repo"
-    manifest = generator.generate(60, repo, seed=3, broken=5)
+    manifest = generator.generate(60, repo, seed=3, broken=len(generator.BROKEN_KINDS))
     broken: dict[str, str] = manifest["broken"]
     assert sorted(broken.values()) == sorted(generator.BROKEN_KINDS)
     intended_errors = {i["path"] for i in manifest["intended"] if i["severity"] == "error"}

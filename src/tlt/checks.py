@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from tlt.loading.fastyaml import reference_only
 from tlt.loading.safeyaml import read_document
-from tlt.model import Src, Teacher
+from tlt.model import Config, Src, Teacher
 from tlt.pipeline import Progress, Repository, load_in_shares
 from tlt.policy import staffing_holders, staffing_problems
 from tlt.problems import Problem, error, excerpt, sort_problems, warning
@@ -110,6 +111,40 @@ def check_references(repo: Repository, as_of: date) -> Iterator[Problem]:
                     "schema",
                     f"rating {excerpt(ev.rating)} is not on the rating scale: {', '.join(scale)}",
                 )
+
+
+def needs_checking(config: Config | None) -> Callable[[dict[str, Any]], bool]:
+    """For `tlt validate`: a test of a schema-valid teacher file's data that is False only when no check of a
+    teacher on its own (`STRUCTURAL_CHECKS`, `tlt.policy.POLICY_CHECKS`) could find anything in it, so that the
+    file need not be modelled (a fifth of validate's time a teacher): it holds no assignment (the caseload, term,
+    cap, overlap, tenure, cooling-off, eligibility and expiring checks are all about assignments), each date pair
+    of `_DATE_PAIRS` is in order, and each evaluation names a term of tlt.yaml and a rating on its scale
+    (`check_references`). The same table and the same rules as those checks, on the data as loaded; dates that
+    are not YYYY-MM-DD text are left to the model. tests/test_screen.py holds it to the checks both ways."""
+    pairs = tuple((key, first, second) for key, first, second, _ in _DATE_PAIRS)
+    terms = frozenset(t.id for t in config.terms) if config is not None else None
+    scale = frozenset(config.rating_scale) if config is not None else frozenset()
+
+    def needs(data: dict[str, Any]) -> bool:
+        if data.get("assignments"):
+            return True
+        for key, first, second in pairs:
+            for item in data.get(key) or ():
+                start, end = item.get(first), item.get(second)
+                if start is not None and end is not None and not _in_order(start, end):
+                    return True
+        if terms is not None:
+            for ev in data.get("evaluations") or ():
+                if ev["term"] not in terms or ev["rating"] not in scale:
+                    return True
+        return False
+
+    return needs
+
+
+def _in_order(first: Any, second: Any) -> bool:
+    """Whether two dates of a file, as loaded, are surely in order: YYYY-MM-DD texts compare as text."""
+    return type(first) is str and type(second) is str and len(first) == len(second) == 10 and first <= second
 
 
 def check_role_references(repo: Repository, as_of: date) -> Iterator[Problem]:
@@ -210,7 +245,8 @@ def teacher_findings(repo: Repository, as_of: date, extra: tuple[Check, ...] = (
     problems = list(repo.teacher_problems)
     for check in (*STRUCTURAL_CHECKS, *extra):
         problems.extend(check(repo, as_of))
-    return Findings(problems, list(repo.teachers), caseload_references(repo), staffing_holders(repo, as_of))
+    ids = [*repo.teachers, *repo.unmodelled]
+    return Findings(problems, ids, caseload_references(repo), staffing_holders(repo, as_of))
 
 
 def finish_checks(
@@ -251,7 +287,18 @@ def validate_repository(
 ) -> tuple[Repository, list[Problem]]:
     """Load and check a repository on every core (`load_in_shares`); the same problems as `check_repository`
     over `load_repository`. Returns the repository (with this process's share of the teachers) and the problems."""
-    repo, findings = load_in_shares(start, lambda share: teacher_findings(share, as_of, extra), progress)
+    screen: list[Callable[[dict[str, Any]], bool]] = []
+
+    def configure(base: Repository) -> None:
+        screen.append(needs_checking(base.config))
+
+    repo, findings = load_in_shares(
+        start,
+        lambda share: teacher_findings(share, as_of, extra),
+        progress,
+        before=configure,
+        keep=None if reference_only() else lambda data: screen[0](data),
+    )
 
     def locate(src: Src) -> tuple[str, int, int]:
         doc = repo.documents.get(src.file)

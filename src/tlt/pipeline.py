@@ -41,6 +41,8 @@ class Repository:
     teacher_files: list[str] = field(default_factory=list)
     #: how many of `problems` were found before any teacher file was read (tlt.yaml, folders, roles)
     base_problems: int = 0
+    #: the ids of valid teacher files that were read and checked but left out of `teachers` (`keep` said no)
+    unmodelled: list[str] = field(default_factory=list)
 
     @property
     def teacher_problems(self) -> list[Problem]:
@@ -127,6 +129,8 @@ def _load_kind(
                 first_file[ident] = doc.path
                 if keep is None or keep(doc.data):
                     into[ident] = build(doc.data, doc.path)
+                else:
+                    repo.unmodelled.append(ident)
                 if schema == "teacher" and isinstance(doc, LazyDocument):
                     doc.data = None  # the model holds it now; positions come from the text if ever needed
         repo.problems.extend(problems)
@@ -266,6 +270,7 @@ def load_in_shares(
 
         def run(k: int) -> T:
             repo.teachers = {}
+            repo.unmodelled = []
             repo.documents = dict(base_documents)
             del repo.problems[repo.base_problems :]
             load_teachers(repo, source, batches[k], scaled if os.getpid() == parent else None, keep)
@@ -273,6 +278,7 @@ def load_in_shares(
 
         results = map_batches(run, len(batches), processes if len(batches) > 1 else 1)
         repo.teachers = {}
+        repo.unmodelled = []
         repo.documents = base_documents
         del repo.problems[repo.base_problems :]
         return repo, results

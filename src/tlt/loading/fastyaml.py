@@ -130,9 +130,14 @@ class LazyDocument(Document):
 @cache
 def _engines() -> tuple[Any, Any] | None:
     """The two engines, or None (not installed, or TLT_REFERENCE_ONLY set when this process first asked)."""
-    if os.environ.get("TLT_REFERENCE_ONLY"):
+    if reference_only():
         return None
     return _imported()
+
+
+def reference_only() -> bool:
+    """TLT_REFERENCE_ONLY set: every file takes the reference path, and `tlt validate` models every teacher."""
+    return bool(os.environ.get("TLT_REFERENCE_ONLY"))
 
 
 @cache
