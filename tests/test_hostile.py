@@ -300,6 +300,30 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped(teacher_yaml, make_repo, 
     assert json.loads(out)["problems"][0]["path"] == "teachers/t-\\xff.yaml"
 
 
+def test_file_names_of_every_kind_are_listed_in_name_order(tmp_path):
+    """The listing shows each name escaped where it is not UTF-8, sorts by the real names (ASCII, UTF-8 and
+    undecodable ones mixed, in nested folders: as before the shown names skipped the real ones for plain
+    folders), and reads each file from its real path."""
+    from tlt.loading.repository import data_files
+
+    names = [b"t-b.yaml", b"t-\xff.yaml", b"t-a.yml", "t-\u00e9.yaml".encode(), b"t-\xc3.yaml", b"T-z.yaml"]
+    for folder in (b"teachers", b"teachers/\xfe", b"teachers/sub"):
+        os.makedirs(os.fsencode(tmp_path) + b"/" + folder, exist_ok=True)
+        for name in names:
+            with open(os.fsencode(tmp_path) + b"/" + folder + b"/" + name, "w") as handle:
+                handle.write("id: x\n")
+    files, real, skipped = data_files(tmp_path, tmp_path / "teachers")
+    real_names = sorted(  # as the file system gives them (undecodable bytes as surrogates), relative to the root
+        os.path.relpath(os.path.join(d, n), tmp_path) for d, _, ns in os.walk(tmp_path / "teachers") for n in ns
+    )
+    assert files == [os.fsencode(r).decode("utf-8", "backslashreplace") for r in real_names]
+    assert "teachers/\\xfe/t-\\xff.yaml" in files and "teachers/sub/t-\u00e9.yaml" in files
+    for shown in files:
+        path = real.get(shown, os.path.join(tmp_path, shown))
+        assert os.path.isfile(path), shown
+    assert skipped == []
+
+
 def test_no_text_line_starts_a_workflow_command(config_yaml, make_repo, run):
     root = make_repo(config=config_yaml("roles: ['::error::x']\n"), files={"::error::x/r.yaml": "id: r\n"})
     code, out, _ = run(["-C", root, "validate", "--as-of", AS_OF])

@@ -319,22 +319,25 @@ def split_batches(paths: list[str], n: int, last: int = 0, finer: int = 1) -> li
         return [order]
     size = -(-len(order) // n)
     last = min(last, n - 1) if finer > 1 else 0
-    sizes = iter([size] * (n - last) + [max(1, size // finer)] * (last * finer))
-    want = next(sizes)
+    sizes = [size] * (n - last) + [max(1, size // finer)] * (last * finer)
     batches: list[list[str]] = []
-    current: list[str] = []
-    for path in order:
-        if len(current) >= want and _stem(current[-1]) != _stem(path):
-            batches.append(current)
-            current = []
-            want = next(sizes, want)
-        current.append(path)
-    batches.append(current)
-    return batches
+    start, k = 0, 0
+    while True:
+        end = start + sizes[min(k, len(sizes) - 1)]
+        while end < len(order) and _stem(order[end]) == _stem(order[end - 1]):
+            end += 1  # the same name: the same batch
+        if end >= len(order):
+            batches.append(order[start:])
+            return batches
+        batches.append(order[start:end])
+        start, k = end, k + 1
 
 
 def _stem(path: str) -> str:
-    return path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    """The file name without its suffix (`teachers/b/t-2.yaml` → `t-2`): the id the file must hold."""
+    name = path.rfind("/") + 1
+    dot = path.rfind(".")
+    return path[name:dot] if dot >= name else path[name:]
 
 
 def _folder_files(repo: Repository, source: Source, key: str, folders: tuple[str, ...], named: bool) -> list[str]:
@@ -365,8 +368,9 @@ def _folder_files(repo: Repository, source: Source, key: str, folders: tuple[str
             repo.problems.append(error(path, 1, 1, "file", why))
         if not out:  # the first folder: no file can repeat yet
             out = list(listing.files)
-            seen.update(out)
             continue
+        if not seen:
+            seen.update(out)
         for f in listing.files:
             if f not in seen:
                 seen.add(f)

@@ -54,10 +54,14 @@ def relpath(root: Path, file: Path | str) -> str:
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def data_files(root: Path, folder: Path) -> tuple[list[tuple[str, str]], list[str]]:
-    """(YAML files under folder as (path, shown path relative to root), sorted by path; directory symlinks that
-    were not followed). Plain strings, each folder's relative part made once: a statewide folder holds 100,000."""
-    files: list[tuple[str, str, str]] = []
+def data_files(root: Path, folder: Path) -> tuple[list[str], dict[str, str], list[str]]:
+    """The YAML files under folder: (their paths as shown, relative to root with `/` separators, sorted by their
+    real names; shown path → the file's own path, for the few files whose own path is not root/shown path (a
+    name that is not UTF-8, another separator); directory symlinks that were not followed). Plain strings, one
+    per file: a statewide folder holds 100,000."""
+    files: list[str] = []
+    real: dict[str, str] = {}  # shown → the file's path, where root/shown is not it
+    order: dict[str, str] = {}  # shown → its real name relative to root, where the two differ
     skipped: list[str] = []
     base = str(root)
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
@@ -71,16 +75,19 @@ def data_files(root: Path, folder: Path) -> tuple[list[tuple[str, str]], list[st
             kept.append(d)
         dirnames[:] = kept
         shown_dir = relpath(root, dirpath) + "/" if dirpath != base else ""
-        raw_dir = dirpath.replace(os.sep, "/") + "/"
         prefix = dirpath + os.sep
-        files.extend(
-            (
-                raw_dir + name,
-                prefix + name,
-                shown_dir + (name if name.isascii() else relpath(Path(dirpath), prefix + name)),
-            )
-            for name in filenames
-            if name.endswith(DATA_SUFFIXES) and not name.startswith(".")
-        )
-    files.sort()
-    return [(path, shown) for _, path, shown in files], sorted(skipped)
+        names = [name for name in filenames if name.endswith(DATA_SUFFIXES) and not name.startswith(".")]
+        if os.path.join(base, shown_dir) == prefix and "".join(names).isascii():  # shown paths are the real ones
+            files.extend([shown_dir + name for name in names])
+            continue
+        raw_dir = dirpath.replace(os.sep, "/") + "/"
+        for name in names:
+            shown = shown_dir + (name if name.isascii() else relpath(Path(dirpath), prefix + name))
+            files.append(shown)
+            real[shown] = prefix + name
+            order[shown] = raw_dir[len(base) + 1 :] + name if raw_dir.startswith(base + "/") else raw_dir + name
+    if order:
+        files.sort(key=lambda shown: order.get(shown, shown))
+    else:
+        files.sort()
+    return files, real, sorted(skipped)

@@ -66,10 +66,10 @@ class FileSource:
             return OUTSIDE
         if not target.is_dir():
             return MISSING
-        files, links = data_files(self.root, target)
+        files, real, links = data_files(self.root, target)
         listing = Listing()
-        self._files.update((rel, f) for f, rel in files)
-        listing.files = [rel for _, rel in files]
+        self._files.update(real)
+        listing.files = files
         listing.skipped = [(relpath(self.root, link), LINK_TO_FOLDER) for link in links]
         return listing
 
