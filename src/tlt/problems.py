@@ -72,8 +72,8 @@ def _escape_one(match: re.Match[str]) -> str:
 
 def escape_control(text: str) -> str:
     """Show control characters (terminal escapes, CR, LF, DEL, C1, bidi overrides, BOM) as visible escapes."""
-    if _CONTROL.search(text) is None:  # the common case: nothing to escape
-        return text
+    if text.isprintable() or _CONTROL.search(text) is None:  # the common case: nothing to escape (every
+        return text  # character _CONTROL matches is unprintable; isprintable runs at memory speed)
     return _CONTROL.sub(_escape_one, text)
 
 
