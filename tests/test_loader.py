@@ -81,6 +81,10 @@ def test_huge_integers_are_never_converted():
 def test_byte_order_mark_is_fine():
     doc = parse_bytes(b"\xef\xbb\xbfid: t-1\n", "f.yaml")
     assert doc.problems == [] and doc.data == {"id": "t-1"}
+    # after a byte-order mark, a byte that is not UTF-8 is named and placed as in any other file
+    assert problems(parse_bytes(b"\xef\xbb\xbfid: t-1\nname: x\n\xff\n", "f")) == [
+        (3, 1, "file", "the file is not UTF-8 text (byte 0xff)")
+    ]
 
 
 # --- positions ---------------------------------------------------------------------------------------------------
