@@ -9,9 +9,11 @@ parsed files for one process to model was slower than one process alone (100,000
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterator
+from itertools import islice
 
-from tlt.loading.safeyaml import Document, read_document
+from tlt.loading.safeyaml import Document, open_ahead, read_document
 
 
 def jobs() -> int:
@@ -23,6 +25,26 @@ def jobs() -> int:
 
 
 def read_many(root: str, items: list[tuple[str, str]], schema: str | None) -> Iterator[Document]:
-    """Parse (absolute file, relative path) items in order."""
-    for file, rel in items:
-        yield read_document(file, rel, root, schema)
+    """Parse (absolute file, relative path) items in order, the next `READ_AHEAD` files opened ahead and their
+    reading started (`open_ahead`), so that a page cache gone cold costs no waiting: on this project's VM, whose
+    page cache drops file data left unread for a minute, loading 100,000 teachers had waited about a quarter
+    of its time for the disk. With the files cached it costs one system call a file."""
+    ahead: deque[int | None] = deque()
+    upcoming = iter(items)
+    try:
+        for file, _ in islice(upcoming, READ_AHEAD):
+            ahead.append(open_ahead(file))
+        for file, rel in items:
+            fd = ahead.popleft()
+            following = next(upcoming, None)
+            if following is not None:
+                ahead.append(open_ahead(following[0]))
+            yield read_document(file, rel, root, schema, fd)
+    finally:  # a reader that stops early leaves no file open
+        for fd in ahead:
+            if fd is not None:
+                os.close(fd)
+
+
+#: files opened ahead of the one being parsed
+READ_AHEAD = 64

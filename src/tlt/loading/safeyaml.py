@@ -332,16 +332,18 @@ def parse_bytes(data: bytes, path: str, schema: str | None = None) -> Document:
     return parse_text(text, path)
 
 
-def read_document(file: str, rel: str, root: str, schema: str | None = None) -> Document:
+def read_document(file: str, rel: str, root: str, schema: str | None = None, fd: int | None = None) -> Document:
     """Read and parse one file of the repository at absolute `file`, shown as `rel`.
 
     A symbolic link is followed only when its target lies inside `root` (the repository); otherwise the file is
-    reported and not opened. Never raises for bad input.
+    reported and not opened. `fd`: the file already opened with `open_ahead` (this function closes it). Never
+    raises for bad input.
     """
     try:
         try:
             # no symbolic link (O_NOFOLLOW), never blocking on a FIFO (O_NONBLOCK): one open and one fstat a file
-            fd = os.open(file, _OPEN_FLAGS)
+            if fd is None:
+                fd = os.open(file, _OPEN_FLAGS)
         except OSError as exc:
             if exc.errno == errno.ENXIO:  # a socket
                 return _file_problem(rel, "not a regular file")
@@ -366,6 +368,21 @@ def read_document(file: str, rel: str, root: str, schema: str | None = None) -> 
 
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def open_ahead(file: str) -> int | None:
+    """The file opened as `read_document` opens it, its reading started in the background (the kernel reads it
+    into the page cache while the caller parses the files before it), or None when that open fails:
+    `read_document` then opens it itself and says why it cannot be read."""
+    try:
+        fd = os.open(file, _OPEN_FLAGS)
+    except OSError:
+        return None
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+    except (OSError, AttributeError):  # not supported there: the file is simply read when its turn comes
+        pass
+    return fd
 
 
 def _read_regular(fd: int, rel: str) -> bytes | Document:
