@@ -20,6 +20,7 @@ and indexes), and every mapping key's in ``Document.key_positions``.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -378,11 +379,13 @@ def open_ahead(file: str) -> int | None:
         fd = os.open(file, _OPEN_FLAGS)
     except OSError:
         return None
-    try:
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
-    except (OSError, AttributeError):  # not supported there: the file is simply read when its turn comes
-        pass
+    if _WILLNEED is not None:
+        with contextlib.suppress(OSError):  # not supported there: the file is simply read when its turn comes
+            os.posix_fadvise(fd, 0, 0, _WILLNEED)
     return fd
+
+
+_WILLNEED = getattr(os, "POSIX_FADV_WILLNEED", None)  # (none on macOS)
 
 
 def _read_regular(fd: int, rel: str) -> bytes | Document:
