@@ -89,3 +89,27 @@ def test_a_row_holding_the_role_mark_keeps_it_escaped(make_repo, run):
     assert "\x00" not in out
     lines = out.splitlines()
     assert lines[1:] == ["r-1,t-1,A\\x00B,\\x00,eligible,0,0,", "r-2,t-1,A\\x00B,\\x00,eligible,0,0,"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_every_kind_of_output_gets_the_same_bytes(generated, tmp_path, fmt):
+    """Rows of a unit of one role are copied by the kernel where the output allows it (a file, a pipe), read and
+    written otherwise (a file opened for appending); every way gives the document the plain path renders."""
+    expected = _plain(generated, date(2026, 3, 2), fmt, False, True, None).encode("utf-8")
+    args = [sys.executable, "-m", "tlt", "-C", str(generated), "check-eligibility", "--all", "--format", fmt]
+    args += ["--as-of", "2026-03-02"]
+    env = {"PATH": "/usr/bin:/bin", "TLT_JOBS": "2", "TLT_SHARE_MIN_FILES": "2", "TLT_BATCH": "37"}
+    piped = subprocess.run(args, capture_output=True, env=env, timeout=120, check=True).stdout
+    assert piped == expected
+    to_file = tmp_path / "out.txt"
+    with open(to_file, "wb") as handle:
+        subprocess.run(args, stdout=handle, env=env, timeout=120, check=True)
+    assert to_file.read_bytes() == expected
+    appended = tmp_path / "appended.txt"
+    appended.write_bytes(b"before\n")
+    with open(appended, "ab") as handle:
+        subprocess.run(args, stdout=handle, env=env, timeout=120, check=True)
+    assert appended.read_bytes() == b"before\n" + expected
+    named = tmp_path / "named.txt"
+    subprocess.run([*args, "--output", str(named)], env=env, timeout=120, check=True, capture_output=True)
+    assert named.read_bytes() == expected

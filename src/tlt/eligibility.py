@@ -5,7 +5,8 @@ met (most first), teacher id. Each batch of the teacher files (`pipeline.load_in
 by its process's `judge.Bench` (made once, before the children fork), which decides each distinct tuple of
 answers once per unit of roles judged alike, and appends its rows to the process's spool file, grouped by (unit,
 verdict, preferred met). A unit's row is spooled once, with MARK where the role goes; `write_rows` copies each
-role's groups out with the role put in. Batch k's teacher ids all sort before batch k+1's, so the output is each
+role's groups out with the role put in (a unit of one role has it put in as it is spooled, on every core, and its
+bytes are copied out by the kernel where the output allows). Batch k's teacher ids all sort before batch k+1's, so the output is each
 group of each role, batch after batch: no row is compared with another batch's.
 
 A teacher's id, name and school cells are made once, and a verdict's cells once per distinct verdict, not once
@@ -15,9 +16,14 @@ checks it against rendering `judge.judge_all`'s verdicts one by one.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import json
 import os
 import shutil
+import stat
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,6 +78,7 @@ def verdict_json(v: Verdict, role: str | None = None, teacher: str | None = None
 #: Where a spooled row's role goes (see `share_rows`): no row holds it otherwise, as CSV cells and JSON strings
 #: show every control character escaped.
 MARK = "\x00"
+MARK_BYTES = MARK.encode("utf-8")
 #: how every JSON item starts: its role is the first key
 _JSON_HEAD = '\n  {\n    "role": '
 
@@ -189,8 +196,13 @@ def share_rows(repo: Repository, bench: Bench, include_ineligible: bool, maker: 
     index_out: list[list[tuple[GroupKey, int, int]]] = [[] for _ in bench.units]
     offset = spool.tell()
     joiner = b"" if csv else b","
+    pieces = [maker.role_piece(r).encode("utf-8") for r in bench.role_ids]
+    alone = [pieces[roles[0]] if len(roles) == 1 else None for _, roles in bench.units]
     for key in sorted(buckets):
         data = joiner.join(buckets.pop(key))
+        piece = alone[key[0]]
+        if piece is not None:  # a unit of one role: its role put in here, on every core, so that
+            data = data.replace(MARK_BYTES, piece)  # `write_rows` copies the bytes as they are
         spool.write(data)
         index_out[key[0]].append((key[1:], offset, len(data)))
         offset += len(data)
@@ -199,7 +211,7 @@ def share_rows(repo: Repository, bench: Bench, include_ineligible: bool, maker: 
         getattr(spool, "name", ""),
         index_out,
         [indices for _, indices in bench.units],
-        [maker.role_piece(r).encode("utf-8") for r in bench.role_ids],
+        pieces,
         list(repo.teacher_problems),
     )
 
@@ -261,7 +273,8 @@ def discard(answers: list[ShareRows]) -> None:
 
 def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
     """The whole document to `out`: the CSV header or JSON bracket, then every batch's rows in order, role by
-    role, group by group, batch by batch, each role's text in its rows' MARK. The spool files are removed."""
+    role, group by group, batch by batch, each role's text in its rows' MARK (a unit of one role has its role in
+    place already: its bytes are copied as they are, by the kernel where it can). The spool files are removed."""
     paths = sorted({a.path for a in answers})
     opened = {path: os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)) for path in paths}
     spools = [opened[a.path] for a in answers]
@@ -273,7 +286,7 @@ def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
         if binary is not None:
             out.flush()
         write = binary.write if binary is not None else (lambda data: out.write(data.decode("utf-8")))
-        mark = MARK.encode("utf-8")
+        copy = _copier(binary, write)
         first = True
         units = answers[0].units if answers else []
         pieces = answers[0].pieces if answers else []
@@ -288,13 +301,13 @@ def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
                 for share, offset, length in by_key[key]:
                     if not length:
                         continue
-                    data = os.pread(spools[share], length, offset)
-                    if len(data) != length:
-                        raise OSError(f"a spool file ended {length - len(data)} bytes early")
                     if fmt == "json" and not first:
                         write(b",")
                     first = False
-                    write(data.replace(mark, pieces[role]))
+                    if len(units[u]) == 1:
+                        copy(spools[share], offset, length)
+                    else:
+                        write(_pread(spools[share], offset, length).replace(MARK_BYTES, pieces[role]))
         if binary is not None:
             binary.flush()
         if fmt == "json":
@@ -303,3 +316,43 @@ def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
         for fd in opened.values():
             os.close(fd)
         discard(answers)
+
+
+def _pread(fd: int, offset: int, length: int) -> bytes:
+    data = os.pread(fd, length, offset)
+    if len(data) != length:
+        raise OSError(f"a spool file ended {length - len(data)} bytes early")
+    return data
+
+
+def _copier(binary: BinaryIO | None, write: Callable[[bytes], object]) -> Callable[[int, int, int], None]:
+    """copy(spool, offset, length): bytes of a spool file to the output, unchanged. On Linux, to a regular file
+    or a pipe, `os.sendfile` copies them in the kernel (the output's buffer flushed first); an output it cannot
+    take (opened for appending, say) and every other platform get them read and written."""
+    kernel: list[int] = []  # the output's descriptor, while sendfile may be used
+    if binary is not None and sys.platform.startswith("linux") and hasattr(os, "sendfile"):
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+            fileno = binary.fileno()
+            mode = os.fstat(fileno).st_mode
+            if stat.S_ISREG(mode) or stat.S_ISFIFO(mode):
+                kernel.append(fileno)
+
+    def copy(fd: int, offset: int, length: int) -> None:
+        end = offset + length
+        if kernel:
+            assert binary is not None
+            binary.flush()
+            try:
+                while offset < end:
+                    sent = os.sendfile(kernel[0], fd, offset, end - offset)
+                    if sent == 0:
+                        raise OSError(f"a spool file ended {end - offset} bytes early")
+                    offset += sent
+                return
+            except OSError as exc:
+                if exc.errno not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+                    raise
+                kernel.clear()  # not for this output: read and write from here on
+        write(_pread(fd, offset, end - offset))
+
+    return copy
