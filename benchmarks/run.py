@@ -21,8 +21,9 @@ pages split between sharers, so forked workers are not double counted) of tlt an
 0.1 s and keeps the peak. The memory target is judged on the larger of the two. Output goes to a file under
 --out (its size is reported) and is deleted afterwards. "Cold" means a new interpreter per run; the files
 themselves are in the OS page cache: before each command the runner reads every file of the repository once
-(the time is reported), because the OS may reclaim cold page-cache pages between runs. A run longer than
---timeout seconds is killed (with its workers) and reported as n/a.
+(the time is reported), because the OS may reclaim cold page-cache pages between runs. With --cold (Linux, as
+root) the page cache is dropped before every run instead, so every run reads its files from the disk. A run
+longer than --timeout seconds is killed (with its workers) and reported as n/a.
 
 Side by side it times check-jsonschema (installed once into --out/venv-cjs with pip) validating the same teacher
 files against `tlt schema teacher`, passing the files as arguments in batches of --cjs-batch; above
@@ -48,6 +49,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -231,10 +233,13 @@ class Row:
 
 
 def time_command(name: str, cmd: list[str], ok: frozenset[int], size: int, files: int, repeat: int, slow: float,
-                 workdir: Path, env: dict[str, str], timeout: float = 900.0) -> Row:  # fmt: skip
+                 workdir: Path, env: dict[str, str], timeout: float = 900.0,
+                 before_run: Callable[[], None] | None = None) -> Row:  # fmt: skip
     row = Row(size=size, command=name, files=files)
     runs: list[Run] = []
     for i in range(repeat):
+        if before_run is not None:
+            before_run()
         r = run_once(cmd, workdir, env, timeout)
         if i == 0:
             reason = not_available(r)
@@ -319,6 +324,14 @@ def warm_cache(repo: Path) -> float:
                 finally:
                     os.close(fd)
     return time.perf_counter() - t0
+
+
+def drop_page_cache() -> None:
+    """Write dirty pages back and drop the OS page cache (Linux, as root: /proc/sys/vm/drop_caches), so that the
+    next run reads every file from the disk. Raises OSError where that is not allowed."""
+    os.sync()
+    with open("/proc/sys/vm/drop_caches", "w", encoding="ascii") as handle:
+        handle.write("1\n")
 
 
 # --- check-jsonschema ---------------------------------------------------------------------------------------------
@@ -537,7 +550,12 @@ def table(rows: list[Row], checks: list[dict[str, Any]], info: dict[str, Any]) -
         f"load average at start {m['loadavg_at_start']}, at end {m.get('loadavg_at_end')} (other work on the machine skews times)",
         f"CPU speed (a fixed Python loop, lower is faster): {m.get('cpu_speed_at_start_s')} s at start, "
         f"{m.get('cpu_speed_at_end_s')} s at end",
-        f"as of {AS_OF}; cold runs: a new process each, the files read once before each command (page cache);",
+        f"as of {AS_OF}; cold runs: a new process each, "
+        + (
+            "the page cache dropped before each run (files read from the disk);"
+            if info["settings"].get("cold")
+            else "the files read once before each command (page cache);"
+        ),
         "wall = median of runs; CPU = user+sys of tlt and its workers; RSS = peak RSS of the largest single process",
         "(wait4); tree = sampled peak of the summed PSS of tlt and its worker processes (every 0.1 s); the 1.5 GiB",
         "target is judged on the larger of the two",
@@ -597,8 +615,13 @@ def table(rows: list[Row], checks: list[dict[str, Any]], info: dict[str, Any]) -
         lines.append(
             f"repository {size}: {gen['teachers']:,} teachers, {gen['files']:,} files, {gen['roles']} roles, "
             f"{gen['assignments']:,} assignments ({gen['holders']:,} holders), {gen.get('generate_seconds', '?')} s to generate, "
-            f"{gen.get('bytes', 0) / 1e6:,.0f} MB; reading every file (page-cache warm-up before each command) "
-            f"took {', '.join(f'{w:g}' for w in gen.get('warm_up_seconds', [])) or '?'} s"
+            f"{gen.get('bytes', 0) / 1e6:,.0f} MB; "
+            + (
+                "the page cache dropped before every run (--cold)"
+                if info["settings"].get("cold")
+                else "reading every file (page-cache warm-up before each command) took "
+                f"{', '.join(f'{w:g}' for w in gen.get('warm_up_seconds', [])) or '?'} s"
+            )
         )
     return "\n".join(lines) + "\n"
 
@@ -625,6 +648,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=900.0, help="kill a tlt run after this many seconds (900)")
     ap.add_argument("--no-cjs", action="store_true", help="skip check-jsonschema")
     ap.add_argument("--tlt", help="the tlt executable (default: the one beside this Python)")
+    ap.add_argument(
+        "--cold",
+        action="store_true",
+        help="drop the page cache before every run (Linux, as root) instead of warming it",
+    )
     args = ap.parse_args(argv)
 
     def log(text: str) -> None:
@@ -638,10 +666,20 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(tlt_exe).is_file():
         log(f"run.py: no tlt executable at {tlt_exe}; pass --tlt")
         return 2
+    before_run = None
+    if args.cold:
+        try:
+            drop_page_cache()
+        except OSError as exc:
+            log(
+                f"run.py: --cold drops the page cache through /proc/sys/vm/drop_caches, which needs Linux and root: {exc}"
+            )
+            return 2
+        before_run = drop_page_cache
     env = {**os.environ, "NO_COLOR": "1", "TERMINAL_WIDTH": "120"}
     info: dict[str, Any] = {"machine": machine(), "as_of": AS_OF, "repositories": {}, "settings": {
         "sizes": sizes, "seed": args.seed, "broken": args.broken, "repeat": args.repeat, "slow_s": args.slow,
-        "cjs_sample": args.cjs_sample, "cjs_batch": args.cjs_batch, "tlt": tlt_exe}}  # fmt: skip
+        "cjs_sample": args.cjs_sample, "cjs_batch": args.cjs_batch, "tlt": tlt_exe, "cold": args.cold}}  # fmt: skip
     version = subprocess.run([tlt_exe, "--version"], capture_output=True, text=True, env=env)
     info["tlt_version"] = version.stdout.strip().removeprefix("tlt ") or "?"
     wanted = {c.strip() for c in args.commands.split(",") if c.strip()}
@@ -666,11 +704,12 @@ def main(argv: list[str] | None = None) -> int:
         files = int(manifest["files"])
         for cmd in commands:
             log(f"{size:,}: tlt {' '.join(cmd.args)} ...")
-            warm = warm_cache(repo)
-            info["repositories"][str(size)].setdefault("warm_up_seconds", []).append(round(warm, 2))
+            if not args.cold:
+                warm = warm_cache(repo)
+                info["repositories"][str(size)].setdefault("warm_up_seconds", []).append(round(warm, 2))
             extra = ["--skip-invalid"] if args.broken and cmd.name != "validate" else []  # reports refuse broken repos
             row = time_command(cmd.name, [tlt_exe, "-C", str(repo), *cmd.args, *extra], cmd.ok_codes, size, files,
-                               args.repeat, args.slow, scratch, env, args.timeout)  # fmt: skip
+                               args.repeat, args.slow, scratch, env, args.timeout, before_run)  # fmt: skip
             if (
                 row.command == "validate"
                 and row.exit_code == 1
