@@ -6,8 +6,8 @@ by its process's `judge.Bench` (made once, before the children fork), which deci
 answers once per unit of roles judged alike, and appends its rows to the process's spool file, grouped by (unit,
 verdict, preferred met). A unit's row is spooled once, with MARK where the role goes; `write_rows` copies each
 role's groups out with the role put in (a unit of one role has it put in as it is spooled, on every core, and its
-bytes are copied out by the kernel where the output allows). Batch k's teacher ids all sort before batch k+1's, so the output is each
-group of each role, batch after batch: no row is compared with another batch's.
+bytes are copied out by the kernel where the output allows). Batch k's teacher ids all sort before batch k+1's,
+so the output is each group of each role, batch after batch: no row is compared with another batch's.
 
 A teacher's id, name and school cells are made once, and a verdict's cells once per distinct verdict, not once
 per row (a statewide run is millions of rows). The layout is exactly `render.rows`' CSV and JSON: tests/test_bench.py
