@@ -287,17 +287,11 @@ def validate_repository(
 ) -> tuple[Repository, list[Problem]]:
     """Load and check a repository on every core (`load_in_shares`); the same problems as `check_repository`
     over `load_repository`. Returns the repository (with this process's share of the teachers) and the problems."""
-    screen: list[Callable[[dict[str, Any]], bool]] = []
-
-    def configure(base: Repository) -> None:
-        screen.append(needs_checking(base.config))
-
     repo, findings = load_in_shares(
         start,
         lambda share: teacher_findings(share, as_of, extra),
         progress,
-        before=configure,
-        keep=None if reference_only() else lambda data: screen[0](data),
+        keep=lambda base: None if reference_only() else needs_checking(base.config),
     )
 
     def locate(src: Src) -> tuple[str, int, int]:

@@ -231,7 +231,7 @@ def load_in_shares(
     jobs: int | None = None,
     before: Callable[[Repository], None] | None = None,
     batch: int | None = None,
-    keep: Callable[[dict[str, Any]], bool] | None = None,
+    keep: Callable[[Repository], Callable[[dict[str, Any]], bool] | None] | None = None,
 ) -> tuple[Repository, list[T]]:
     """Map-reduce over the teacher files on every core (`tlt.workers.map_batches`): tlt.yaml and the roles are
     loaded once, then the teacher files, cut in batches of `batch` (2,000), are handed out one at a time to this
@@ -245,7 +245,8 @@ def load_in_shares(
     reported. A small repository, or one core, is one process. Returns this process's repository (config,
     roles; `problems` holds only the problems found before any teacher file was read) and the answers.
     `before(repo)` runs once tlt.yaml and the roles are loaded, before any teacher file is read: the place for
-    usage errors (an unknown role or term). `keep` as in `load_teachers`. Garbage collection paused as in
+    usage errors (an unknown role or term). `keep(repo)`, asked then too, gives `load_teachers`' `keep` (it may
+    need tlt.yaml), or None to model every teacher. Garbage collection paused as in
     `load_source`."""
     from tlt.workers import MAX_BATCHES, map_batches, process_count
 
@@ -256,6 +257,7 @@ def load_in_shares(
         repo, paths = _load_base(source, progress)
         if before is not None:
             before(repo)
+        kept = keep(repo) if keep is not None else None
         processes = process_count(len(paths)) if jobs is None else jobs
         base_documents = dict(repo.documents)
         env = os.environ.get("TLT_BATCH", "")
@@ -273,7 +275,7 @@ def load_in_shares(
             repo.unmodelled = []
             repo.documents = dict(base_documents)
             del repo.problems[repo.base_problems :]
-            load_teachers(repo, source, batches[k], scaled if os.getpid() == parent else None, keep)
+            load_teachers(repo, source, batches[k], scaled if os.getpid() == parent else None, kept)
             return work(repo)
 
         results = map_batches(run, len(batches), processes if len(batches) > 1 else 1)
@@ -301,12 +303,16 @@ def load_holders(start: str | os.PathLike[str] | None = None, progress: Progress
     def holders(share: Repository) -> tuple[dict[str, Teacher], list[Problem]]:
         return share.teachers, share.teacher_problems
 
-    repo, answers = load_in_shares(start, holders, progress, keep=lambda data: bool(data.get("assignments")))
+    repo, answers = load_in_shares(start, holders, progress, keep=lambda base: _holds_assignments)
     repo.teachers = {}
     for teachers, problems in answers:
         repo.teachers.update(teachers)
         repo.problems.extend(problems)
     return repo
+
+
+def _holds_assignments(data: dict[str, Any]) -> bool:
+    return bool(data.get("assignments"))
 
 
 def split_batches(paths: list[str], n: int, last: int = 0, finer: int = 1) -> list[list[str]]:
