@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tlt.loading import safeyaml
 from tlt.loading.safeyaml import MAX_DEPTH, TooLargeInt, parse_bytes, parse_text
 
 
@@ -168,6 +170,50 @@ def test_nesting_is_measured_before_the_tree_is_built():
     ok = "a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n"
     assert problems(parse_text(ok, "f")) == []
     assert problems(parse_text(deep, "f")) == [(1, 4 + MAX_DEPTH - 1, "yaml-syntax", "nesting deeper than 64 levels")]
+
+
+def _parser_with_flow_limit(limit):
+    """yaml.parse as a libyaml with a flow-nesting limit of `limit` would be (0.2.6 has 1,000): it reads the whole
+    text before its first event and stops at the first bracket past the limit."""
+    real = yaml.parse
+
+    def parse(text, Loader):
+        level = 0
+        for index, char in enumerate(text):
+            level += (char in "[{") - (char in "]}")
+            if level > limit:
+                line = text.count("\n", 0, index)
+                mark = yaml.Mark("<file>", index, line, index - (text.rfind("\n", 0, index) + 1), None, None)
+                raise yaml.MarkedYAMLError("while increasing flow level", mark, "exceeded maximum nesting depth", mark)
+        yield from real(text, Loader=Loader)
+
+    return parse
+
+
+DEEP_FLOW = "id: t-1\nname: x\nschool: " + "[" * 2000 + "]" * 2000 + "\n"
+
+
+@pytest.mark.parametrize("limit", [65, 100, 1000, 1500])
+@pytest.mark.parametrize("loader", ["C", "Python"])
+def test_tlt_depth_limit_speaks_first_whatever_the_parsers_limit(monkeypatch, limit, loader):
+    # PyYAML 6.0.4's libyaml stops at 1,001 levels while it scans ahead, before tlt sees a single event
+    if loader == "Python":
+        monkeypatch.setattr(safeyaml, "_EventLoader", yaml.SafeLoader)
+    monkeypatch.setattr(safeyaml.yaml, "parse", _parser_with_flow_limit(limit))
+    assert problems(parse_text(DEEP_FLOW, "f")) == [(3, 72, "yaml-syntax", "nesting deeper than 64 levels")]
+
+
+def test_depth_limit_speaks_before_an_error_the_parser_met_scanning_ahead():
+    # the parser reads the run of brackets to the `@` before it hands out the first `[`
+    text = "id: t-1\nschool: " + "[" * 70 + "@\n"
+    assert problems(parse_text(text, "f")) == [(2, 72, "yaml-syntax", "nesting deeper than 64 levels")]
+
+
+def test_a_parser_error_before_the_depth_limit_is_the_parsers():
+    text = "id: t-1\nschool: " + "[" * 10 + "@\n"
+    [(line, _col, code, message)] = problems(parse_text(text, "f"))
+    assert (line, code) == (2, "yaml-syntax")
+    assert message.startswith("not well-formed YAML: ") and "cannot start any token" in message
 
 
 def test_byte_level_problems_are_placed_where_known():

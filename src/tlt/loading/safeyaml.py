@@ -140,6 +140,10 @@ def parse_text(text: str, path: str) -> Document:
     except _Stop:
         doc.data = None
     except yaml.MarkedYAMLError as exc:
+        deeper = _nesting_before(text, exc, path)
+        if deeper is not None:
+            doc.problems.append(deeper)
+            return doc
         line, col = (1, 1)
         if exc.problem_mark is not None:
             line, col = exc.problem_mark.line + 1, exc.problem_mark.column + 1
@@ -165,6 +169,39 @@ def parse_text(text: str, path: str) -> Document:
         doc.problems.append(error(path, 1, 1, "yaml-syntax", "nesting is too deep"))
         doc.data = None
     return doc
+
+
+def _nesting_before(text: str, exc: yaml.MarkedYAMLError, path: str) -> Problem | None:
+    """tlt's depth problem when the file nests deeper than MAX_DEPTH before the parser's error, else None.
+
+    A parser scans ahead of the events it hands out (a run of `[` on one line may be a key, so it reads on to the
+    line's end), and an error it meets there reaches `_build` before the events that would have tripped tlt's own
+    limit. libyaml 0.2.6 stops at its own limit of 1,000 flow levels that way. So the events of the text before the
+    error are streamed once more, counting depth only: whichever libyaml is installed, and whatever limit it has
+    above tlt's, the first problem is tlt's, at tlt's column. Only broken files pay for this."""
+    end = getattr(exc.problem_mark, "index", None)
+    for _ in range(8):  # each round ends strictly earlier; a few are plenty for any real file
+        if not isinstance(end, int) or end <= 0:
+            return None
+        depth = 0
+        try:
+            for event in yaml.parse(text[:end], Loader=_EventLoader):
+                if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        line, col = _mark(event)
+                        return error(path, line, col, "yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels")
+                elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                    depth -= 1
+            return None
+        except yaml.MarkedYAMLError as again:  # the cut text ends mid-node: expected, unless it failed earlier
+            earlier = getattr(again.problem_mark, "index", None)
+            if not isinstance(earlier, int) or earlier >= end:
+                return None
+            end = earlier
+        except yaml.YAMLError:
+            return None
+    return None
 
 
 def _build(text: str, doc: Document) -> dict[str, Any] | None:
