@@ -77,8 +77,8 @@ def test_quick_start_is_two_commands_that_need_only_python_and_pip():
     assert block is not None
     commands = block.group(1).strip().splitlines()
     assert commands == [
-        "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/tlt validate -C examples/bps",
-        "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest",
+        "python3 -m venv .venv && .venv/bin/pip install -c constraints.txt -e . && .venv/bin/tlt validate -C examples/bps",
+        "python3 -m venv .venv && .venv/bin/pip install -c constraints.txt -e '.[test]' && .venv/bin/python -m pytest",
     ]
     assert (PROJECT / "examples" / "bps" / "tlt.yaml").is_file()
 
@@ -87,3 +87,32 @@ def test_ci_runs_the_readme_test_command():
     script = (PROJECT / ".ci" / "run").read_text(encoding="utf-8")
     assert "-m pytest" in script
     assert re.search(r"pip install .*-e '\.\[test\]'", script)
+
+
+def _requirements() -> dict[str, list[str]]:
+    import tomllib
+
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return {"runtime": project["dependencies"], **project["optional-dependencies"]}
+
+
+def _name(requirement: str) -> str:
+    return re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9._-]+", requirement).group(0)).lower()
+
+
+def test_every_runtime_dependency_has_an_upper_bound():
+    for group in ("runtime", "fast"):
+        for requirement in _requirements()[group]:
+            assert "<" in requirement.split(";")[0], f"{requirement}: no upper bound"
+
+
+def test_constraints_pin_every_dependency_the_project_names():
+    pinned = {}
+    for line in (PROJECT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            assert version, f"constraints.txt: {line!r} is not name==version"
+            pinned[_name(name)] = version
+    named = {_name(r) for group in _requirements().values() for r in group}
+    assert named - pinned.keys() == set()
