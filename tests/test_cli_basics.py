@@ -146,7 +146,11 @@ def test_quiet_drops_the_summary(make_repo, run):
 
 
 def test_version_and_help(run):
-    assert run(["--version"]) == (0, f"tlt {tlt.__version__}\n", "")
+    code, out, err = run(["--version"])
+    assert (code, err) == (0, "")
+    version, parsers = out.splitlines()
+    assert version == f"tlt {tlt.__version__}"
+    assert parsers.startswith("parsers: ") and "PyYAML" in parsers and "jsonschema" in parsers
     code, out, _ = run(["--help"])
     assert code == 0
     assert "Examples:" in out and "--repo" in out and "validate" in out
@@ -237,4 +241,4 @@ def test_console_script_usage_errors_have_no_traceback(tlt_exe, tmp_path):
     assert result.stdout == ""
     assert result.stderr.startswith("tlt: no tlt.yaml found")
     result = _tlt(tlt_exe, "--version")
-    assert (result.returncode, result.stdout) == (0, f"tlt {tlt.__version__}\n")
+    assert (result.returncode, result.stdout.splitlines()[0]) == (0, f"tlt {tlt.__version__}")

@@ -23,6 +23,32 @@ ROOT = Path(__file__).parent.parent
 needs_engines = pytest.mark.skipif(fastyaml._imported() is None, reason="yaml-rs / jsonschema-rs not installed")
 
 
+@pytest.mark.parametrize(
+    ("env", "note"),
+    [({}, None), ({"TLT_REFERENCE_ONLY": "1"}, "parsers: reference only (PyYAML ")],
+)
+def test_version_says_which_parsers_read_the_files(env, note):
+    # CI runs the suite once with the fast engines and once without them (TLT_EXPECT_PARSERS says which), so a
+    # job whose install silently lost them, and so skipped the tests above, fails here instead
+    expected = os.environ.get("TLT_EXPECT_PARSERS")
+    result = subprocess.run(
+        [sys.executable, "-m", "tlt", "--version"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TLT_REFERENCE_ONLY": "", **env},
+        check=True,
+    )
+    parsers = result.stdout.splitlines()[1]
+    if note is not None:
+        assert parsers.startswith(note) and parsers.endswith("TLT_REFERENCE_ONLY is set")
+    elif fastyaml._imported() is not None:
+        assert parsers.startswith("parsers: fast path on (yaml-rs ")
+        assert expected in (None, "fast"), "the fast engines are installed, but this job runs without them"
+    else:
+        assert "install tlt with its `fast` extra" in parsers
+        assert expected in (None, "reference"), "this job expects yaml-rs and jsonschema-rs; they do not import"
+
+
 def _normal(value):
     if isinstance(value, dict):
         return {k: _normal(v) for k, v in value.items()}

@@ -36,7 +36,9 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"tlt {__version__}")
+        from tlt.loading.fastyaml import engines_note
+
+        typer.echo(f"tlt {__version__}\n{engines_note()}")
         raise typer.Exit(0)
 
 

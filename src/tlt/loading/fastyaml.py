@@ -150,6 +150,40 @@ def _imported() -> tuple[Any, Any] | None:
     return yaml_rs, jsonschema_rs
 
 
+FAST_ENGINES = ("yaml-rs", "jsonschema-rs")
+
+
+def engines_note() -> str:
+    """Which parsers this process reads files with, in a line for `tlt --version`: a bug report then says it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str | None:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    import yaml as pyyaml
+
+    try:
+        from yaml import _yaml  # type: ignore[attr-defined]
+
+        libyaml = f"with libyaml {_yaml.get_version_string()}"
+    except ImportError:
+        libyaml = "without libyaml"
+    reference = f"PyYAML {pyyaml.__version__} {libyaml}, jsonschema {installed('jsonschema')}"
+    if reference_only():
+        return f"parsers: reference only ({reference}); TLT_REFERENCE_ONLY is set"
+    if _imported() is not None:
+        fast = ", ".join(f"{name} {installed(name)}" for name in FAST_ENGINES)
+        return f"parsers: fast path on ({fast}); problems reported by {reference}"
+    missing = " and ".join(name for name in FAST_ENGINES if installed(name) is None) or "yaml-rs or jsonschema-rs"
+    return (
+        f"parsers: reference only ({reference}); {missing} not installed, so large repositories load about 13x "
+        "slower: install tlt with its `fast` extra to add them (docs/install.md)"
+    )
+
+
 @cache
 def _validator(name: str) -> Any:
     from tlt.schema import load_schema
