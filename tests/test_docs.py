@@ -86,7 +86,8 @@ def test_quick_start_is_two_commands_that_need_only_python_and_pip():
 def test_ci_runs_the_readme_test_command():
     script = (PROJECT / ".ci" / "run").read_text(encoding="utf-8")
     assert "-m pytest" in script
-    assert re.search(r"pip install .*-e '\.\[test\]'", script)
+    assert re.search(r"pip install .*-c constraints\.txt -e '\.\[dev\]'", script)  # dev = test + lint tools
+    assert re.search(r"pip install .*--upgrade -e '\.\[test\]'", script)  # the newest releases allowed
 
 
 def _requirements() -> dict[str, list[str]]:
