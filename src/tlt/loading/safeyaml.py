@@ -180,7 +180,10 @@ def _nesting_before(text: str, exc: yaml.MarkedYAMLError, path: str) -> Problem 
     error are streamed once more, counting depth only: whichever libyaml is installed, and whatever limit it has
     above tlt's, the first problem is tlt's, at tlt's column. Only broken files pay for this."""
     end = getattr(exc.problem_mark, "index", None)
-    for _ in range(8):  # each round ends strictly earlier; a few are plenty for any real file
+    # The cut text normally fails only where it ends, mid-node. It fails earlier when a second limit lies below the
+    # first (a parser's own limit under a wrapper's, or a scan-ahead error inside it): then cut there and stream
+    # again; each round ends strictly earlier, and a few are plenty.
+    for _ in range(8):
         if not isinstance(end, int) or end <= 0:
             return None
         depth = 0
@@ -189,12 +192,11 @@ def _nesting_before(text: str, exc: yaml.MarkedYAMLError, path: str) -> Problem 
                 if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                     depth += 1
                     if depth > MAX_DEPTH:
-                        line, col = _mark(event)
-                        return error(path, line, col, "yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels")
+                        return _too_deep(path, event)
                 elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                     depth -= 1
             return None
-        except yaml.MarkedYAMLError as again:  # the cut text ends mid-node: expected, unless it failed earlier
+        except yaml.MarkedYAMLError as again:
             earlier = getattr(again.problem_mark, "index", None)
             if not isinstance(earlier, int) or earlier >= end:
                 return None
@@ -202,6 +204,11 @@ def _nesting_before(text: str, exc: yaml.MarkedYAMLError, path: str) -> Problem 
         except yaml.YAMLError:
             return None
     return None
+
+
+def _too_deep(path: str, event: Any) -> Problem:
+    line, col = _mark(event)
+    return error(path, line, col, "yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels")
 
 
 def _build(text: str, doc: Document) -> dict[str, Any] | None:
@@ -295,7 +302,8 @@ def _build(text: str, doc: Document) -> dict[str, Any] | None:
             if event.tag not in _ALLOWED_COLLECTION_TAGS:
                 fatal(event, f"tag {excerpt(event.tag)} is not allowed; only plain data is accepted")
             if len(stack) >= MAX_DEPTH:
-                fatal(event, f"nesting deeper than {MAX_DEPTH} levels")
+                problems.append(_too_deep(path, event))
+                raise _Stop
             is_map = isinstance(event, yaml.MappingStartEvent)
             container: Any = {} if is_map else []
             cpath = attach(container, event)
