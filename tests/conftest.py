@@ -14,6 +14,10 @@ Fixtures:
   its traceback (``TLT_DEBUG=1`` makes ``clean_errors`` re-raise instead of printing "internal error").
 * ``tlt_exe`` is the path of the installed ``tlt`` console script, for the few tests that run it as a
   subprocess.
+* ``external_tool(name, path_or_none, how_to_get)`` returns the path of a real program a test drives
+  (pre-commit, zizmor, actionlint, ajv, ...). When it is missing the test is skipped on a developer's machine,
+  but fails when ``TLT_REQUIRE_TOOLS=1`` (set by ``.ci/run``, which installs every one of them), so a tool that
+  CI stops installing cannot turn its tests into silent skips.
 * ``config_yaml(extra="")``, ``role_yaml(id, extra="")``, ``teacher_yaml(id, extra="")`` return minimal
   valid file texts (``CONFIG``, ``ROLE``, ``TEACHER`` below) with ``extra`` appended as it is. The config has
   two terms, 2024-25 (2024-08-26..2025-06-13) and 2025-26 (2025-08-25..2026-06-12), on lines 4 and 5.
@@ -141,6 +145,20 @@ def tlt_exe() -> str:
     if found is None:
         pytest.fail("the tlt console script is not installed; run `pip install -e .`")
     return found
+
+
+def require_tool(name: str, path: str | Path | None, how: str) -> str:
+    if path is not None and Path(path).exists():
+        return str(path)
+    if os.environ.get("TLT_REQUIRE_TOOLS") == "1":
+        pytest.fail(f"{name} is required here (TLT_REQUIRE_TOOLS=1) but was not found; {how}")
+    pytest.skip(f"{name} is not installed ({how}); CI installs it and sets TLT_REQUIRE_TOOLS=1")
+
+
+@pytest.fixture(scope="session")
+def external_tool() -> Callable[[str, str | Path | None, str], str]:
+    """`external_tool(name, path_or_none, how_to_get) -> path`: skip when missing, fail when CI requires it."""
+    return require_tool
 
 
 @pytest.fixture(scope="session")
