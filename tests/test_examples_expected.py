@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from example_dates import REFERENCE
 from tlt.judge import judge_all
 from tlt.pipeline import load_repository
 
@@ -32,6 +33,11 @@ def test_expected_verdict(repo, as_of, case):
     assert v.verdict == case["verdict"], f"{case['why']}\n{[c.detail for c in v.checks]}"
 
 
+def test_the_verdicts_are_judged_on_the_examples_reference_date():
+    """examples/window.yaml's `reference` is the date the hand-checked verdicts are for (a roll moves both)."""
+    assert {param.values[1] for param in CASES} == {REFERENCE}
+
+
 def test_every_district_has_all_three_verdicts():
     verdicts: dict[str, set[str]] = {}
     for param in CASES:
@@ -52,7 +58,7 @@ def test_explain_shows_every_rule_with_figures(run, district):
             "--all",
             "--explain",
             "--as-of",
-            "2026-08-24",
+            REFERENCE.isoformat(),
             "--format",
             "json",
         ]

@@ -40,16 +40,16 @@ class _OnlyField:
 def test_rules_read_only_their_field(example):
     """Teachers whose rule field is equal share one answer (`tlt.judge`): sound only if the rule reads nothing
     else. Every catalog rule, every example teacher, as of two dates."""
-    from datetime import date
     from pathlib import Path
 
+    from example_dates import moved_day
     from tlt.pipeline import load_repository
     from tlt.rules.base import Context
 
     repo = load_repository(Path(__file__).parents[2] / "examples" / example)
     specs = [s for r in repo.roles.values() for s in (*r.required, *r.preferred)]
     assert specs
-    for as_of in (date(2025, 9, 1), date(2027, 3, 1)):
+    for as_of in (moved_day("2025-09-01"), moved_day("2027-03-01")):
         ctx = Context.build(repo.config, repo.roles, as_of)
         for t in repo.teachers.values():
             for spec in specs:
