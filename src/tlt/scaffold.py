@@ -25,7 +25,7 @@ from tlt import __version__
 from tlt.errors import TltError
 from tlt.loading.safeyaml import parse_text
 from tlt.render.rows import to_json
-from tlt.schema import load_schema
+from tlt.schema import published_schema
 
 ALL = "all"
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
@@ -328,7 +328,7 @@ def new_repository(catalog: str, today: date) -> dict[str, str]:
         files[target] = _with_schema(target, "role", role.text)
     files[f"teachers/{SAMPLE_TEACHER}.yaml"] = _teacher(organization, _first_license(roles), years)
     for name in ("config", "role", "teacher"):
-        files[f"schemas/{name}.schema.json"] = to_json(load_schema(name))
+        files[f"schemas/{name}.schema.json"] = to_json(published_schema(name))
     files[PRECOMMIT_PATH] = PRECOMMIT.format(version=__version__)
     files[WORKFLOW_PATH] = WORKFLOW.format(version=__version__, workflow=WORKFLOW_PATH)
     return files

@@ -1,4 +1,4 @@
-"""`tlt schema role|teacher|config`: print a JSON Schema shipped in the package."""
+"""`tlt schema role|teacher|config`: print a JSON Schema as tlt publishes it (`tlt.schema.published`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 from tlt.cli.app import app
 from tlt.cli.common import OutputOpt, clean_errors, write_output
 from tlt.render.rows import to_json
-from tlt.schema import load_schema
+from tlt.schema import published_schema
 
 
 class SchemaName(str, enum.Enum):
@@ -31,4 +31,4 @@ def schema(
 
       tlt schema teacher > teacher.schema.json
     """
-    write_output(to_json(load_schema(name.value)), output)
+    write_output(to_json(published_schema(name.value)), output)
