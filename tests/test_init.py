@@ -3,6 +3,7 @@ the pre-commit hooks (the offline one init writes, and the one the project publi
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -57,7 +58,7 @@ def test_new_repository_passes_validate(tmp_path: Path, catalog: str) -> None:
     assert [p.name for p in written] == sorted(p.name for p in source)
 
 
-def test_files_terms_and_schema_comments(tmp_path: Path) -> None:
+def test_files_terms_and_editor_settings(tmp_path: Path) -> None:
     root = tmp_path / "jps-data"
     assert cli("init", str(root), "--catalog", "jps", "--as-of", AS_OF)[0] == 0
     files = set(snapshot(root))
@@ -70,17 +71,32 @@ def test_files_terms_and_schema_comments(tmp_path: Path) -> None:
         ("2027-28", "2027-08-30", "2028-06-09"),  # the next school year: last Monday of August to mid-June
     ]
     mentor = root / "roles" / "jps-new-teacher-mentor.yaml"
-    first, rest = mentor.read_text().split("\n", 1)
-    assert first == "# yaml-language-server: $schema=../schemas/role.schema.json"
-    assert rest == (PROJECT / "roles" / "jps" / "jps-new-teacher-mentor.yaml").read_text()
-    for path in [*root.glob("roles/*.yaml"), *root.glob("teachers/*.yaml"), root / "tlt.yaml"]:
-        line = path.read_text().split("\n", 1)[0]
-        assert line.startswith("# yaml-language-server: $schema=")
-        assert (path.parent / line.split("=", 1)[1]).resolve().is_file()  # resolves offline, in the repository
+    assert mentor.read_text() == (PROJECT / "roles" / "jps" / "jps-new-teacher-mentor.yaml").read_text()
+    for path in [*root.rglob("*.yaml"), *root.rglob("*.yml")]:
+        # no file names its schema: a relative path breaks when the file moves, and would override the mapping
+        assert "yaml-language-server" not in path.read_text(), path
     _, schema_out, _ = cli("schema", "role")
     assert (root / "schemas" / "role.schema.json").read_text() == schema_out
     teacher = yaml.safe_load((root / "teachers" / "t-0001.yaml").read_text())
     assert teacher["experience"][0]["employer"] == "JPS" and teacher["licenses"][0]["state"] == "MS"
+
+
+def test_editor_settings_map_each_folder_to_its_schema(tmp_path: Path) -> None:
+    """What the YAML language server reads (tests/test_editor.py drives it with this file for real)."""
+    assert cli("init", str(tmp_path), "--catalog", "bps", "--as-of", AS_OF)[0] == 0
+    settings = json.loads((tmp_path / ".vscode" / "settings.json").read_text())
+    assert settings == {
+        "yaml.schemas": {
+            "./schemas/config.schema.json": ["tlt.yaml"],
+            "./schemas/role.schema.json": ["roles/**/*.yaml", "roles/**/*.yml"],
+            "./schemas/teacher.schema.json": ["teachers/**/*.yaml", "teachers/**/*.yml"],
+        }
+    }
+    assert all((tmp_path / schema).is_file() for schema in settings["yaml.schemas"])  # offline, in the repository
+    config = yaml.safe_load((tmp_path / "tlt.yaml").read_text())
+    assert (config["roles"], config["teachers"]) == (["roles"], ["teachers"])  # the folders the globs name
+    extensions = json.loads((tmp_path / ".vscode" / "extensions.json").read_text())
+    assert extensions == {"recommendations": ["redhat.vscode-yaml"]}
 
 
 def test_summer_date_picks_the_year_that_just_ended_and_the_next(tmp_path: Path) -> None:
@@ -89,10 +105,10 @@ def test_summer_date_picks_the_year_that_just_ended_and_the_next(tmp_path: Path)
     assert [t["id"] for t in terms] == ["2026-27", "2027-28"]
 
 
-def test_all_keeps_the_catalog_folders_and_nested_schema_paths(tmp_path: Path) -> None:
+def test_all_keeps_the_catalog_folders(tmp_path: Path) -> None:
     assert cli("init", str(tmp_path), "--as-of", AS_OF)[0] == 0  # --catalog defaults to all
     role = tmp_path / "roles" / "bps" / "bps-esp-consulting-teacher.yaml"
-    assert role.read_text().startswith("# yaml-language-server: $schema=../../schemas/role.schema.json\n")
+    assert role.read_text() == (PROJECT / "roles" / "bps" / "bps-esp-consulting-teacher.yaml").read_text()
     assert yaml.safe_load((tmp_path / "tlt.yaml").read_text())["organization"] == "MY-DISTRICT"
 
 

@@ -8,6 +8,11 @@ single source and both editable and normal installs see it). A catalog name is a
 disk; the CLI writes them without overwriting anything. School years run from the last Monday of August to the
 second Friday of June; the new tlt.yaml holds the current school year (so data entry can start) and the next.
 
+Editors find the schemas through `.vscode/settings.json`, which maps each folder to its schema by glob, rather
+than through a modeline in each file: a relative modeline (`# yaml-language-server: $schema=../schemas/...`)
+names a path from where the file is, so it breaks as soon as a file is copied into a subfolder or moved, and
+it overrides any mapping.
+
 Imports `tlt.schema`, `tlt.render.rows` and `tlt.loading.safeyaml` (to read the catalog's own figures).
 """
 
@@ -28,10 +33,11 @@ from tlt.render.rows import to_json
 from tlt.schema import published_schema
 
 ALL = "all"
-SCHEMA_COMMENT = "# yaml-language-server: $schema="
 DEFAULT_ORGANIZATION = "MY-DISTRICT"
 WORKFLOW_PATH = ".github/workflows/tlt.yml"
 PRECOMMIT_PATH = ".pre-commit-config.yaml"
+EDITOR_SETTINGS_PATH = ".vscode/settings.json"
+EDITOR_EXTENSIONS_PATH = ".vscode/extensions.json"
 SAMPLE_TEACHER = "t-0001"
 
 
@@ -132,16 +138,23 @@ def current_and_next(today: date) -> tuple[SchoolYear, SchoolYear]:
 # ---- the files ------------------------------------------------------------------------------------------------
 
 
-def _schema_line(path: str, schema: str) -> str:
-    depth = path.count("/")
-    return f"{SCHEMA_COMMENT}{'../' * depth}schemas/{schema}.schema.json\n"
+def _editor_settings() -> str:
+    """`.vscode/settings.json`: each schema for the files of its folders, by glob, for the YAML language server.
+
+    A relative schema path is read from the workspace root; the server puts `**/` before every pattern, and
+    `**` also matches no folder, so `teachers/**/*.yaml` covers teachers/t-1.yaml and teachers/a/b/t-2.yaml.
+    The folders are the ones the new tlt.yaml names (roles, teachers): edit both together.
+    """
+    globs = {
+        "config": ["tlt.yaml"],
+        "role": ["roles/**/*.yaml", "roles/**/*.yml"],
+        "teacher": ["teachers/**/*.yaml", "teachers/**/*.yml"],
+    }
+    return to_json({"yaml.schemas": {f"./schemas/{name}.schema.json": patterns for name, patterns in globs.items()}})
 
 
-def _with_schema(path: str, schema: str, text: str) -> str:
-    lines = text.splitlines(keepends=True)
-    if lines and lines[0].startswith(SCHEMA_COMMENT):
-        lines = lines[1:]
-    return _schema_line(path, schema) + "".join(lines)
+# the mapping above is read by this extension (the YAML language server); VS Code offers to install it
+EDITOR_EXTENSIONS = to_json({"recommendations": ["redhat.vscode-yaml"]})
 
 
 def _organization(roles: list[CatalogRole]) -> str:
@@ -169,8 +182,7 @@ def _config(organization: str, catalog: str, years: tuple[SchoolYear, SchoolYear
     organization = _scalar(organization)
     terms = "".join(f"  - {{id: {y.id}, start: {y.start}, end: {y.end}}}\n" for y in years)
     return (
-        _schema_line("tlt.yaml", "config")
-        + f"# A tlt data repository, made by `tlt init --catalog {catalog}` (tlt {__version__}).\n"
+        f"# A tlt data repository, made by `tlt init --catalog {catalog}` (tlt {__version__}).\n"
         "# Roles are in roles/, one file per role; teachers in teachers/, one file per teacher.\n"
         "# Check everything with `tlt validate`; see what a change does with `tlt diff HEAD`.\n"
         "program: Teacher Leadership Program      # your program's name\n"
@@ -187,7 +199,6 @@ def _teacher(organization: str, license: tuple[str, str | None] | None, years: t
     current = years[0]
     started = school_year(current.start.year - 6)
     lines = [
-        _schema_line(f"teachers/{SAMPLE_TEACHER}.yaml", "teacher").rstrip("\n"),
         "# A sample teacher: replace it with your own records, one file per teacher, named after its id.",
         '# A key that is absent means "not recorded" (rules that need it answer unknown); an empty list',
         '# means "recorded, none" (rules that need it fail).',
@@ -325,10 +336,12 @@ def new_repository(catalog: str, today: date) -> dict[str, str]:
         target = f"roles/{rel}"
         if target in files:  # pragma: no cover - the catalog's ids are unique
             raise TltError(f"the role catalog has two files named {rel}")
-        files[target] = _with_schema(target, "role", role.text)
+        files[target] = role.text
     files[f"teachers/{SAMPLE_TEACHER}.yaml"] = _teacher(organization, _first_license(roles), years)
     for name in ("config", "role", "teacher"):
         files[f"schemas/{name}.schema.json"] = to_json(published_schema(name))
+    files[EDITOR_SETTINGS_PATH] = _editor_settings()
+    files[EDITOR_EXTENSIONS_PATH] = EDITOR_EXTENSIONS
     files[PRECOMMIT_PATH] = PRECOMMIT.format(version=__version__)
     files[WORKFLOW_PATH] = WORKFLOW.format(version=__version__, workflow=WORKFLOW_PATH)
     return files

@@ -139,7 +139,7 @@ def init(
     roles = sum(1 for f in files if f.startswith("roles/"))
     message(
         f"created {len(files)} files in {root}: tlt.yaml, {roles} roles (catalog {catalog}), a sample teacher, "
-        "schemas/, .pre-commit-config.yaml, .github/workflows/tlt.yml"
+        "schemas/, .vscode/ (editor settings), .pre-commit-config.yaml, .github/workflows/tlt.yml"
     )
     message(f"next: cd {root} && tlt validate && git init && git add . && git commit -m 'tlt data repository'")
     message("then: set TLT_REQUIREMENT in .github/workflows/tlt.yml, and run `pre-commit install`")
