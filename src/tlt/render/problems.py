@@ -8,6 +8,7 @@ line or a command of its own.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 
 from tlt.problems import Problem, Severity, escape_control, sort_problems
 from tlt.render.rows import to_json
@@ -61,10 +62,19 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(problems: list[Problem]) -> str:
-    """GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`."""
+def github_order(problems: list[Problem], changed: Collection[str] = ()) -> list[Problem]:
+    """The order of github output (SPEC section 14): errors first, then the problems of the files in `changed`
+    (those that differ from `--changed-since REV`), then by path, line, column and code. GitHub shows only the
+    first 10 error and 10 warning annotations of a step, in output order, so a pull request's own errors must
+    not wait behind hundreds of warnings or the errors of files it did not touch."""
+    changed = frozenset(changed)
+    return sorted(set(problems), key=lambda p: (not p.is_error, p.path not in changed, *p.sort_key()))
+
+
+def render_github(problems: list[Problem], changed: Collection[str] = ()) -> str:
+    """GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`, in `github_order`."""
     out = []
-    for p in sort_problems(problems):
+    for p in github_order(problems, changed):
         kind = "error" if p.severity is Severity.ERROR else "warning"
         props = (
             f"file={_escape_property(p.path)},line={p.line},col={p.column},title={_escape_property('tlt ' + p.code)}"
