@@ -32,6 +32,7 @@ import os
 import shutil
 import sys
 import sysconfig
+import tempfile
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -62,7 +63,12 @@ name: Test Teacher
 
 Content = str | bytes | Mapping[str, Any] | Sequence[Any]
 
-_ENV = {"TLT_DEBUG": "1", "NO_COLOR": "1", "TERMINAL_WIDTH": "100", "COLUMNS": "100"}
+# git stops looking for a repository at the temporary folder: a repository made in tmp_path is found, but one
+# the temporary folder happens to sit in is not (it would put its folder before the paths of github output).
+_ENV = {
+    "TLT_DEBUG": "1", "NO_COLOR": "1", "TERMINAL_WIDTH": "100", "COLUMNS": "100",
+    "GIT_CEILING_DIRECTORIES": tempfile.gettempdir(),
+}  # fmt: skip
 
 
 def _text(content: Content) -> bytes:

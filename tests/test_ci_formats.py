@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import tempfile
 import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -38,7 +39,8 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 
 def cli(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args), env={"NO_COLOR": "1", "TLT_DEBUG": "1"})
+    env = {"NO_COLOR": "1", "TLT_DEBUG": "1", "GIT_CEILING_DIRECTORIES": tempfile.gettempdir()}  # as conftest's
+    result = CliRunner().invoke(app, list(args), env=env)
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 EXCERPT_LIMIT = 80
 
@@ -56,6 +57,11 @@ def warning(path: str, line: int, column: int, code: str, message: str) -> Probl
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
     return sorted(set(problems), key=Problem.sort_key)
+
+
+def with_path_prefix(problems: Iterable[Problem], prefix: str) -> list[Problem]:
+    """The problems with `prefix` (a folder ending in `/`, or '') before every path."""
+    return [replace(p, path=prefix + p.path) for p in problems] if prefix else list(problems)
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\x1b"}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import re
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -20,6 +22,9 @@ from tlt.cli.common import (
     message,
     write_output,
 )
+from tlt.errors import TltError
+from tlt.pipeline import Repository
+from tlt.problems import Problem, escape_control, with_path_prefix
 from tlt.render import problems as render
 
 
@@ -29,6 +34,50 @@ class ProblemFormat(str, enum.Enum):
     github = "github"
     sarif = "sarif"
     junit = "junit"
+
+
+#: The formats whose paths a CI system resolves from the top of the git repository, not the data repository.
+CI_FORMATS = (ProblemFormat.github, ProblemFormat.sarif, ProblemFormat.junit)
+
+PathPrefixOpt = Annotated[
+    str | None,
+    typer.Option("--path-prefix", metavar="DIR",
+                 help="github, sarif and junit: put DIR/ before every path, so that annotations land on the file "
+                      "in the git repository (default: the data repository's folder in its git work tree; '' for "
+                      "none).", show_default=False),
+]  # fmt: skip
+
+
+def path_prefix(value: str) -> str:
+    """`--path-prefix DIR` as it goes before a path: '' or a relative folder with `/` separators ending in `/`.
+    Refuses an absolute path, a `..` and control characters, which could only misplace every annotation."""
+    shown = escape_control(value)
+    if any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in value):
+        raise TltError(f"--path-prefix {shown!r} holds a control character; name a folder such as district")
+    text = value.replace("\\", "/")  # a Windows folder, as a user may type it
+    if text.startswith("/") or re.match(r"[A-Za-z]:", text):
+        raise TltError(
+            f"--path-prefix {shown!r} is absolute; give the data repository's folder relative to the top of the "
+            "git repository, such as district"
+        )
+    parts = [part for part in text.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        raise TltError(
+            f"--path-prefix {shown!r} goes up with '..'; give the data repository's folder relative to the top of "
+            "the git repository, such as district"
+        )
+    return "".join(part + "/" for part in parts)
+
+
+def automatic_prefix(root: Path) -> str:
+    """The data repository's folder in its git work tree, or '' (outside git, a note when git cannot read it)."""
+    from tlt.loading.gitrev import work_tree_prefix
+
+    try:
+        return work_tree_prefix(root) or ""
+    except TltError as exc:
+        message(f"tlt: note: paths are not prefixed with the data repository's folder: {exc}; pass --path-prefix")
+        return ""
 
 
 def policy_checks() -> tuple:  # type: ignore[type-arg]
@@ -41,6 +90,25 @@ def policy_checks() -> tuple:  # type: ignore[type-arg]
     return POLICY_CHECKS
 
 
+def render_problems(fmt: ProblemFormat, problems: list[Problem], loaded: Repository, prefix: str | None) -> str:
+    """The output of `validate` in `fmt`; github, SARIF and JUnit paths get `prefix` (None: the automatic one)."""
+    if fmt is ProblemFormat.text:
+        return render.render_text(problems)
+    if fmt is ProblemFormat.json:
+        return render.render_json(problems)
+    if prefix is None:
+        prefix = automatic_prefix(loaded.root)
+    shown = with_path_prefix(problems, prefix)
+    if fmt is ProblemFormat.github:
+        return render.render_github(shown)
+    from tlt.render import ci_formats  # SARIF and JUnit
+
+    if fmt is ProblemFormat.sarif:
+        return ci_formats.render_sarif(shown)
+    files = [prefix + path for path in ("tlt.yaml", *loaded.role_files, *loaded.teacher_files)]
+    return ci_formats.render_junit(shown, files)
+
+
 @app.command()
 @clean_errors
 def validate(
@@ -48,6 +116,7 @@ def validate(
         ProblemFormat, typer.Option("--format", "-f", help="text, json, github, sarif or junit.", case_sensitive=False)
     ] = ProblemFormat.text,
     as_of: AsOfOpt = None,
+    prefix_option: PathPrefixOpt = None,
     output: OutputOpt = None,
     repo: RepoOpt = None,
 ) -> None:
@@ -63,25 +132,16 @@ def validate(
       tlt validate --format github --as-of 2026-08-24
 
       tlt -C examples/bps validate --format json --output problems.json
+
+      tlt -C district validate --format sarif --path-prefix district --output tlt.sarif
     """
     d = as_of_date(as_of)
+    if prefix_option is not None and fmt not in CI_FORMATS:
+        raise TltError(f"--path-prefix applies to --format github, sarif and junit, not {fmt.value}; drop it")
+    prefix = path_prefix(prefix_option) if prefix_option is not None else None
     with loading_progress() as progress:
         loaded, problems = validate_repository(repo or GLOBALS.repo, d, policy_checks(), progress)
-    if fmt is ProblemFormat.text:
-        text = render.render_text(problems)
-    elif fmt is ProblemFormat.json:
-        text = render.render_json(problems)
-    elif fmt is ProblemFormat.github:
-        text = render.render_github(problems)
-    else:
-        from tlt.render import ci_formats  # SARIF and JUnit
-
-        files = ["tlt.yaml", *loaded.role_files, *loaded.teacher_files]
-        text = (
-            ci_formats.render_sarif(problems)
-            if fmt is ProblemFormat.sarif
-            else ci_formats.render_junit(problems, files)
-        )
+    text = render_problems(fmt, problems, loaded, prefix)
     write_output(text, output, loaded)
     if not GLOBALS.quiet:
         message(render.summary(problems))

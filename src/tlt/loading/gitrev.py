@@ -47,15 +47,39 @@ def check_revision(rev: str) -> None:
         raise TltError(f"{escape_control(rev)!r} is not a revision; name a commit such as HEAD, main or a hash")
 
 
+def _show_prefix(root: Path) -> subprocess.CompletedProcess[bytes]:
+    return _git(root, ["rev-parse", "--show-prefix"])
+
+
+def _prefix_of(done: subprocess.CompletedProcess[bytes]) -> str:
+    # only the line end goes: a folder's name may begin or end with a space
+    return _display(done.stdout.removesuffix(b"\n"))
+
+
 def git_prefix(root: Path) -> str:
     """The data repository's folder relative to the top of its git work tree ('' at the top)."""
-    done = _git(root, ["rev-parse", "--show-prefix"])
+    done = _show_prefix(root)
     if done.returncode != 0:
         detail = _first_line(done.stderr)
         if "not a git repository" in detail:
             raise TltError(f"{root} is not in a git repository, so there is no revision to compare with")
         raise TltError(f"git cannot read the repository at {root}: {detail}")
-    return done.stdout.decode("utf-8", "surrogateescape").strip()
+    return _prefix_of(done)
+
+
+def work_tree_prefix(root: Path) -> str | None:
+    """`git_prefix`, or None when `root` is not in a git work tree or git is not installed (then there is no
+    prefix to add, and nothing to say). Raises TltError when git is there but cannot read the repository."""
+    try:
+        done = _show_prefix(root)
+    except TltError:  # git is not installed
+        return None
+    if done.returncode != 0:
+        detail = _first_line(done.stderr)
+        if "not a git repository" in detail:
+            return None
+        raise TltError(f"git cannot read the repository at {root}: {detail}")
+    return _prefix_of(done)
 
 
 def resolve_commit(root: Path, rev: str) -> str:
