@@ -13,6 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tlt.problems import Problem, Severity
+from tlt.render.problems import github_order
 
 AS_OF = "2025-01-06"
 OUTSIDE = "assignments:\n  - {role: coach, start: 2019-01-07, end: 2019-06-01}\n"  # an `outside-terms` warning
@@ -191,3 +196,133 @@ def test_a_git_repository_git_cannot_read_gives_a_note_and_no_prefix(tmp_path, w
     assert annotations(out)[0] == ("error", "teachers/z-1.yaml")
     assert "tlt: note: paths are not prefixed with the data repository's folder: git cannot read the repository" in err
     assert "bad config line 1" in err and "pass --path-prefix" in err
+
+
+# ---- --changed-since REV: a pull request's own files first ---------------------------------------------------
+
+
+@pytest.fixture
+def pull_request(tmp_path: Path, warned_repo, teacher_yaml) -> Callable[[str], tuple[Path, str]]:
+    """`pull_request(folder)`: a git repository whose base commit holds `warned_repo` at `folder` ('' for the
+    top), then a commit that changes a-07 and adds m-1 (an error), and in the working tree an unstaged change to
+    a-11, an untracked n-1 (an error), a-03 rewritten with the same bytes and a-05 with CR LF line ends.
+    Returns (data repository, base commit)."""
+
+    def make(folder: str) -> tuple[Path, str]:
+        top = tmp_path / "top"
+        top.mkdir()
+        git(top, "init", "-q", "-b", "main")
+        root = warned_repo(top / folder if folder else top)
+        base = commit_all(top, "base")
+        teachers = root / "teachers"
+        (teachers / "a-07.yaml").write_text(teacher_yaml("a-07", OUTSIDE) + "# moved\n", encoding="utf-8")
+        (teachers / "m-1.yaml").write_text(teacher_yaml("m-1", "school: [x]\n"), encoding="utf-8")
+        commit_all(top, "the pull request")
+        (teachers / "a-11.yaml").write_text(teacher_yaml("a-11", OUTSIDE) + "# unstaged\n", encoding="utf-8")
+        (teachers / "n-1.yaml").write_text(teacher_yaml("n-1", "school: [x]\n"), encoding="utf-8")
+        (teachers / "a-03.yaml").write_bytes((teachers / "a-03.yaml").read_bytes())
+        os.utime(teachers / "a-03.yaml", (1, 1))  # git's index would take it as changed
+        (teachers / "a-05.yaml").write_bytes((teachers / "a-05.yaml").read_bytes().replace(b"\n", b"\r\n"))
+        return root, base
+
+    return make
+
+
+PR_ORDER = [
+    ("error", "teachers/m-1.yaml"),
+    ("error", "teachers/n-1.yaml"),
+    ("error", "teachers/z-1.yaml"),
+    ("error", "teachers/z-2.yaml"),
+    ("warning", "teachers/a-07.yaml"),
+    ("warning", "teachers/a-11.yaml"),
+    *[("warning", f"teachers/a-{i:02}.yaml") for i in range(1, 13) if i not in (7, 11)],
+]
+
+
+def test_changed_since_puts_the_problems_of_changed_files_first(pull_request, run):
+    root, base = pull_request("")
+    code, out, _ = run(["-C", root, "validate", "--format", "github", "--as-of", AS_OF, "--changed-since", base])
+    assert code == 1
+    assert annotations(out) == PR_ORDER
+    code, out, _ = run(["-C", root, "validate", "--format", "github", "--as-of", AS_OF, "--changed-since", "HEAD"])
+    assert code == 1  # since HEAD only the working tree's changes count: n-1 and a-11
+    assert annotations(out) == [
+        ("error", "teachers/n-1.yaml"),
+        ("error", "teachers/m-1.yaml"),
+        ("error", "teachers/z-1.yaml"),
+        ("error", "teachers/z-2.yaml"),
+        ("warning", "teachers/a-11.yaml"),
+        *[("warning", f"teachers/a-{i:02}.yaml") for i in range(1, 13) if i != 11],
+    ]
+
+
+_PROBLEMS = st.lists(
+    st.builds(
+        Problem,
+        path=st.sampled_from(["tlt.yaml", "roles/a.yaml", "teachers/b.yaml", "teachers/c.yaml"]),
+        line=st.integers(1, 3),
+        column=st.integers(1, 3),
+        code=st.sampled_from(["schema", "expiring"]),
+        severity=st.sampled_from(Severity),
+        message=st.sampled_from(["m", "n"]),
+    )
+)
+
+
+@given(_PROBLEMS, st.sets(st.sampled_from(["roles/a.yaml", "teachers/c.yaml", "teachers/gone.yaml"])))
+def test_github_order_is_errors_then_changed_files_then_position(problems, changed):
+    ordered = github_order(problems, changed)
+    assert sorted(ordered) == sorted(set(problems))  # every problem once
+    keys = [(not p.is_error, p.path not in changed, p.path, p.line, p.column, p.code, p.message) for p in ordered]
+    assert keys == sorted(keys)
+
+
+def test_changed_since_in_a_sha256_repository(tmp_path, warned_repo, teacher_yaml, run):
+    top = tmp_path / "top"
+    top.mkdir()
+    git(top, "init", "-q", "--object-format=sha256")
+    root = warned_repo(top)
+    commit_all(top)
+    (root / "teachers" / "a-11.yaml").write_text(teacher_yaml("a-11", OUTSIDE) + "# changed\n", encoding="utf-8")
+    code, out, _ = run(["-C", root, "validate", "--format", "github", "--as-of", AS_OF, "--changed-since", "HEAD"])
+    assert code == 1
+    assert annotations(out)[2:4] == [("warning", "teachers/a-11.yaml"), ("warning", "teachers/a-01.yaml")]
+
+
+def test_changed_since_in_a_subfolder_matches_the_prefixed_paths(pull_request, run):
+    root, base = pull_request("district")
+    code, out, _ = run(["-C", root, "validate", "--format", "github", "--as-of", AS_OF, "--changed-since", base])
+    assert code == 1
+    assert annotations(out) == [(kind, "district/" + path) for kind, path in PR_ORDER]
+
+
+@pytest.mark.parametrize(
+    ("rev", "says"),
+    [
+        ("no-such-branch", "--changed-since: revision 'no-such-branch' does not exist in the git repository at"),
+        ("--output=/tmp/x", "--changed-since: '--output=/tmp/x' is not a revision; name a commit such as HEAD"),
+        ("main\n::error::x", "--changed-since: 'main\\\\n::error::x' is not a revision"),
+    ],
+)
+def test_changed_since_an_unknown_revision_is_refused(pull_request, run, rev, says):
+    root, _ = pull_request("")
+    code, out, err = run(["-C", root, "validate", "--format", "github", "--as-of", AS_OF, "--changed-since", rev])
+    assert (code, out) == (2, "")
+    assert err.startswith("tlt: " + says), err
+
+
+def test_changed_since_outside_git_is_refused(tmp_path, warned_repo, run):
+    root = warned_repo()
+    code, out, err = run(
+        ["-C", root, "validate", "--format", "github", "--changed-since", "HEAD"],
+        env={"GIT_CEILING_DIRECTORIES": str(tmp_path)},
+    )
+    assert (code, out) == (2, "")
+    assert err.startswith("tlt: --changed-since: ") and "is not in a git repository" in err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])
+def test_changed_since_is_refused_for_other_formats(warned_repo, run, fmt):
+    code, out, err = run(["-C", warned_repo(), "validate", "--format", fmt, "--changed-since", "HEAD"])
+    assert (code, out) == (2, "")
+    assert err.startswith(f"tlt: --changed-since orders --format github output only; {fmt} output keeps its order")

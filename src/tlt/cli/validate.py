@@ -23,6 +23,7 @@ from tlt.cli.common import (
     write_output,
 )
 from tlt.errors import TltError
+from tlt.loading import gitrev
 from tlt.pipeline import Repository
 from tlt.problems import Problem, escape_control, with_path_prefix
 from tlt.render import problems as render
@@ -45,6 +46,12 @@ PathPrefixOpt = Annotated[
                  help="github, sarif and junit: put DIR/ before every path, so that annotations land on the file "
                       "in the git repository (default: the data repository's folder in its git work tree; '' for "
                       "none).", show_default=False),
+]  # fmt: skip
+ChangedSinceOpt = Annotated[
+    str | None,
+    typer.Option("--changed-since", metavar="REV",
+                 help="github: after the errors-first order, the problems of files that differ from git revision "
+                      "REV (a pull request's base) come first.", show_default=False),
 ]  # fmt: skip
 
 
@@ -71,10 +78,8 @@ def path_prefix(value: str) -> str:
 
 def automatic_prefix(root: Path) -> str:
     """The data repository's folder in its git work tree, or '' (outside git, a note when git cannot read it)."""
-    from tlt.loading.gitrev import work_tree_prefix
-
     try:
-        return work_tree_prefix(root) or ""
+        return gitrev.work_tree_prefix(root) or ""
     except TltError as exc:
         message(f"tlt: note: paths are not prefixed with the data repository's folder: {exc}; pass --path-prefix")
         return ""
@@ -90,8 +95,24 @@ def policy_checks() -> tuple:  # type: ignore[type-arg]
     return POLICY_CHECKS
 
 
-def render_problems(fmt: ProblemFormat, problems: list[Problem], loaded: Repository, prefix: str | None) -> str:
-    """The output of `validate` in `fmt`; github, SARIF and JUnit paths get `prefix` (None: the automatic one)."""
+def changed_since(root: Path, rev: str, problems: list[Problem]) -> frozenset[str]:
+    """The paths of `problems` whose files differ from revision `rev` (--changed-since)."""
+    try:
+        commit = gitrev.commit_of(root, rev)
+    except TltError as exc:
+        raise TltError(f"--changed-since: {exc}") from None
+    return frozenset(gitrev.changed_files(root, commit, {p.path for p in problems}))
+
+
+def render_problems(
+    fmt: ProblemFormat,
+    problems: list[Problem],
+    loaded: Repository,
+    prefix: str | None,
+    changed: frozenset[str] = frozenset(),
+) -> str:
+    """The output of `validate` in `fmt`; github, SARIF and JUnit paths get `prefix` (None: the automatic one);
+    github output puts the problems of `changed` files (paths relative to the data repository) first."""
     if fmt is ProblemFormat.text:
         return render.render_text(problems)
     if fmt is ProblemFormat.json:
@@ -100,7 +121,7 @@ def render_problems(fmt: ProblemFormat, problems: list[Problem], loaded: Reposit
         prefix = automatic_prefix(loaded.root)
     shown = with_path_prefix(problems, prefix)
     if fmt is ProblemFormat.github:
-        return render.render_github(shown)
+        return render.render_github(shown, {prefix + path for path in changed})
     from tlt.render import ci_formats  # SARIF and JUnit
 
     if fmt is ProblemFormat.sarif:
@@ -117,6 +138,7 @@ def validate(
     ] = ProblemFormat.text,
     as_of: AsOfOpt = None,
     prefix_option: PathPrefixOpt = None,
+    since: ChangedSinceOpt = None,
     output: OutputOpt = None,
     repo: RepoOpt = None,
 ) -> None:
@@ -131,6 +153,8 @@ def validate(
 
       tlt validate --format github --as-of 2026-08-24
 
+      tlt validate --format github --changed-since "$BASE_SHA"
+
       tlt -C examples/bps validate --format json --output problems.json
 
       tlt -C district validate --format sarif --path-prefix district --output tlt.sarif
@@ -139,9 +163,20 @@ def validate(
     if prefix_option is not None and fmt not in CI_FORMATS:
         raise TltError(f"--path-prefix applies to --format github, sarif and junit, not {fmt.value}; drop it")
     prefix = path_prefix(prefix_option) if prefix_option is not None else None
+    if since is not None:
+        if fmt is not ProblemFormat.github:
+            raise TltError(
+                f"--changed-since orders --format github output only; {fmt.value} output keeps its order by path, "
+                "line, column and code. Drop it, or add --format github"
+            )
+        try:  # before a long load: a REV that cannot be one is refused at once
+            gitrev.check_revision(since)
+        except TltError as exc:
+            raise TltError(f"--changed-since: {exc}") from None
     with loading_progress() as progress:
         loaded, problems = validate_repository(repo or GLOBALS.repo, d, policy_checks(), progress)
-    text = render_problems(fmt, problems, loaded, prefix)
+    changed = changed_since(loaded.root, since, problems) if since is not None else frozenset()
+    text = render_problems(fmt, problems, loaded, prefix, changed)
     write_output(text, output, loaded)
     if not GLOBALS.quiet:
         message(render.summary(problems))

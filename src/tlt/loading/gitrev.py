@@ -11,9 +11,11 @@ Imports `tlt.loading.sources` and `tlt.errors`.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from tlt.errors import TltError
@@ -141,6 +143,50 @@ def read_blobs(root: Path, oids: list[str]) -> Mapping[str, bytes]:
         out[oid] = data[pos : pos + size]
         pos += size + 1
     return out
+
+
+def commit_of(root: Path, rev: str) -> str:
+    """The commit `rev` names in the git repository holding `root`; a clear TltError when there is none."""
+    check_revision(rev)
+    git_prefix(root)  # says clearly when root is not in a git repository
+    return resolve_commit(root, rev)
+
+
+def _blob_id(data: bytes, like: str) -> str:
+    """The id git gives a blob of `data`, in the hash of `like` (SHA-1, or SHA-256 in a repository that uses it)."""
+    digest = hashlib.sha256 if len(like) == 64 else hashlib.sha1
+    return digest(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _unchanged(root: Path, path: str, entry: Entry | None) -> bool:
+    """Whether the working tree's `path` has the content of the revision's `entry` (None: the revision lacks it)."""
+    full = os.path.join(root, path)
+    try:
+        info = os.lstat(full)
+    except OSError:  # not in the working tree (nor under this name: a name that is not UTF-8 shows escaped)
+        return entry is None
+    if entry is None:
+        return False
+    if stat.S_ISLNK(info.st_mode):
+        return entry.link and _blob_id(os.readlink(os.fsencode(full)), entry.key) == entry.key
+    if entry.link or not stat.S_ISREG(info.st_mode) or info.st_size > 2 * entry.size:
+        return False  # (CR LF line ends at most double a file's size)
+    with open(full, "rb") as handle:
+        data = handle.read()
+    # a checkout with core.autocrlf (GitHub's Windows runners) has CR LF where the blob has LF: the same content
+    return entry.key in (_blob_id(data, entry.key), _blob_id(data.replace(b"\r\n", b"\n"), entry.key))
+
+
+def changed_files(root: Path, commit: str, paths: Iterable[str]) -> set[str]:
+    """Which of `paths` (relative to the data repository at `root`, as tlt shows them) differ between the working
+    tree and `commit`: content that is not the commit's (committed since, staged or not), files the commit lacks
+    (untracked ones too) and files the working tree lacks. Reads only these files, and git's listing of the
+    commit; git's index is never read, so a file touched but not changed is not changed."""
+    wanted = set(paths)
+    if not wanted:
+        return set()
+    entries = list_tree(root, commit)
+    return {path for path in wanted if not _unchanged(root, path, entries.get(path))}
 
 
 def revision_source(root: Path, rev: str) -> tuple[TreeSource, str]:
