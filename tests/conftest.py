@@ -65,9 +65,10 @@ Content = str | bytes | Mapping[str, Any] | Sequence[Any]
 
 # git stops looking for a repository at the temporary folder: a repository made in tmp_path is found, but one
 # the temporary folder happens to sit in is not (it would put its folder before the paths of github output).
-_ENV = {
+# A suite run inside a GitHub Actions step must not append to that step's job summary.
+_ENV: dict[str, str | None] = {
     "TLT_DEBUG": "1", "NO_COLOR": "1", "TERMINAL_WIDTH": "100", "COLUMNS": "100",
-    "GIT_CEILING_DIRECTORIES": tempfile.gettempdir(),
+    "GIT_CEILING_DIRECTORIES": tempfile.gettempdir(), "GITHUB_STEP_SUMMARY": None,
 }  # fmt: skip
 
 
@@ -123,7 +124,9 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
-def invoke(args: Sequence[str], env: Mapping[str, str] | None = None, input: str | None = None) -> tuple[int, str, str]:
+def invoke(
+    args: Sequence[str], env: Mapping[str, str | None] | None = None, input: str | None = None
+) -> tuple[int, str, str]:
     """Run `tlt ARGS` in-process; (exit code, stdout, stderr). Re-raises anything that escaped the CLI."""
     from tlt.cli import app
 

@@ -39,7 +39,12 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 
 def cli(*args: str) -> tuple[int, str, str]:
-    env = {"NO_COLOR": "1", "TLT_DEBUG": "1", "GIT_CEILING_DIRECTORIES": tempfile.gettempdir()}  # as conftest's
+    env = {
+        "NO_COLOR": "1",
+        "TLT_DEBUG": "1",
+        "GIT_CEILING_DIRECTORIES": tempfile.gettempdir(),
+        "GITHUB_STEP_SUMMARY": None,
+    }
     result = CliRunner().invoke(app, list(args), env=env)
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception

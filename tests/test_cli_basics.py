@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -220,7 +221,8 @@ def test_output_into_a_missing_folder(make_repo, run, tmp_path):
 
 
 def _tlt(exe: str, *args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "TLT_DEBUG"}
+    env = {k: v for k, v in os.environ.items() if k not in ("TLT_DEBUG", "GITHUB_STEP_SUMMARY")}
+    env["GIT_CEILING_DIRECTORIES"] = tempfile.gettempdir()  # as conftest's `run`: no git repository above tmp
     return subprocess.run(
         [exe, *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=60, check=False
     )

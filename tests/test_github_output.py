@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tlt.problems import Problem, Severity
@@ -326,3 +326,185 @@ def test_changed_since_is_refused_for_other_formats(warned_repo, run, fmt):
     code, out, err = run(["-C", warned_repo(), "validate", "--format", fmt, "--changed-since", "HEAD"])
     assert (code, out) == (2, "")
     assert err.startswith(f"tlt: --changed-since orders --format github output only; {fmt} output keeps its order")
+
+
+# ---- the job summary: $GITHUB_STEP_SUMMARY -------------------------------------------------------------------
+
+HOSTILE_KEY = "a|b <s>x</s> `t` [l](https://x.t) ![i](y.png) ##[e] :100: @a *b* _c_ &amp;"  # + "\\n::e": 79
+
+
+def markdown_table(text: str) -> list[list[str]]:
+    """The body rows of the one table in `text` as a GitHub-flavoured Markdown renderer shows them: the text of
+    each cell (markdown-it-py, CommonMark with tables), after checking that a cell holds nothing but one <code>."""
+    from html.parser import HTMLParser
+
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").enable("table").render(text)
+
+    class Cells(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.rows: list[list[str]] = []
+            self.tags: list[str] = []  # the elements inside body cells
+            self.in_cell = False
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            if tag == "tr":
+                self.rows.append([])
+            elif tag == "td":
+                self.rows[-1].append("")
+                self.in_cell = True
+            elif self.in_cell:
+                self.tags.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "td":
+                self.in_cell = False
+
+        def handle_data(self, data: str) -> None:
+            if self.in_cell:
+                self.rows[-1][-1] += data
+
+    parser = Cells()
+    parser.feed(html)
+    assert set(parser.tags) <= {"code"}, html  # no link, image, emphasis or HTML of a value's making
+    return [row for row in parser.rows if row]  # (the heading's row has <th> cells)
+
+
+def test_the_job_summary_gets_the_full_list_as_a_table(tmp_path, pull_request, run):
+    root, base = pull_request("district")
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step output\n", encoding="utf-8")
+    code, out, _ = run(
+        ["-C", root, "validate", "--format", "github", "--as-of", AS_OF, "--changed-since", base],
+        env={"GITHUB_STEP_SUMMARY": str(summary)},
+    )
+    assert code == 1
+    assert annotations(out) == [(kind, "district/" + path) for kind, path in PR_ORDER]  # the output as ever
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step output\n### tlt validate\n\n4 errors, 12 warnings in 16 files\n\n")
+    rows = markdown_table(text)
+    assert [(kind, where.split(":")[0]) for kind, where, _, _ in rows] == annotations(out)
+    assert rows[0][1:3] == ["district/teachers/m-1.yaml:3:9", "schema"]
+    assert rows[2] == [
+        "error",
+        "district/teachers/z-1.yaml:3:1",
+        "duplicate-key",
+        "duplicate key 'name': first at line 2",
+    ]
+
+
+def test_the_job_summary_shows_every_value_as_text(tmp_path, make_repo, teacher_yaml, run):
+    root = make_repo(teachers={"t-1": teacher_yaml("t-1", f'"{HOSTILE_KEY}\\n::e": 1\n')})
+    summary = tmp_path / "summary.md"
+    code, _, _ = run(
+        ["-C", root, "validate", "--format", "github", "--as-of", AS_OF], env={"GITHUB_STEP_SUMMARY": str(summary)}
+    )
+    assert code == 1
+    text = summary.read_text(encoding="utf-8")
+    assert "##[" not in text and "`" not in text and "<s>" not in text and "](" not in text
+    assert not any(line.lstrip().startswith("::") for line in text.splitlines())
+    [row] = markdown_table(text)
+    assert row[:3] == ["error", "teachers/t-1.yaml:3:1", "schema"]
+    assert row[3].startswith(f"unknown key '{HOSTILE_KEY}\\n::e' in the document")
+
+
+def test_the_job_summary_stops_at_the_1_mib_github_keeps(tmp_path, warned_repo, run):
+    summary = tmp_path / "summary.md"
+    filler = 1024 * 1024 - 1200  # an earlier command of the step left almost all of it
+    summary.write_bytes(b"x" * (filler - 1) + b"\n")
+    code, _, err = run(
+        ["-C", warned_repo(), "validate", "--format", "github", "--as-of", AS_OF],
+        env={"GITHUB_STEP_SUMMARY": str(summary)},
+    )
+    assert code == 1
+    data = summary.read_bytes()
+    assert len(data) <= 1024 * 1024
+    text = data[filler:].decode("utf-8")
+    rows = markdown_table(text)
+    assert 1 <= len(rows) < 14
+    assert [r[1].split(":")[0] for r in rows[:2]] == ["teachers/z-1.yaml", "teachers/z-2.yaml"][: len(rows)]
+    n = 14 - len(rows)
+    assert text.endswith(
+        f"\n{n} more problems not shown: GitHub keeps at most 1 MiB of a step's summary; `tlt validate` lists them all.\n"
+    )
+    assert err.strip() == "2 errors, 12 warnings in 14 files"
+
+
+def test_a_full_job_summary_is_left_as_it_is_with_a_note(tmp_path, warned_repo, run):
+    summary = tmp_path / "summary.md"
+    summary.write_bytes(b"x" * (1024 * 1024))
+    code, out, err = run(
+        ["-C", warned_repo(), "validate", "--format", "github", "--as-of", AS_OF],
+        env={"GITHUB_STEP_SUMMARY": str(summary)},
+    )
+    assert code == 1 and len(annotations(out)) == 14
+    assert summary.read_bytes() == b"x" * (1024 * 1024)
+    assert "already holds the 1 MiB GitHub keeps; the problems were not added to it" in err
+
+
+def test_a_clean_repository_says_so_in_the_job_summary(tmp_path, make_repo, run):
+    summary = tmp_path / "summary.md"
+    code, out, _ = run(
+        ["-C", make_repo(), "validate", "--format", "github", "--as-of", AS_OF],
+        env={"GITHUB_STEP_SUMMARY": str(summary)},
+    )
+    assert (code, out) == (0, "")
+    assert summary.read_text(encoding="utf-8") == "### tlt validate\n\nno problems\n\n"
+
+
+@pytest.mark.parametrize("where", ["folder", "missing/summary.md", "input"])
+def test_a_job_summary_that_cannot_be_written_stops_with_exit_2(tmp_path, warned_repo, run, where):
+    root = warned_repo()
+    target = {"folder": tmp_path, "missing/summary.md": tmp_path / "missing" / "summary.md"}.get(
+        where, root / "teachers" / "z-1.yaml"
+    )
+    before = (root / "teachers" / "z-1.yaml").read_bytes()
+    code, out, err = run(
+        ["-C", root, "validate", "--format", "github", "--as-of", AS_OF], env={"GITHUB_STEP_SUMMARY": str(target)}
+    )
+    assert (code, out) == (2, "")
+    assert err.startswith("tlt: ") and "$GITHUB_STEP_SUMMARY (" in err
+    assert ("input file of the repository" in err) == (where == "input")
+    assert "Traceback" not in err
+    assert (root / "teachers" / "z-1.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])
+def test_only_github_output_writes_the_job_summary(tmp_path, warned_repo, run, fmt):
+    summary = tmp_path / "summary.md"
+    code, _, _ = run(
+        ["-C", warned_repo(), "validate", "--format", fmt, "--as-of", AS_OF], env={"GITHUB_STEP_SUMMARY": str(summary)}
+    )
+    assert code == 1
+    assert not summary.exists()
+
+
+_VALUE = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from("|<>&`*_[]()!#:.@\\\n\r\t~$")
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_VALUE, st.booleans(), _VALUE), min_size=1, max_size=5), st.integers(200, 3000))
+def test_a_summary_cell_shows_exactly_its_value_and_the_summary_fits(found, limit):
+    from tlt.problems import error, escape_control, warning
+    from tlt.render.problems import render_step_summary
+
+    problems = [
+        (error if is_error else warning)(f"teachers/{name}.yaml", 1, 1, "schema", text)
+        for name, is_error, text in found
+    ]
+    text = render_step_summary(problems, limit=limit)
+    assert len(text.encode("utf-8")) <= limit
+    assert "##[" not in text and not any(line.lstrip().startswith("::") for line in text.splitlines())
+    if not text:
+        return
+    rows = markdown_table(text)
+    expected = [
+        [p.severity.value, escape_control(f"{p.path}:1:1"), "schema", escape_control(p.message)]
+        for p in github_order(problems)
+    ]
+    assert rows == expected[: len(rows)]
+    assert text.endswith("`tlt validate` lists them all.\n") == (len(rows) < len(expected))

@@ -188,7 +188,7 @@ def output_stream(output: Path | None, repo: Repository | None = None) -> Iterat
         sys.stdout.flush()
         return
     target = output.expanduser()
-    if repo is not None and _is_input(target, repo):
+    if repo is not None and is_input_file(target, repo):
         raise TltError(f"--output {target} is an input file of the repository; choose another path")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
@@ -206,7 +206,7 @@ def output_stream(output: Path | None, repo: Repository | None = None) -> Iterat
         raise
 
 
-def _is_input(target: Path, repo: Repository) -> bool:
+def is_input_file(target: Path, repo: Repository) -> bool:
     """Whether `target` is a file the repository reads, itself or through a symbolic link (which the loader
     follows only inside the repository). Resolves one path, not 100,000: the names are compared, and only when
     `target` exists inside the repository under another name are files compared by inode."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import os
 import re
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +19,7 @@ from tlt.cli.common import (
     RepoOpt,
     as_of_date,
     clean_errors,
+    is_input_file,
     loading_progress,
     message,
     write_output,
@@ -105,20 +107,14 @@ def changed_since(root: Path, rev: str, problems: list[Problem]) -> frozenset[st
 
 
 def render_problems(
-    fmt: ProblemFormat,
-    problems: list[Problem],
-    loaded: Repository,
-    prefix: str | None,
-    changed: frozenset[str] = frozenset(),
+    fmt: ProblemFormat, problems: list[Problem], loaded: Repository, prefix: str, changed: frozenset[str]
 ) -> str:
-    """The output of `validate` in `fmt`; github, SARIF and JUnit paths get `prefix` (None: the automatic one);
-    github output puts the problems of `changed` files (paths relative to the data repository) first."""
+    """The output of `validate` in `fmt`. github, SARIF and JUnit paths get `prefix`; github output puts the
+    problems of `changed` files (paths relative to the data repository) first."""
     if fmt is ProblemFormat.text:
         return render.render_text(problems)
     if fmt is ProblemFormat.json:
         return render.render_json(problems)
-    if prefix is None:
-        prefix = automatic_prefix(loaded.root)
     shown = with_path_prefix(problems, prefix)
     if fmt is ProblemFormat.github:
         return render.render_github(shown, {prefix + path for path in changed})
@@ -128,6 +124,38 @@ def render_problems(
         return ci_formats.render_sarif(shown)
     files = [prefix + path for path in ("tlt.yaml", *loaded.role_files, *loaded.teacher_files)]
     return ci_formats.render_junit(shown, files)
+
+
+def append_step_summary(
+    summary_file: str, problems: list[Problem], loaded: Repository, prefix: str, changed: frozenset[str]
+) -> None:
+    """Append the job summary (`render.render_step_summary`) to `$GITHUB_STEP_SUMMARY`, within what GitHub keeps
+    of one step's summary once what is already there is counted. One write to a file opened for appending, as
+    GitHub's own `>> "$GITHUB_STEP_SUMMARY"` does: other steps' lines stay, and no other process's are cut."""
+    target = Path(summary_file).expanduser()
+    where = f"$GITHUB_STEP_SUMMARY ({escape_control(str(target))})"
+    if is_input_file(target, loaded):
+        raise TltError(f"{where} is an input file of the repository; tlt never writes to one")
+    try:
+        present = target.stat().st_size if target.exists() else 0
+        text = render.render_step_summary(
+            with_path_prefix(problems, prefix),
+            {prefix + path for path in changed},
+            limit=render.STEP_SUMMARY_LIMIT - present,
+        )
+        if not text:
+            message(f"tlt: note: {where} already holds the 1 MiB GitHub keeps; the problems were not added to it")
+            return
+        data = text.encode("utf-8")
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise TltError(f"cannot write the job summary to {where}: {exc.strerror or exc}") from None
 
 
 @app.command()
@@ -176,7 +204,13 @@ def validate(
     with loading_progress() as progress:
         loaded, problems = validate_repository(repo or GLOBALS.repo, d, policy_checks(), progress)
     changed = changed_since(loaded.root, since, problems) if since is not None else frozenset()
+    if prefix is None:
+        prefix = automatic_prefix(loaded.root) if fmt in CI_FORMATS else ""
     text = render_problems(fmt, problems, loaded, prefix, changed)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt is ProblemFormat.github and summary_file:
+        # before the output: a summary that cannot be written is exit 2 with nothing half done
+        append_step_summary(summary_file, problems, loaded, prefix, changed)
     write_output(text, output, loaded)
     if not GLOBALS.quiet:
         message(render.summary(problems))

@@ -7,6 +7,7 @@ line or a command of its own.
 
 from __future__ import annotations
 
+import string
 from collections import Counter
 from collections.abc import Collection
 
@@ -81,6 +82,61 @@ def render_github(problems: list[Problem], changed: Collection[str] = ()) -> str
         )
         out.append(f"::{kind} {props}::{_escape_data(escape_control_keep_newlines(p.message))}\n")
     return "".join(out)
+
+
+#: GitHub keeps at most 1 MiB of one step's job summary (`$GITHUB_STEP_SUMMARY`), and fails the upload of more.
+STEP_SUMMARY_LIMIT = 1024 * 1024
+
+# ASCII punctuation that stays as it is in a summary cell: none of it is Markdown or HTML syntax inside a table
+# cell's inline text. Everything else (`|`, `<`, `&`, backticks, `*`, `_`, `[`, `!`, `\`, `#`, `:`, `.`, `@`, ...)
+# becomes a numeric character reference, which CommonMark shows as the character and never reads as syntax: no
+# cell split, no HTML, no link, image, emphasis or code span, no `www.`/`https:` autolink, no workflow command.
+_MD_PLAIN = frozenset("/,-'\"();=?%")
+_MD_ENTITY = {ch: f"&#{ord(ch)};" for ch in string.punctuation if ch not in _MD_PLAIN}
+
+
+def _md(text: str) -> str:
+    """A value as literal text in a Markdown table cell: control characters shown escaped, then every character
+    that Markdown or HTML could read as syntax as a character reference."""
+    return "".join(_MD_ENTITY.get(ch, ch) for ch in escape_control(text))
+
+
+def _summary_row(p: Problem) -> str:
+    # every value in <code>: after rendering, GitHub turns `:100:` (line 100 of a file, or a value's text) into an
+    # emoji, `@name` into a mention and `#12` into a link in text, but not in code
+    cells = (f"{p.path}:{p.line}:{p.column}", p.code, p.message)
+    return f"| {p.severity.value} | " + " | ".join(f"<code>{_md(cell)}</code>" for cell in cells) + " |\n"
+
+
+def render_step_summary(problems: list[Problem], changed: Collection[str] = (), limit: int = STEP_SUMMARY_LIMIT) -> str:
+    """The job summary of `tlt validate --format github`: a heading, the counts, and a Markdown table of every
+    problem (severity, file:line:col, code, message) in `github_order`, at most `limit` bytes of UTF-8. Rows that
+    do not fit give way to a last line saying how many were left out; '' when not even that fits."""
+    ordered = github_order(problems, changed)
+    head = f"### tlt validate\n\n{summary(ordered)}\n\n"
+    if not ordered:
+        return head if len(head.encode("utf-8")) <= limit else ""
+    head += "| severity | file:line:col | code | message |\n| --- | --- | --- | --- |\n"
+
+    def left_out(n: int) -> str:
+        return (
+            f"\n{n} more problem{'s' if n != 1 else ''} not shown: GitHub keeps at most 1 MiB of a step's summary; "
+            "`tlt validate` lists them all.\n"
+        )
+
+    rows = [_summary_row(p) for p in ordered]
+    sizes = [len(row.encode("utf-8")) for row in rows]
+    budget = limit - len(head.encode("utf-8"))
+    if sum(sizes) <= budget:
+        return head + "".join(rows)
+    budget -= len(left_out(len(rows)).encode("utf-8"))  # the longest such line: the count can only shrink
+    if budget < 0:
+        return ""
+    kept = 0
+    while kept < len(rows) and sizes[kept] <= budget:
+        budget -= sizes[kept]
+        kept += 1
+    return head + "".join(rows[:kept]) + left_out(len(rows) - kept)
 
 
 def escape_control_keep_newlines(text: str) -> str:
