@@ -83,6 +83,48 @@ def escape_control(text: str) -> str:
     return _CONTROL.sub(_escape_one, text)
 
 
+# GitHub's runner reads a workflow command from a line of a step's output that starts with `::` after leading
+# white space, and a legacy one (`##[error]…`) from anywhere in a line (SPEC sections 7 and 14). It splits lines
+# at CR, LF and CR LF; Python's `str.lstrip` strips every character .NET's `TrimStart` does, and a few more.
+_LEGACY_COMMAND = "##["
+_LINE_BREAK = re.compile("(\r\n|\r|\n)")
+
+
+def no_legacy_command(text: str) -> str:
+    """`##[` shown as `#\\x23[`: for a value inside one of tlt's own `::error` lines, whose line breaks are
+    escaped as `%0A` (so no value starts a line there)."""
+    return text.replace(_LEGACY_COMMAND, "#\\x23[") if _LEGACY_COMMAND in text else text
+
+
+def no_workflow_command(text: str) -> str:
+    """Text for a CI log in which no value can start a workflow command: `##[` shows as `#\\x23[`, and a line that
+    starts with `::` (after white space) shows its first colon as `\\x3a` (escapes in the style of
+    `escape_control`). Apply it to whole lines of text, or to values in them, never to tlt's own `::error` lines."""
+    text = no_legacy_command(text)
+    if "::" not in text:
+        return text
+    parts = _LINE_BREAK.split(text)  # lines at even indexes, the breaks between them at odd ones
+    for i in range(0, len(parts), 2):
+        line = parts[i]
+        rest = line.lstrip()
+        if rest.startswith("::"):
+            lead = len(line) - len(rest)
+            parts[i] = line[:lead] + "\\x3a" + line[lead + 1 :]
+    return "".join(parts)
+
+
+def no_workflow_command_json(text: str) -> str:
+    """JSON text in which no string can start a workflow command: `##[` is written `#\\u0023[`, the same string
+    to a JSON reader. (`##[` can only be inside a string, and a JSON line never starts with `::`.)"""
+    return text.replace(_LEGACY_COMMAND, "#\\u0023[") if _LEGACY_COMMAND in text else text
+
+
+def no_workflow_command_xml(text: str) -> str:
+    """XML text in which no value can start a workflow command: `##[` is written `#&#35;[`, the same text to an
+    XML reader. (`##[` can only be in text or an attribute value, where a character reference is allowed.)"""
+    return text.replace(_LEGACY_COMMAND, "#&#35;[") if _LEGACY_COMMAND in text else text
+
+
 def excerpt(value: object, limit: int = EXCERPT_LIMIT) -> str:
     """A short, escaped, quoted excerpt of a value for a message: never a whole record (SPEC section 7)."""
     if isinstance(value, dict):

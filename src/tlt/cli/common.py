@@ -20,7 +20,7 @@ from rich.console import Console
 
 from tlt.errors import TltError
 from tlt.pipeline import Repository, load_holders, load_repository
-from tlt.problems import escape_control
+from tlt.problems import escape_control, no_workflow_command
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -93,8 +93,8 @@ def err_console() -> Console:
 
 
 def message(text: str) -> None:
-    """A message for a person: to stderr, escaped, never markup."""
-    err_console().print(escape_control(text), markup=False)
+    """A message for a person: to stderr, escaped, never markup, never a CI workflow command."""
+    err_console().print(no_workflow_command(escape_control(text)), markup=False)
 
 
 #: Show a progress bar while loading at least this many files (on a terminal, unless --quiet).

@@ -3,7 +3,8 @@
 `PROBLEM_CODES` is the one place that describes every problem code in a line and a paragraph: the SARIF rules
 carry it, and the docs' table of codes must agree with it (a test checks). Both renderers are pure and
 deterministic (sorted, no timestamps), and treat every value as data: control characters are shown escaped,
-characters that XML 1.0 cannot hold are dropped, and paths are percent-encoded in SARIF URIs.
+characters that XML 1.0 cannot hold are dropped, paths are percent-encoded in SARIF URIs, and `##[` (a legacy
+workflow command, should the file be printed in a CI log) is written with a character reference.
 
 Imports `tlt.problems` and `tlt.__version__` only.
 """
@@ -17,7 +18,14 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from tlt import __version__
-from tlt.problems import Problem, Severity, escape_control, sort_problems
+from tlt.problems import (
+    Problem,
+    Severity,
+    escape_control,
+    no_workflow_command_json,
+    no_workflow_command_xml,
+    sort_problems,
+)
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -161,7 +169,7 @@ def render_sarif(problems: list[Problem]) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return no_workflow_command_json(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _line(p: Problem) -> str:
@@ -196,4 +204,4 @@ def render_junit(problems: list[Problem], files: list[str]) -> str:
             out.text = "".join(_xml(_line(p)) + "\n" for p in warnings)
     ET.indent(suites, space="  ")
     body = ET.tostring(suites, encoding="unicode", short_empty_elements=True)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + no_workflow_command_xml(body) + "\n"

@@ -2,7 +2,8 @@
 
 Every value in a problem is data: control characters are escaped in text, and GitHub annotations escape `%`,
 CR and LF (and `:` and `,` in properties) as the workflow-command format requires, so no value can start a
-line or a command of its own.
+line or a command of its own; nor can a value's `##[` start a legacy command (`no_workflow_command`). The job
+summary is Markdown in which every value is literal text.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import string
 from collections import Counter
 from collections.abc import Collection
 
-from tlt.problems import Problem, Severity, escape_control, sort_problems
+from tlt.problems import Problem, Severity, escape_control, no_legacy_command, no_workflow_command, sort_problems
 from tlt.render.rows import to_json
 
 
@@ -31,7 +32,7 @@ def summary(problems: list[Problem]) -> str:
 def _shown_path(path: str) -> str:
     """A path as text output shows it: escaped, and never starting a CI workflow command (`::error::`)."""
     shown = escape_control(path)
-    return "./" + shown if shown.startswith("::") else shown
+    return "./" + shown if shown.lstrip().startswith("::") else shown
 
 
 def render_text(problems: list[Problem]) -> str:
@@ -39,7 +40,7 @@ def render_text(problems: list[Problem]) -> str:
         f"{_shown_path(p.path)}:{p.line}:{p.column}: {p.severity.value}[{p.code}] {escape_control(p.message)}"
         for p in sort_problems(problems)
     ]
-    return "".join(line + "\n" for line in lines)
+    return no_workflow_command("".join(line + "\n" for line in lines))
 
 
 def render_json(problems: list[Problem]) -> str:
@@ -77,10 +78,10 @@ def render_github(problems: list[Problem], changed: Collection[str] = ()) -> str
     out = []
     for p in github_order(problems, changed):
         kind = "error" if p.severity is Severity.ERROR else "warning"
-        props = (
-            f"file={_escape_property(p.path)},line={p.line},col={p.column},title={_escape_property('tlt ' + p.code)}"
-        )
-        out.append(f"::{kind} {props}::{_escape_data(escape_control_keep_newlines(p.message))}\n")
+        # the line is tlt's own command and its values' line breaks become %0A: only a value's `##[` could start one
+        path = _escape_property(no_legacy_command(p.path))
+        props = f"file={path},line={p.line},col={p.column},title={_escape_property('tlt ' + p.code)}"
+        out.append(f"::{kind} {props}::{_escape_data(no_legacy_command(escape_control_keep_newlines(p.message)))}\n")
     return "".join(out)
 
 

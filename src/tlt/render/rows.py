@@ -1,4 +1,5 @@
-"""Typed tables rendered as a Rich table, CSV (RFC 4180, formula-guarded) or JSON.
+"""Typed tables rendered as a Rich table, CSV (RFC 4180, formula-guarded) or JSON, none of whose values can start a
+CI workflow command (`no_workflow_command`, SPEC section 14).
 
 Cell kinds decide the wire form: `money` is a string with two decimals, `fraction` a string with four (both
 rounded half up), `int` and `bool` stay JSON numbers and booleans, `number` is a `Decimal` shown without trailing
@@ -24,7 +25,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from tlt.problems import escape_control
+from tlt.problems import escape_control, no_workflow_command, no_workflow_command_json
 
 CENT = Decimal("0.01")
 FOURTH = Decimal("0.0001")
@@ -164,7 +165,7 @@ def csv_line(cells: list[str]) -> str:
     quoted), joined here without a writer per line."""
     if len(cells) == 1 and not cells[0]:
         return '""'
-    return ",".join(f'"{c.replace(chr(34), chr(34) * 2)}"' if _QUOTED(c) else c for c in cells)
+    return no_workflow_command(",".join(f'"{c.replace(chr(34), chr(34) * 2)}"' if _QUOTED(c) else c for c in cells))
 
 
 _QUOTED = re.compile('[",\r\n]').search
@@ -178,19 +179,19 @@ def render_csv(table: Table, header: bool = True) -> str:
         writer.writerow([c.name for c in table.columns])
     cells = [(c.name, csv_cell(c)) for c in table.columns]
     writer.writerows([[cell(row.get(name)) for name, cell in cells] for row in table.rows])
-    return buf.getvalue()
+    return no_workflow_command(buf.getvalue())  # (no cell holds a line break: csv_cell escapes CR and LF)
 
 
 def json_item(item: Any) -> str:
     """One item of a top-level JSON list, exactly as `to_json` would lay it out inside the list: a newline, then
     the item indented by two spaces (lists written piece by piece join items with ",")."""
-    text = json.dumps(item, indent=2, ensure_ascii=False, default=_default)
+    text = no_workflow_command_json(json.dumps(item, indent=2, ensure_ascii=False, default=_default))
     return "\n" + "\n".join("  " + line for line in text.split("\n"))
 
 
 def to_json(data: Any) -> str:
     """Deterministic JSON: UTF-8, two-space indent, keys in the order given, a final newline."""
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n"
+    return no_workflow_command_json(json.dumps(data, indent=2, ensure_ascii=False, default=_default)) + "\n"
 
 
 def _default(value: Any) -> Any:
@@ -236,4 +237,5 @@ def render_table(table: Table, width: int | None = None, color: bool = False) ->
     )  # fmt: skip
     console.print(rich_table)
     out = console.file.getvalue()  # type: ignore[attr-defined]
-    return "\n".join(line.rstrip() for line in out.splitlines()) + "\n"
+    # after rendering: a cell folded at a space can start a line with a value's `::`
+    return no_workflow_command("\n".join(line.rstrip() for line in out.splitlines())) + "\n"
