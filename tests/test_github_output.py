@@ -508,3 +508,13 @@ def test_a_summary_cell_shows_exactly_its_value_and_the_summary_fits(found, limi
     ]
     assert rows == expected[: len(rows)]
     assert text.endswith("`tlt validate` lists them all.\n") == (len(rows) < len(expected))
+
+
+def test_changed_since_a_commit_a_shallow_clone_lacks_says_how_to_fetch_it(tmp_path, pull_request, run):
+    origin, base = pull_request("")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))
+    code, out, err = run(["-C", clone, "validate", "--format", "github", "--as-of", AS_OF, "--changed-since", base])
+    assert (code, out) == (2, "")
+    assert f"--changed-since: revision '{base}' does not exist in the git repository at" in err
+    assert "this is a shallow clone, which lacks older commits: fetch them (actions/checkout: fetch-depth: 0)" in err

@@ -102,7 +102,10 @@ def changed_since(root: Path, rev: str, problems: list[Problem]) -> frozenset[st
     try:
         commit = gitrev.commit_of(root, rev)
     except TltError as exc:
-        raise TltError(f"--changed-since: {exc}") from None
+        hint = ""
+        if gitrev.is_shallow(root):  # actions/checkout fetches one commit unless told otherwise
+            hint = "; this is a shallow clone, which lacks older commits: fetch them (actions/checkout: fetch-depth: 0)"
+        raise TltError(f"--changed-since: {exc}{hint}") from None
     return frozenset(gitrev.changed_files(root, commit, {p.path for p in problems}))
 
 
@@ -175,6 +178,9 @@ def validate(
 
     Exit 0 when there are no errors (warnings allowed), 1 when there are errors, 2 when it could not run.
 
+    github output puts errors first; with $GITHUB_STEP_SUMMARY set (in a GitHub Actions step) it also appends
+    the full list there as a Markdown table.
+
     Examples:
 
       tlt validate
@@ -185,7 +191,7 @@ def validate(
 
       tlt -C examples/bps validate --format json --output problems.json
 
-      tlt -C district validate --format sarif --path-prefix district --output tlt.sarif
+      tlt validate --format sarif --path-prefix checkout/district -o tlt.sarif
     """
     d = as_of_date(as_of)
     if prefix_option is not None and fmt not in CI_FORMATS:

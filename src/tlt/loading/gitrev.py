@@ -152,6 +152,15 @@ def commit_of(root: Path, rev: str) -> str:
     return resolve_commit(root, rev)
 
 
+def is_shallow(root: Path) -> bool:
+    """Whether the git repository holding `root` is a shallow clone (CI's default checkout: one commit)."""
+    try:
+        done = _git(root, ["rev-parse", "--is-shallow-repository"])
+    except TltError:
+        return False
+    return done.returncode == 0 and done.stdout.strip() == b"true"
+
+
 def _blob_id(data: bytes, like: str) -> str:
     """The id git gives a blob of `data`, in the hash of `like` (SHA-1, or SHA-256 in a repository that uses it)."""
     digest = hashlib.sha256 if len(like) == 64 else hashlib.sha1
