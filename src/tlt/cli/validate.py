@@ -133,8 +133,9 @@ def append_step_summary(
     summary_file: str, problems: list[Problem], loaded: Repository, prefix: str, changed: frozenset[str]
 ) -> None:
     """Append the job summary (`render.render_step_summary`) to `$GITHUB_STEP_SUMMARY`, within what GitHub keeps
-    of one step's summary once what is already there is counted. One write to a file opened for appending, as
-    GitHub's own `>> "$GITHUB_STEP_SUMMARY"` does: other steps' lines stay, and no other process's are cut."""
+    of one step's summary once what is already there is counted. The file is opened for appending, as by
+    `>> "$GITHUB_STEP_SUMMARY"` in a workflow: what earlier commands of the step wrote stays, and the table goes
+    after it in one write (a loop only if the system takes part of it)."""
     target = Path(summary_file).expanduser()
     where = f"$GITHUB_STEP_SUMMARY ({escape_control(str(target))})"
     if is_input_file(target, loaded):
