@@ -6,3 +6,7 @@ only parses options and renders.
 """
 
 __version__ = "0.1.0"
+
+# The name on PyPI (`pip install teacher-leadership-tracker`); the command is still `tlt`. Not `tlt`: that
+# distribution name belongs to an unrelated project, so `pip install tlt` would install someone else's code.
+DISTRIBUTION = "teacher-leadership-tracker"

@@ -26,7 +26,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
-from tlt import __version__
+from tlt import DISTRIBUTION, __version__
 from tlt.errors import TltError
 from tlt.loading.safeyaml import parse_text
 from tlt.render.rows import to_json
@@ -263,9 +263,8 @@ permissions:
   contents: read
 
 env:
-  # Where to install tlt from, as a pip requirement. Edit OWNER. Not plain `tlt`: that name on PyPI is
-  # another project.
-  TLT_REQUIREMENT: "tlt @ git+https://github.com/OWNER/tlt@v{version}"
+  # tlt from PyPI, the release that wrote this workflow. Not plain `tlt`: that name on PyPI is another project.
+  TLT_REQUIREMENT: "{requirement}"
   NO_COLOR: "1"
 
 jobs:
@@ -277,12 +276,7 @@ jobs:
         with:
           python-version: "3.11"
       - name: Install tlt
-        run: |
-          case "$TLT_REQUIREMENT" in *OWNER*)
-            echo "::error title=tlt is not set up::Edit TLT_REQUIREMENT in {workflow}: where tlt is installed from"
-            exit 1;;
-          esac
-          python -m pip install "$TLT_REQUIREMENT"
+        run: python -m pip install "$TLT_REQUIREMENT"
       - name: tlt validate
         run: tlt validate --format github
 
@@ -343,7 +337,7 @@ def new_repository(catalog: str, today: date) -> dict[str, str]:
     files[EDITOR_SETTINGS_PATH] = _editor_settings()
     files[EDITOR_EXTENSIONS_PATH] = EDITOR_EXTENSIONS
     files[PRECOMMIT_PATH] = PRECOMMIT.format(version=__version__)
-    files[WORKFLOW_PATH] = WORKFLOW.format(version=__version__, workflow=WORKFLOW_PATH)
+    files[WORKFLOW_PATH] = WORKFLOW.format(requirement=f"{DISTRIBUTION}=={__version__}")
     return files
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from tlt import DISTRIBUTION, __version__
 from tlt.cli.app import app
 from tlt.cli.common import (
     AsOfOpt,
@@ -142,7 +143,10 @@ def init(
         "schemas/, .vscode/ (editor settings), .pre-commit-config.yaml, .github/workflows/tlt.yml"
     )
     message(f"next: cd {root} && tlt validate && git init && git add . && git commit -m 'tlt data repository'")
-    message("then: set TLT_REQUIREMENT in .github/workflows/tlt.yml, and run `pre-commit install`")
+    message(
+        "then: run `pre-commit install`; the workflow installs tlt from PyPI as "
+        f"{DISTRIBUTION}=={__version__} (TLT_REQUIREMENT in .github/workflows/tlt.yml)"
+    )
 
 
 def _revision_side(root: Path, rev: str, skip_invalid: bool) -> tuple[Repository | None, str]:
