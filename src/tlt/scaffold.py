@@ -248,10 +248,22 @@ repos:
         files: '\\.(ya?ml)$'
 """
 
-WORKFLOW = """\
-# tlt on every pull request: annotations at file:line for every problem (`tlt validate --format github`),
+# A pinned action: the full commit SHA its release tag named when this tlt was released, with the tag in the
+# comment (zizmor and Dependabot read it). A tag can be moved to other code; a commit cannot. Where each SHA came
+# from, and how a release moves them: docs/releasing.md.
+ACTIONS = {
+    "checkout": "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1",
+    "setup-python": "actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0",
+}
+# The hidden first line of the pull-request comment the workflow posts: how a later run finds that comment to
+# update it, and never another workflow's comment (they are all written by github-actions[bot]).
+COMMENT_MARKER = "<!-- tlt-diff -->"
+
+# @name@ placeholders, filled by _fill: GitHub's ${{ }} and the shell's braces stay as they read. A raw string:
+# the shell's backslashes are the file's.
+WORKFLOW = r"""# tlt on every pull request: annotations at file:line for every problem (`tlt validate --format github`),
 # and the eligibility changes the pull request would make (`tlt diff` against its base), posted on it.
-# Made by `tlt init`; see "Using tlt in a data repository's CI" in tlt's docs (docs/ci.md).
+# Made by `tlt init` (tlt @version@); see "Using tlt in a data repository's CI" in tlt's docs (docs/ci.md).
 name: tlt
 
 on:
@@ -259,20 +271,37 @@ on:
   push:
     branches: [main]
 
-permissions:
-  contents: read
+# No permission by default: each job asks for the few it uses, and says why.
+permissions: {}
+
+# A new push to a pull request cancels the run for the push before, so two runs never race to post the
+# comment; pushes to main each run to the end.
+concurrency:
+  group: tlt-${{ github.event.pull_request.number || github.ref }}
+  cancel-in-progress: ${{ github.event_name == 'pull_request' }}
+
+defaults:
+  run:
+    shell: bash
 
 env:
-  # tlt from PyPI, the release that wrote this workflow. Not plain `tlt`: that name on PyPI is another project.
-  TLT_REQUIREMENT: "{requirement}"
+  # tlt from PyPI, the release that wrote this workflow: CI runs the tlt you tried. To upgrade, change the
+  # version after reading the release notes. Not plain `tlt`: that name on PyPI is another project.
+  TLT_REQUIREMENT: "@requirement@"
+  TLT_COMMENT_MARKER: "@marker@"
   NO_COLOR: "1"
 
 jobs:
   validate:
+    name: tlt validate
     runs-on: ubuntu-latest
+    permissions:
+      contents: read    # to check out the repository
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
+      - uses: @checkout@
+        with:
+          persist-credentials: false    # no token is kept on disk for the steps after it
+      - uses: @setup-python@
         with:
           python-version: "3.11"
       - name: Install tlt
@@ -281,42 +310,100 @@ jobs:
         run: tlt validate --format github
 
   diff:
+    name: tlt diff
     if: github.event_name == 'pull_request'
     needs: validate
     runs-on: ubuntu-latest
     permissions:
-      contents: read
-      pull-requests: write
+      contents: read    # to check out the repository with its history
+      pull-requests: write    # to post the diff on the pull request, and update that one comment on each push
     steps:
-      - uses: actions/checkout@v4
+      - uses: @checkout@
         with:
           fetch-depth: 0    # tlt diff reads the base revision from git
-      - uses: actions/setup-python@v5
+          persist-credentials: false
+      - uses: @setup-python@
         with:
           python-version: "3.11"
       - name: Install tlt
         run: python -m pip install "$TLT_REQUIREMENT"
       - name: tlt diff against the base
         env:
-          BASE_SHA: ${{{{ github.event.pull_request.base.sha }}}}
+          BASE_SHA: ${{ github.event.pull_request.base.sha }}
           COLUMNS: "160"    # a wide table: the comment scrolls sideways instead of wrapping reasons
         run: |
-          {{
+          diff="$RUNNER_TEMP/tlt-diff.txt"
+          tlt diff --format table "$BASE_SHA" > "$diff"
+          cat "$diff"    # the whole diff, in the log; tlt's output cannot start a workflow command
+          # Values are data, never markup: the text goes inside <pre> with &, < and > escaped, so nothing
+          # in a pull request's files can end the block or add links, images or mentions.
+          escape() { sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' "$@"; }
+          full() {
+            echo "$TLT_COMMENT_MARKER"
             echo "### Eligibility changes (tlt diff)"
             echo
-            echo '````text'
-            tlt diff --format table "$BASE_SHA"
-            echo '````'
-          }} > tlt-diff.md
-          cat tlt-diff.md >> "$GITHUB_STEP_SUMMARY"
+            echo "<pre>"
+            escape "$diff"
+            echo "</pre>"
+          }
+          # GitHub keeps at most 1 MiB of a step summary and 65,536 characters of a comment: a diff too
+          # long for one shows its counts there (the lines before the table) and points at the run.
+          short() {
+            echo "$TLT_COMMENT_MARKER"
+            echo "### Eligibility changes (tlt diff)"
+            echo
+            echo "<pre>"
+            awk 'NF == 0 || NR > 200 { exit } { print }' "$diff" | escape
+            echo "</pre>"
+            echo
+            echo "The whole diff ($(wc -l < "$diff") lines) is too long for $1: it is in the $2 of" \
+              "[this run]($GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID)."
+          }
+          full > "$RUNNER_TEMP/tlt-diff.md"
+          size="$(wc -c < "$RUNNER_TEMP/tlt-diff.md")"
+          if [ "$size" -le 1000000 ]; then
+            cat "$RUNNER_TEMP/tlt-diff.md" >> "$GITHUB_STEP_SUMMARY"
+          else
+            short "the job summary" "log" >> "$GITHUB_STEP_SUMMARY"
+          fi
+          if [ "$size" -le 65000 ]; then
+            cp "$RUNNER_TEMP/tlt-diff.md" "$RUNNER_TEMP/tlt-comment.md"
+          elif [ "$size" -le 1000000 ]; then
+            short "a comment" "job summary and the log" > "$RUNNER_TEMP/tlt-comment.md"
+          else
+            short "a comment" "log" > "$RUNNER_TEMP/tlt-comment.md"
+          fi
       - name: Post it on the pull request
-        # a pull request from a fork gets a read-only token: the job summary above still shows the diff
+        # A pull request from a fork gets a read-only token: it has the job summary and the log only.
         if: github.event.pull_request.head.repo.full_name == github.repository
         env:
-          GH_TOKEN: ${{{{ github.token }}}}
-          PR: ${{{{ github.event.pull_request.number }}}}
-        run: gh pr comment "$PR" --body-file tlt-diff.md --edit-last || gh pr comment "$PR" --body-file tlt-diff.md
+          GH_TOKEN: ${{ github.token }}
+          PR: ${{ github.event.pull_request.number }}
+        run: |
+          # This workflow's own comment: github-actions[bot]'s that starts with the marker. Not
+          # `gh pr comment --edit-last`, which edits the bot's last comment, whichever workflow wrote it.
+          comments="repos/$GITHUB_REPOSITORY/issues/$PR/comments"
+          # shellcheck disable=SC2016  # $ENV is jq's (the marker above), not the shell's
+          ids="$(gh api --paginate "$comments?per_page=100" --jq \
+            '.[] | select(.user.login == "github-actions[bot]" and (.body | startswith($ENV.TLT_COMMENT_MARKER))) | .id')"
+          id="${ids%%$'\n'*}"
+          # The body goes by file (-F body=@FILE), so the diff's text is never parsed by the shell or by gh.
+          if [ -n "$id" ]; then
+            gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" -F body=@"$RUNNER_TEMP/tlt-comment.md" --silent
+          else
+            gh api --method POST "$comments" -F body=@"$RUNNER_TEMP/tlt-comment.md" --silent
+          fi
 """
+
+
+def _fill(template: str, **values: str) -> str:
+    """`template` with each `@name@` replaced (`_` in a keyword stands for `-`); every placeholder must be given."""
+    for name, value in values.items():
+        template = template.replace(f"@{name.replace('_', '-')}@", value)
+    left = re.findall(r"@[a-z-]+@", template)
+    if left:  # pragma: no cover - a template edit that forgot a value
+        raise AssertionError(f"unfilled placeholders in a scaffold template: {left}")
+    return template
 
 
 def new_repository(catalog: str, today: date) -> dict[str, str]:
@@ -337,7 +424,13 @@ def new_repository(catalog: str, today: date) -> dict[str, str]:
     files[EDITOR_SETTINGS_PATH] = _editor_settings()
     files[EDITOR_EXTENSIONS_PATH] = EDITOR_EXTENSIONS
     files[PRECOMMIT_PATH] = PRECOMMIT.format(version=__version__)
-    files[WORKFLOW_PATH] = WORKFLOW.format(requirement=f"{DISTRIBUTION}=={__version__}")
+    files[WORKFLOW_PATH] = _fill(
+        WORKFLOW,
+        version=__version__,
+        requirement=f"{DISTRIBUTION}=={__version__}",
+        marker=COMMENT_MARKER,
+        **ACTIONS,
+    )
     return files
 
 
