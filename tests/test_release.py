@@ -27,8 +27,8 @@ PIN_PATTERNS = {
     ),
     # a git URL of tlt at a tag: `.../tlt@vX.Y.Z` (pip, the GitHub Actions `uses:` form)
     "git-tag": re.compile(rf"(?P<url>[\w.:/+-]*/tlt(?:\.git)?)@v(?P<version>{VERSION})"),
-    # prose: "the git tag `vX.Y.Z`"
-    "tag": re.compile(rf"\btag\s+`?v(?P<version>{VERSION})"),
+    # prose: "the git tag `vX.Y.Z`" (only tlt's tags are called that here)
+    "tag": re.compile(rf"\bgit tag\s+`?v(?P<version>{VERSION})"),
     # pre-commit's `rev: vX.Y.Z` (only tlt's hook appears in these files)
     "rev": re.compile(rf"\brev:\s*['\"]?v(?P<version>{VERSION})"),
     # `pip install tlt`: the other project

@@ -165,6 +165,12 @@ def test_scripts_run_in_bash_with_pipefail(workflow: dict[Any, Any]) -> None:
     assert workflow["defaults"] == {"run": {"shell": "bash"}}
 
 
+def test_docs_show_the_workflow_as_tlt_init_writes_it(workflow_text: str) -> None:
+    section = (PROJECT / "docs" / "ci.md").read_text(encoding="utf-8").split("\n## The workflow\n", 1)[1]
+    block = re.search(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
+    assert block is not None and block.group(1) == workflow_text, "copy the workflow tlt init writes to docs/ci.md"
+
+
 # ---- the real tools -------------------------------------------------------------------------------------------
 
 
