@@ -27,8 +27,10 @@ from typing import Any
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from tlt import DISTRIBUTION, __version__
+from tlt.cli import app
 from tlt.scaffold import ACTIONS, COMMENT_MARKER, WORKFLOW_PATH
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -46,10 +48,6 @@ PR = "7"
 
 @pytest.fixture(scope="module")
 def workflow_text(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from typer.testing import CliRunner
-
-    from tlt.cli import app
-
     root = tmp_path_factory.mktemp("init") / "district"
     result = CliRunner().invoke(app, ["init", str(root), "--catalog", "bps", "--as-of", AS_OF], env={"NO_COLOR": "1"})
     assert result.exit_code == 0, result.stderr
@@ -206,7 +204,8 @@ def test_actionlint_finds_what_it_checks(
     tmp_path: Path, workflow_text: str, actionlint: Callable[[Path], list[str]]
 ) -> None:
     # actionlint has no rule for pins or credentials (zizmor's part); it checks expressions, contexts, job
-    # references and permission names: an event value inside a script, a misspelled scope, a job that is not
+    # references and permission names: an event value inside a script, a misspelled scope, a job that does not
+    # exist
     broken = (
         workflow_text.replace('tlt diff --format table "$BASE_SHA"', "tlt diff ${{ github.event.pull_request.title }}")
         .replace("pull-requests: write", "pull-request: write")
