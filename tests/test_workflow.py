@@ -346,6 +346,36 @@ def test_the_diff_step_posts_hostile_text_as_data(tmp_path: Path, workflow: dict
     assert any(re.search(r"t-0000 +eligible +ineligible +experience: 2\d\.\d\d years, needs 200", ln) for ln in lines)
 
 
+def test_the_validate_step_puts_the_pull_requests_own_errors_first(tmp_path: Path, workflow: dict[Any, Any]) -> None:
+    """GitHub keeps the first 10 errors of a step: 12 old broken files at the base, then the pull request breaks
+    t-0099; on a pull request its error comes first, on a push (no base) the order is by path."""
+    root = tmp_path / "data"
+    files = {
+        "tlt.yaml": "program: P\norganization: TST\nterms:\n  - {id: 2025-26, start: 2025-08-25, end: 2026-06-12}\n"
+    }
+    files.update({f"teachers/t-{i:04d}.yaml": f"id: t-{i:04d}\nname: T\nbogus: 1\n" for i in range(12)})
+    files["teachers/t-0099.yaml"] = "id: t-0099\nname: T\n"
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    base = git(root, "rev-parse", "HEAD")
+    (root / "teachers" / "t-0099.yaml").write_text("id: t-0099\nname: T\nstatus: [x]\n", encoding="utf-8")
+
+    def first_error(sha: str) -> str:
+        expressions = {"${{ github.event.pull_request.base.sha }}": sha}
+        proc = run_step(workflow, "validate", "tlt validate", root, expressions, tmp_path / f"runner-{bool(sha)}")
+        assert proc.returncode == 1, proc.stderr
+        errors = [line for line in proc.stdout.splitlines() if line.startswith("::error ")]
+        assert len(errors) == 13
+        return errors[0]
+
+    assert "file=teachers/t-0099.yaml," in first_error(base)
+    assert "file=teachers/t-0000.yaml," in first_error("")
+
+
 @pytest.mark.parametrize("summary_limit", [None, 50_000])
 def test_a_diff_too_long_for_a_comment_posts_its_counts(
     tmp_path: Path, workflow: dict[Any, Any], summary_limit: int | None

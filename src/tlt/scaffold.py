@@ -300,6 +300,7 @@ jobs:
     steps:
       - uses: @checkout@
         with:
+          fetch-depth: 0    # --changed-since reads the pull request's base revision from git
           persist-credentials: false    # no token is kept on disk for the steps after it
       - uses: @setup-python@
         with:
@@ -307,7 +308,10 @@ jobs:
       - name: Install tlt
         run: python -m pip install "$TLT_REQUIREMENT"
       - name: tlt validate
-        run: tlt validate --format github
+        env:
+          # GitHub shows only the first 10 errors of a step: the pull request's own files come first
+          BASE_SHA: ${{ github.event.pull_request.base.sha }}
+        run: tlt validate --format github ${BASE_SHA:+--changed-since "$BASE_SHA"}
 
   diff:
     name: tlt diff
