@@ -18,7 +18,8 @@ from datetime import date
 from typing import Any
 
 from tlt.loading.fastyaml import reference_only
-from tlt.loading.safeyaml import read_document
+from tlt.loading.repository import find_root
+from tlt.loading.sources import FileSource, Source
 from tlt.model import Config, Src, Teacher
 from tlt.pipeline import Progress, Repository, load_in_shares
 from tlt.policy import staffing_holders, staffing_problems
@@ -283,21 +284,29 @@ def check_repository(repo: Repository, as_of: date, extra: tuple[Check, ...] = (
 
 
 def validate_repository(
-    start: str | os.PathLike[str] | None, as_of: date, extra: tuple[Check, ...] = (), progress: Progress | None = None
+    start: str | os.PathLike[str] | None,
+    as_of: date,
+    extra: tuple[Check, ...] = (),
+    progress: Progress | None = None,
+    source: Source | None = None,
 ) -> tuple[Repository, list[Problem]]:
     """Load and check a repository on every core (`load_in_shares`); the same problems as `check_repository`
-    over `load_repository`. Returns the repository (with this process's share of the teachers) and the problems."""
+    over `load_repository`. Returns the repository (with this process's share of the teachers) and the problems.
+    `source`: read the files from there (git's index) instead of the working tree at or above `start`."""
+    if source is None:
+        source = FileSource(find_root(start))
     repo, findings = load_in_shares(
         start,
         lambda share: teacher_findings(share, as_of, extra),
         progress,
         keep=lambda base: None if reference_only() else needs_checking(base.config),
+        source=source,
     )
 
     def locate(src: Src) -> tuple[str, int, int]:
         doc = repo.documents.get(src.file)
         if doc is None:  # read by another process: parse it again here (only ever for a problem to show)
-            doc = read_document(str(repo.root / src.file), src.file, str(repo.root))
+            doc = source.read([src.file])[0]  # from where the other process read it
         line, col = doc.position(src.node)
         return src.file, line, col
 

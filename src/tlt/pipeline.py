@@ -232,6 +232,7 @@ def load_in_shares(
     before: Callable[[Repository], None] | None = None,
     batch: int | None = None,
     keep: Callable[[Repository], Callable[[dict[str, Any]], bool] | None] | None = None,
+    source: Source | None = None,
 ) -> tuple[Repository, list[T]]:
     """Map-reduce over the teacher files on every core (`tlt.workers.map_batches`): tlt.yaml and the roles are
     loaded once, then the teacher files, cut in batches of `batch` (2,000), are handed out one at a time to this
@@ -246,11 +247,13 @@ def load_in_shares(
     roles; `problems` holds only the problems found before any teacher file was read) and the answers.
     `before(repo)` runs once tlt.yaml and the roles are loaded, before any teacher file is read: the place for
     usage errors (an unknown role or term). `keep(repo)`, asked then too, gives `load_teachers`' `keep` (it may
-    need tlt.yaml), or None to model every teacher. Garbage collection paused as in
-    `load_source`."""
+    need tlt.yaml), or None to model every teacher. `source` reads the files from elsewhere than the working
+    tree at or above `start` (git's index: `tlt validate --staged`); each process reads its own batches from it.
+    Garbage collection paused as in `load_source`."""
     from tlt.workers import MAX_BATCHES, map_batches, process_count
 
-    source = FileSource(find_root(start))
+    if source is None:
+        source = FileSource(find_root(start))
     paused = gc.isenabled()
     gc.disable()
     try:

@@ -26,6 +26,7 @@ from tlt.cli.common import (
 )
 from tlt.errors import TltError
 from tlt.loading import gitrev
+from tlt.loading.repository import CONFIG_NAME, find_root
 from tlt.pipeline import Repository
 from tlt.problems import Problem, escape_control, with_path_prefix
 from tlt.render import problems as render
@@ -172,6 +173,13 @@ def validate(
     prefix_option: PathPrefixOpt = None,
     since: ChangedSinceOpt = None,
     output: OutputOpt = None,
+    staged: Annotated[
+        bool,
+        typer.Option(
+            "--staged",
+            help="Check what git's index holds (what the next commit would hold), not the working tree.",
+        ),
+    ] = False,
     repo: RepoOpt = None,
 ) -> None:
     """Check every file of the data repository: YAML, schema, ids, references, dates, caps, tenure, cooling-off,
@@ -193,6 +201,8 @@ def validate(
       tlt -C examples/bps validate --format json --output problems.json
 
       tlt validate --format sarif --path-prefix checkout/district -o tlt.sarif
+
+      tlt validate --staged     # as the next commit would hold it (the pre-commit hook)
     """
     d = as_of_date(as_of)
     if prefix_option is not None and fmt not in CI_FORMATS:
@@ -208,8 +218,17 @@ def validate(
             gitrev.check_revision(since)
         except TltError as exc:
             raise TltError(f"--changed-since: {exc}") from None
+    start = repo or GLOBALS.repo
+    source = None
+    if staged:
+        source = gitrev.index_source(find_root(start))
+        if not source.has(CONFIG_NAME):
+            raise TltError(
+                f"{CONFIG_NAME} is not in git's index (not added yet, or staged for deletion), so nothing staged "
+                f"in {source.root} is a data repository; `git add {CONFIG_NAME}` first"
+            )
     with loading_progress() as progress:
-        loaded, problems = validate_repository(repo or GLOBALS.repo, d, policy_checks(), progress)
+        loaded, problems = validate_repository(start, d, policy_checks(), progress, source)
     changed = changed_since(loaded.root, since, problems) if since is not None else frozenset()
     if prefix is None:
         prefix = automatic_prefix(loaded.root) if fmt in CI_FORMATS else ""

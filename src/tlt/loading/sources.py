@@ -28,6 +28,7 @@ OUTSIDE, MISSING, LINK = "outside", "missing", "link"
 
 LINK_TO_FOLDER = "a symbolic link to a folder; it is not followed"
 LINK_IN_TREE = "a symbolic link; links are not followed in a git revision"
+LINK_IN_INDEX = "a symbolic link; links are not followed in git's index (stage the file itself)"
 
 
 @dataclass
@@ -95,12 +96,20 @@ class Entry:
 
 
 class TreeSource:
-    """A repository as a tree of entries, fetched in one batch by `fetch(keys) -> {key: bytes}`."""
+    """A repository as a tree of entries, fetched in one batch by `fetch(keys) -> {key: bytes}`. A link is a
+    `file` problem saying `link_message` (where the tree came from: a revision, git's index)."""
 
-    def __init__(self, root: Path, entries: Mapping[str, Entry], fetch: Callable[[list[str]], Mapping[str, bytes]]):
+    def __init__(
+        self,
+        root: Path,
+        entries: Mapping[str, Entry],
+        fetch: Callable[[list[str]], Mapping[str, bytes]],
+        link_message: str = LINK_IN_TREE,
+    ):
         self.root = root
         self.entries = dict(entries)
         self._fetch = fetch
+        self.link_message = link_message
         self._folders: set[str] = {""}
         for path in self.entries:
             parts = path.split("/")
@@ -146,7 +155,7 @@ class TreeSource:
             if path.endswith(DATA_SUFFIXES):
                 listing.files.append(path)
             elif self.entries[path].link:
-                listing.skipped.append((path, LINK_IN_TREE))
+                listing.skipped.append((path, self.link_message))
         return listing
 
     def read(self, paths: list[str], schema: str | None = None) -> list[Document]:
@@ -162,7 +171,7 @@ class TreeSource:
             if entry is None:
                 out.append(_problem(path, "not a regular file"))
             elif entry.link:
-                out.append(_problem(path, LINK_IN_TREE))
+                out.append(_problem(path, self.link_message))
             elif entry.size > MAX_BYTES:
                 out.append(_problem(path, f"the file is {entry.size / (1024 * 1024):.1f} MiB; the limit is 1 MiB"))
             else:
