@@ -1,13 +1,9 @@
-"""`tlt init`: a data repository from the role catalog that passes `tlt validate`, never over an existing file;
-the pre-commit hooks (the offline one init writes, and the one the project publishes)."""
+"""`tlt init`: a data repository from the role catalog that passes `tlt validate`, never over an existing file.
+The pre-commit hooks it writes and the project publishes are driven for real in tests/test_precommit.py."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -171,51 +167,3 @@ def test_workflow_validates_and_posts_the_diff_without_injection(tmp_path: Path)
     assert not any("${{" in r for r in runs)  # event data reaches scripts only through env
     assert workflow["jobs"]["diff"]["steps"][0]["with"]["fetch-depth"] == 0
     assert workflow["permissions"] == {}  # each job asks for its own (tests/test_workflow.py)
-
-
-def _precommit() -> str | None:
-    found = shutil.which("pre-commit", path=os.path.dirname(sys.executable)) or shutil.which("pre-commit")
-    return found
-
-
-@pytest.mark.skipif(_precommit() is None, reason="pre-commit is not installed (pip install pre-commit)")
-def test_precommit_hook_runs_tlt_validate(tmp_path: Path) -> None:
-    root = tmp_path / "data"
-    assert cli("init", str(root), "--catalog", "bps", "--as-of", AS_OF)[0] == 0
-    env = {
-        **os.environ,
-        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
-        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "NO_COLOR": "1",
-    }
-
-    def sh(*argv: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True, timeout=60)
-
-    assert sh("git", "init", "-q").returncode == 0
-    assert sh("git", "add", ".").returncode == 0
-    precommit = _precommit()
-    assert precommit is not None
-    ok = sh(precommit, "run", "--all-files")
-    assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "tlt validate" in ok.stdout and "Passed" in ok.stdout
-    with open(root / "roles" / "bps-administrator.yaml", "a", encoding="utf-8") as handle:
-        handle.write("bogus: 1\n")
-    assert sh("git", "add", ".").returncode == 0
-    bad = sh(precommit, "run", "--all-files")
-    assert bad.returncode == 1
-    assert "roles/bps-administrator.yaml:" in bad.stdout and "error[schema] unknown key 'bogus'" in bad.stdout
-
-
-def test_published_hook_manifest() -> None:
-    hooks = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())
-    [hook] = hooks
-    assert hook["id"] == "tlt-validate" and hook["entry"] == "tlt validate" and hook["language"] == "python"
-    assert hook["pass_filenames"] is False and hook["files"] == r"\.(ya?ml)$"
-    try:
-        from pre_commit.clientlib import load_manifest
-    except ModuleNotFoundError:
-        return
-    assert load_manifest(str(PROJECT / ".pre-commit-hooks.yaml"))[0]["id"] == "tlt-validate"

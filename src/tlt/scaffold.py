@@ -230,22 +230,29 @@ def _teacher(organization: str, license: tuple[str, str | None] | None, years: t
 
 
 PRECOMMIT = """\
-# pre-commit (https://pre-commit.com): run `pre-commit install` once, and every commit runs `tlt validate`.
+# pre-commit (https://pre-commit.com): run `pre-commit install` once, and every commit (merge commits too)
+# runs `tlt validate --staged`: the whole data repository as the commit would hold it (git's index), so a
+# commit that only deletes a file is checked too, and untracked files or unstaged edits do not count.
 # This hook runs the tlt installed on your machine (language: system), so it needs no network.
+# A data repository in a subfolder of its git repository: move this file to the top of the git repository
+# and add `args: [-C, <the subfolder>]` to the hook.
 # To let pre-commit install tlt by itself instead, use the hook that tlt publishes:
 #   - repo: <the git URL you install tlt from>
 #     rev: v{version}
 #     hooks:
 #       - id: tlt-validate
+minimum_pre_commit_version: "3.2.0"   # the stage names below
+default_install_hook_types: [pre-commit, pre-merge-commit]
 repos:
   - repo: local
     hooks:
       - id: tlt-validate
         name: tlt validate
-        entry: tlt validate
+        entry: tlt validate --staged
         language: system
-        pass_filenames: false
-        files: '\\.(ya?ml)$'
+        pass_filenames: false   # tlt checks the whole repository: a change to a role can break a teacher file
+        always_run: true        # pre-commit passes no deleted file, so a file filter would skip deletions
+        stages: [pre-commit, pre-merge-commit]
 """
 
 # A pinned action: the full commit SHA its release tag named when this tlt was released, with the tag in the
