@@ -188,6 +188,18 @@ def test_submodules_and_intent_to_add_files_are_not_committed_so_not_checked(run
     assert validate(run, committed, "--staged")[:2] == (0, "")
 
 
+def test_before_the_first_commit_an_empty_file_is_checked_and_an_intent_to_add_is_not(
+    run: Run, make_repo: Callable[..., Path], teacher_yaml: Callable[..., str]
+) -> None:
+    root = make_repo(teachers={"t-1": teacher_yaml("t-1"), "t-2": b"", "t-3": "id: t-3\nname: [\n"})
+    git(root, "init", "-q", "-b", "main")  # no commit yet: nothing to compare the index with but the empty tree
+    git(root, "add", "tlt.yaml", "teachers/t-1.yaml", "teachers/t-2.yaml")
+    git(root, "add", "--intent-to-add", "teachers/t-3.yaml")
+    assert sorted(index_source(root).entries) == ["teachers/t-1.yaml", "teachers/t-2.yaml", "tlt.yaml"]
+    code, out, _ = validate(run, root, "--staged")
+    assert (code, out) == (1, "teachers/t-2.yaml:1:1: error[file] the file is empty; it must be one YAML mapping\n")
+
+
 def test_a_merge_conflict_in_the_index_exits_2_naming_the_paths(run: Run, committed: Path) -> None:
     git(committed, "checkout", "-q", "-b", "other")
     (committed / "teachers" / "t-3.yaml").write_text("id: t-3\nname: Other\n")
