@@ -4,13 +4,12 @@ tree. First the sources (working tree, memory, git) agree and keep every safety 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from gitkit import GIT_IDENTITY, git
 from tlt.cli import app
 from tlt.loading.gitrev import revision_source
 from tlt.pipeline import load_repository, load_tree
@@ -71,14 +70,6 @@ def test_memory_tree_keeps_every_safety_check() -> None:
 # ---- tlt diff over a real git repository --------------------------------------------------------------------
 
 AS_OF = "2025-09-01"
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.invalid",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.invalid",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
 
 
 def role_yaml(ident: str, min_years: int | str, title: str = "A role") -> str:
@@ -96,13 +87,6 @@ def teacher_yaml(ident: str, years: float | None) -> str:
 
 
 TEACHERS = {"t-1": 2, "t-2": 4, "t-3": 4.5, "t-4": 6, "t-5": None}
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", *args], cwd=root, env={**os.environ, **GIT_ENV}, capture_output=True, text=True, check=True
-    )
-    return done.stdout
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> None:
@@ -133,7 +117,7 @@ def repo(tmp_path: Path) -> Path:
 
 
 def cli(*args: str) -> tuple[int, str, str]:
-    env = {"NO_COLOR": "1", "TLT_DEBUG": "1", "TERMINAL_WIDTH": "200", **GIT_ENV}
+    env = {"NO_COLOR": "1", "TLT_DEBUG": "1", "TERMINAL_WIDTH": "200", **GIT_IDENTITY}
     result = CliRunner().invoke(app, list(args), env=env)
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception

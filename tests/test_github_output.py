@@ -8,7 +8,6 @@ Git runs for real, on repositories made in tmp_path, with a fixed identity and n
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,26 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gitkit import git
 from tlt.problems import Problem, Severity
 from tlt.render.problems import github_order
 
 AS_OF = "2025-01-06"
 OUTSIDE = "assignments:\n  - {role: coach, start: 2019-01-07, end: 2019-06-01}\n"  # an `outside-terms` warning
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.invalid",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.invalid",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(top: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", *args], cwd=top, env={**os.environ, **GIT_ENV}, capture_output=True, text=True, check=True
-    )
-    return done.stdout
 
 
 def commit_all(top: Path, message: str = "data") -> str:

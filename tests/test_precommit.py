@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from gitkit import git_env
+
 PROJECT = Path(__file__).resolve().parents[1]
 AS_OF = "2026-11-23"
 HOOK_LINE = "tlt validate"
@@ -39,18 +41,12 @@ class Repo:
 
     def __init__(self, top: Path, data: Path, precommit: str, home: Path) -> None:
         self.top, self.data, self.precommit = top, data, precommit
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+        self.env = {k: v for k, v in git_env().items() if not k.startswith("PRE_COMMIT")}
         self.env.update(
             {
                 # the hook runs `tlt` and pre-commit from this virtual environment, found on PATH
                 "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
                 "PRE_COMMIT_HOME": str(home),
-                "GIT_CONFIG_GLOBAL": os.devnull,
-                "GIT_CONFIG_NOSYSTEM": "1",
-                "GIT_AUTHOR_NAME": "Test",
-                "GIT_AUTHOR_EMAIL": "test@example.invalid",
-                "GIT_COMMITTER_NAME": "Test",
-                "GIT_COMMITTER_EMAIL": "test@example.invalid",
                 "NO_COLOR": "1",
                 "TLT_NO_PROGRESS": "1",
             }

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from gitkit import git
 from tlt.loading import gitrev
 from tlt.loading.gitrev import index_source
 
@@ -22,32 +22,6 @@ Run = Callable[..., tuple[int, str, str]]
 
 MENTOR = "id: mentor\ntitle: Mentor\ncategory: mentoring\n"
 HOLDER = "id: t-1\nname: A\nassignments:\n  - role: mentor\n    start: 2024-09-01\n    caseload: [t-2]\n"
-
-
-def git_env() -> dict[str, str]:
-    """The environment without any GIT_* variable of the caller (a hook's GIT_INDEX_FILE, say), git's own
-    configuration files out of the way, and an identity for commits."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(
-        {
-            "GIT_CONFIG_GLOBAL": os.devnull,
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_AUTHOR_NAME": "Test",
-            "GIT_AUTHOR_EMAIL": "test@example.invalid",
-            "GIT_COMMITTER_NAME": "Test",
-            "GIT_COMMITTER_EMAIL": "test@example.invalid",
-        }
-    )
-    return env
-
-
-def git(root: Path, *args: str, env: dict[str, str] | None = None, check: bool = True) -> str:
-    done = subprocess.run(
-        ["git", *args], cwd=root, env={**git_env(), **(env or {})}, capture_output=True, text=True, check=False
-    )
-    if check and done.returncode != 0:
-        raise AssertionError(f"git {' '.join(args)} failed: {done.stderr}")
-    return done.stdout
 
 
 @pytest.fixture

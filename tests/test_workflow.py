@@ -312,18 +312,22 @@ def git(cwd: Path, *args: str) -> str:
 def pull_request(root: Path, teachers: int, new_rule: str) -> str:
     """A data repository whose base commit has a mentor role any of `teachers` meets (since 2000, 1 year
     needed: whatever today is), with the pull request's `new_rule` in the working tree; returns the base SHA."""
-    files = {
-        "tlt.yaml": "program: P\norganization: TST\nterms:\n  - {id: 2025-26, start: 2025-08-25, end: 2026-06-12}\n"
-    }
-    files["roles/mentor.yaml"] = ROLE % "1"
+    files = {"roles/mentor.yaml": ROLE % "1"}
     files.update({f"teachers/t-{i:04d}.yaml": TEACHER % f"t-{i:04d}" for i in range(teachers)})
-    for rel, text in files.items():
+    base = committed(root, files)
+    (root / "roles" / "mentor.yaml").write_text(ROLE % new_rule, encoding="utf-8")
+    return base
+
+
+def committed(root: Path, files: Mapping[str, str]) -> str:
+    """A git repository at `root` with a tlt.yaml of one term and `files`, committed; returns the commit."""
+    config = "program: P\norganization: TST\nterms:\n  - {id: 2025-26, start: 2025-08-25, end: 2026-06-12}\n"
+    for rel, text in {"tlt.yaml": config, **files}.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     git(root, "init", "-q")
     git(root, "add", ".")
     git(root, "commit", "-qm", "base")
-    (root / "roles" / "mentor.yaml").write_text(ROLE % new_rule, encoding="utf-8")
     return git(root, "rev-parse", "HEAD")
 
 
@@ -350,18 +354,8 @@ def test_the_validate_step_puts_the_pull_requests_own_errors_first(tmp_path: Pat
     """GitHub keeps the first 10 errors of a step: 12 old broken files at the base, then the pull request breaks
     t-0099; on a pull request its error comes first, on a push (no base) the order is by path."""
     root = tmp_path / "data"
-    files = {
-        "tlt.yaml": "program: P\norganization: TST\nterms:\n  - {id: 2025-26, start: 2025-08-25, end: 2026-06-12}\n"
-    }
-    files.update({f"teachers/t-{i:04d}.yaml": f"id: t-{i:04d}\nname: T\nbogus: 1\n" for i in range(12)})
-    files["teachers/t-0099.yaml"] = "id: t-0099\nname: T\n"
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    git(root, "init", "-q")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "base")
-    base = git(root, "rev-parse", "HEAD")
+    files = {f"teachers/t-{i:04d}.yaml": f"id: t-{i:04d}\nname: T\nbogus: 1\n" for i in range(12)}
+    base = committed(root, {**files, "teachers/t-0099.yaml": "id: t-0099\nname: T\n"})
     (root / "teachers" / "t-0099.yaml").write_text("id: t-0099\nname: T\nstatus: [x]\n", encoding="utf-8")
 
     def first_error(sha: str) -> str:

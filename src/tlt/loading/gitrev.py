@@ -20,7 +20,7 @@ import hashlib
 import os
 import stat
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from tlt.errors import TltError
@@ -118,18 +118,21 @@ def list_tree(root: Path, commit: str) -> dict[str, Entry]:
     if done.returncode != 0:
         raise TltError(f"git cannot list revision {commit[:12]}: {_first_line(done.stderr)}")
     entries: dict[str, Entry] = {}
-    for record in done.stdout.split(b"\0"):
-        if not record:
-            continue
-        meta, _, raw_path = record.partition(b"\t")
-        fields = meta.split()
-        if len(fields) != 4:
-            continue
-        mode, kind, oid, size = (f.decode("ascii", "replace") for f in fields)
+    for (mode, kind, oid, size), raw_path in _records(done.stdout, 4):
         if kind != "blob":  # a submodule's commit: not part of this repository's data
             continue
         entries[_display(raw_path)] = _entry(mode, oid, size)
     return entries
+
+
+def _records(output: bytes, width: int) -> Iterator[tuple[list[str], bytes]]:
+    """The records of `git ls-tree -z` or `git ls-files --stage -z`: (the `width` fields before the tab, the raw
+    path). A record of another shape is not one tlt knows how to read, and is left out."""
+    for record in output.split(b"\0"):
+        meta, tab, raw_path = record.partition(b"\t")
+        fields = meta.split()
+        if tab and len(fields) == width:
+            yield [f.decode("ascii", "replace") for f in fields], raw_path
 
 
 def _entry(mode: str, oid: str, size: str) -> Entry:
@@ -140,16 +143,21 @@ def _entry(mode: str, oid: str, size: str) -> Entry:
     return Entry(int(size) if size.isdigit() else MAX_BYTES + 1, oid)
 
 
+def _cat_file(root: Path, batch: str, oids: list[str], what: str) -> bytes:
+    """The output of one `git cat-file --batch` or `--batch-check` over these object ids."""
+    done = _git(root, ["cat-file", batch], stdin="".join(f"{oid}\n" for oid in oids).encode("ascii"))
+    if done.returncode != 0:
+        raise TltError(f"git cannot read {what}: {_first_line(done.stderr)}")
+    return done.stdout
+
+
 def read_blobs(root: Path, oids: list[str]) -> Mapping[str, bytes]:
     """The contents of these blobs, read in one `git cat-file --batch`."""
     unique = sorted(set(oids))
     if not unique:
         return {}
-    done = _git(root, ["cat-file", "--batch"], stdin="".join(f"{oid}\n" for oid in unique).encode("ascii"))
-    if done.returncode != 0:
-        raise TltError(f"git cannot read the files' contents: {_first_line(done.stderr)}")
+    data = _cat_file(root, "--batch", unique, "the files' contents")
     out: dict[str, bytes] = {}
-    data = done.stdout
     pos = 0
     for oid in unique:
         end = data.index(b"\n", pos)
@@ -267,11 +275,12 @@ def blob_sizes(root: Path, oids: list[str]) -> dict[str, int | None]:
     unique = sorted(set(oids))
     if not unique:
         return {}
-    done = _git(root, ["cat-file", "--batch-check"], stdin="".join(f"{oid}\n" for oid in unique).encode("ascii"))
-    if done.returncode != 0:
-        raise TltError(f"git cannot read the sizes of the staged files: {_first_line(done.stderr)}")
     sizes: dict[str, int | None] = {}
-    for line in done.stdout.decode("ascii", "replace").splitlines():
+    for line in (
+        _cat_file(root, "--batch-check", unique, "the sizes of the staged files")
+        .decode("ascii", "replace")
+        .splitlines()
+    ):
         fields = line.split()
         if len(fields) == 3 and fields[1] == "blob" and fields[2].isdigit():
             sizes[fields[0]] = int(fields[2])
@@ -316,14 +325,7 @@ def list_index(root: Path, index: str | None = None) -> dict[str, Entry]:
         raise TltError(f"git cannot read its index at {root}: {_first_line(done.stderr)}")
     staged: dict[bytes, tuple[str, str]] = {}
     conflicts: set[str] = set()
-    for record in done.stdout.split(b"\0"):
-        if not record:
-            continue
-        meta, _, raw_path = record.partition(b"\t")
-        fields = meta.split()
-        if len(fields) != 3:
-            continue
-        mode, oid, stage = (f.decode("ascii", "replace") for f in fields)
+    for (mode, oid, stage), raw_path in _records(done.stdout, 3):
         if stage != "0":
             conflicts.add(_display(raw_path))
         elif mode != GITLINK_MODE:
