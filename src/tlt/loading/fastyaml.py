@@ -7,11 +7,15 @@ from the reference path; the fast path only ever says "this file is fine".
 
 A file takes the fast path only when a cheap scan finds none of what the two parsers could treat differently:
 tags, anchors, aliases, merge keys (`!`, `&`, `*`, `<`), tabs, control characters, directives and explicit keys
-(`%`, `?`), more than 3,000 dashes (deep compact sequences `- - x` would overflow the Rust parser's stack), binary
-or underscored integers, exponents and digit runs of 16 or more (numbers beyond 64 bits or beyond exact float
-precision). Such characters inside quoted text only send a file down the reference path, which is always safe. Floats come back
-as `float` with at most 15 significant digits, which the model turns into the same `Decimal`. Duplicate keys make
-yaml-rs fail, and a multi-document file gives a list: both go to the reference path.
+(`%`, `?`), more than 3,000 dashes (deep compact sequences `- - x` would overflow the Rust parser's stack), and
+every number yaml-rs reads by a looser grammar than tlt's (docs/ci.md, "How values are read"): a
+`0` before any of `xXoObB` (yaml-rs reads `0X1F`, `0B101`, `0O17` and `+0x10` as integers, and hex of any length
+as a big integer that jsonschema-rs lets through), an underscore beside a digit or a dot (`92__000`, `92000_`,
+`_92000`, `1_000.5`), `.inf`/`.nan` in any case (yaml-rs ignores the case), exponents, and digit runs of 16 or
+more (numbers beyond 64 bits or beyond exact float precision). Such characters inside quoted text only send a
+file down the reference path, which is always safe.
+Floats come back as `float` with at most 15 significant digits, which the model turns into the same `Decimal`.
+Duplicate keys make yaml-rs fail, and a multi-document file gives a list: both go to the reference path.
 
 Positions are not kept: a `LazyDocument` re-parses its text with the reference path the first time a problem
 needs one. Without yaml-rs or jsonschema-rs installed, or with TLT_REFERENCE_ONLY=1, every file takes the
@@ -33,8 +37,10 @@ def _classes() -> bytes:
     table = bytearray(b"o" * 256)
     for byte in b"0123456789.":
         table[byte] = ord("d")  # a digit; a dot counts as one too (a superset: more files take the reference path)
-    for char, cls in (("e", "e"), ("E", "e"), ("b", "b"), ("_", "_"), ("+", "+"), ("-", "-"), (":", ":")):
+    for char, cls in (("e", "e"), ("E", "e"), ("_", "_"), ("+", "+"), ("-", "-"), (":", ":")):
         table[ord(char)] = ord(cls)
+    for byte in b"xXoObB":
+        table[byte] = ord("b")  # a radix letter: after a digit, it may make a number yaml-rs reads and tlt does not
     for byte in b" \n\r":
         table[byte] = ord("w")  # white space
     for byte in b"[{,":
@@ -49,11 +55,17 @@ def _classes() -> bytes:
 _CLASS = _classes()
 #: the odd characters beyond ASCII, in UTF-8: C1 controls but NEL (U+0085), and the noncharacters U+FFFE/U+FFFF
 _ODD_UTF8 = re.compile(rb"\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]")
-#: numbers the two parsers may read apart: binary (`0b1`), underscored (`1_000`), exponents (`1e3`, `1.e3`), and
-#: digit runs of 16 or more (beyond 64 bits or exact float precision)
-_ODD_NUMBERS = (b"dbd", b"d_d", b"ded", b"de+d", b"de-d", b"d" * 16)
-#: classes → digits (`d`), letters that may follow one in an odd number (`x`), the rest: one scan finds "a
-#: digit then b, _ or e", which almost no file has, before the exact patterns are looked for
+#: numbers the two parsers may read apart, in classes: an underscore beside a digit or a dot (`1_000`, `92000_`,
+#: `_5`, `1._5`), and exponents (`1e3`, `1.e3`, `1e+3`); and digit runs of 16 or more (beyond 64 bits or exact
+#: float precision), looked for apart. Every number yaml-rs reads with an underscore has one beside a digit or
+#: a dot: its other characters (sign, `e`, radix letters) cannot surround a run of underscores on both sides.
+_ODD_NUMBERS = (b"d_", b"_d", b"ded", b"de+d", b"de-d")
+#: and in the bytes themselves: radix prefixes in any case (`0x1F` too: hex has no digit limit in the classes)
+_RADIX_PREFIXES = (b"0x", b"0X", b"0o", b"0O", b"0b", b"0B")
+#: `.inf` and `.nan` in any case: yaml-rs reads `.iNf` as infinity, tlt's grammar (YAML 1.2 core) as text
+_NON_FINITE = re.compile(rb"\.(?:[iI][nN][fF]|[nN][aA][nN])")
+#: classes → digits (`d`), what may stand beside one in an odd number (`x`: a radix letter, `_`, `e`), the rest:
+#: one scan finds "a digit beside one of those", which few files have, before the exact patterns are looked for
 _NUMBER_HINT = bytes(ord("d") if c == ord("d") else ord("x") if c in b"b_e" else ord(" ") for c in range(256))
 #: yaml-rs recurses once per compact nested sequence (`- - - x`); 5,000 levels are fine, 20,000 overflow its
 #: stack. A file with more dashes than this is not ordinary: the reference path streams it.
@@ -96,7 +108,13 @@ def ordinary(text: str, data: bytes | None = None) -> bool:
     if b"!" in classes or (not data.isascii() and _ODD_UTF8.search(data)):
         return False
     hints = classes.translate(_NUMBER_HINT)
-    if b"d" * 16 in hints or (b"dx" in hints and any(pattern in classes for pattern in _ODD_NUMBERS)):
+    if b"d" * 16 in hints:
+        return False
+    if (b"dx" in hints or b"xd" in hints) and (
+        any(pattern in classes for pattern in _ODD_NUMBERS) or any(prefix in data for prefix in _RADIX_PREFIXES)
+    ):
+        return False
+    if b"." in data and _NON_FINITE.search(data):
         return False
     if len(classes) > _MAX_DASHES and classes.count(b"-") > _MAX_DASHES:
         return False

@@ -5,10 +5,12 @@ itself, iteratively, from the event stream, so that:
 
 * only plain data is built: mappings, sequences and scalars; aliases, merge keys (``<<``) and tags other than
   the core ``!!str``/``!!map``/``!!seq`` are refused, so no file costs exponential time or memory;
-* plain scalars follow YAML 1.2's core schema (``NO``, ``on``, ``off`` are strings, ``0123`` is 123, not octal);
-  ISO dates stay strings here (the schema checks their format, the model layer makes them ``datetime.date``);
-  numbers with a fraction or exponent are ``Decimal`` so money is exact; ``.nan``/``.inf`` are floats that the
-  schema refuses;
+* plain scalars follow one grammar, YAML 1.2's core schema, bounded (`resolve_plain`; the fast path reads only
+  files in which yaml-rs would read every scalar the same): ``NO``, ``on``, ``off`` are strings, ``0123`` is 123,
+  not octal; ``0o17`` and ``0x1F`` are integers, but ``0O17``, ``0X1F``, ``0b101``, ``+0x1F``, ``1_000`` are
+  strings; ISO dates stay strings here (the schema checks their format, the model layer makes them
+  ``datetime.date``); numbers with a fraction or exponent are ``Decimal`` so money is exact; ``.nan``/``.inf``
+  are floats that the schema refuses, as it refuses integers beyond 64 bits;
 * duplicate keys are reported at the second occurrence, naming the first;
 * nesting is measured while the events stream in, before any deeper node exists: a 100,000-level file stops at
   level 65 with one problem (libyaml's own composer would overflow the C stack);
@@ -79,7 +81,9 @@ class TooLargeInt(int):
 
 
 def resolve_plain(text: str) -> Any:
-    """The YAML 1.2 core-schema value of a plain (unquoted, untagged) scalar."""
+    """The value of a plain (unquoted, untagged) scalar by tlt's one grammar: YAML 1.2's core schema, exactly its
+    regular expressions (so no underscores, no `0b`, no capital `0X`/`0O`, no sign before `0x`/`0o`: those are
+    strings), with integers of more than 30 digits kept out of int(). docs/ci.md, "How values are read"."""
     if text in _CORE_CONSTANTS:
         return _CORE_CONSTANTS[text]
     first = text[0]
@@ -88,9 +92,9 @@ def resolve_plain(text: str) -> Any:
             digits = len(text.lstrip("+-"))
             return TooLargeInt(text) if digits > _MAX_INT_DIGITS else int(text, 10)
         if _OCT.fullmatch(text):
-            return int(text[2:], 8) if len(text) < _MAX_INT_DIGITS else TooLargeInt(text)
+            return int(text[2:], 8) if len(text) - 2 <= _MAX_INT_DIGITS else TooLargeInt(text)
         if _HEX.fullmatch(text):
-            return int(text[2:], 16) if len(text) < _MAX_INT_DIGITS else TooLargeInt(text)
+            return int(text[2:], 16) if len(text) - 2 <= _MAX_INT_DIGITS else TooLargeInt(text)
         if _FLOAT.fullmatch(text):
             try:
                 return Decimal(text)

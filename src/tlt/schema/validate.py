@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -68,6 +69,24 @@ _TYPE_NAMES = {
     "object": "a mapping",
     "null": "null",
 }
+
+
+#: Text that other YAML readers (YAML 1.1, yaml-rs) or a spreadsheet would call a number, and tlt's grammar does
+#: not: `0X1F`, `+0x1F`, `0b101`, `92_000`, `92,000`. A type problem on one says how a number is written.
+_LOOSE_NUMBER = re.compile(
+    r"[-+]?(?:0[xXoObB][0-9a-fA-F_]*|[0-9_][0-9_,]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9_]+)?"
+)
+_NUMBER_HINT = (
+    " (tlt reads numbers as YAML 1.2 does: digits with no underscores or commas; hex and octal only as 0x… and "
+    "0o…, in lower case and with no sign)"
+)
+
+
+def _number_hint(instance: Any, expected: list[Any]) -> str:
+    if not isinstance(instance, str) or not ({"number", "integer"} & set(expected)) or len(instance) > 80:
+        return ""
+    looks = _LOOSE_NUMBER.fullmatch(instance) and any(c.isdigit() for c in instance)
+    return _NUMBER_HINT if looks else ""
 
 
 def _describe(instance: Any) -> str:
@@ -161,7 +180,7 @@ def _message(err: ValidationError) -> tuple[str, tuple[Any, ...], bool]:
     if v == "type":
         expected = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
         names = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in expected)
-        return f"{where} is {_describe(inst)}; expected {names}", path, False
+        return f"{where} is {_describe(inst)}; expected {names}{_number_hint(inst, expected)}", path, False
     if v == "enum":
         options = [str(o) for o in err.validator_value]
         hint = _closest(str(inst), options) if isinstance(inst, str) else ""
