@@ -10,7 +10,8 @@ itself, iteratively, from the event stream, so that:
   not octal; ``0o17`` and ``0x1F`` are integers, but ``0O17``, ``0X1F``, ``0b101``, ``+0x1F``, ``1_000`` are
   strings; ISO dates stay strings here (the schema checks their format, the model layer makes them
   ``datetime.date``); numbers with a fraction or exponent are ``Decimal`` so money is exact; ``.nan``/``.inf``
-  are floats that the schema refuses, as it refuses integers beyond 64 bits;
+  are floats that the schema refuses, as it refuses integers beyond 64 bits and numbers beyond 2^63 - 1 or with
+  more than ``MAX_PLACES`` decimal places;
 * duplicate keys are reported at the second occurrence, naming the first;
 * nesting is measured while the events stream in, before any deeper node exists: a 100,000-level file stops at
   level 65 with one problem (libyaml's own composer would overflow the C stack);
@@ -45,6 +46,9 @@ MAX_DEPTH = 64
 #: Integers must fit a signed 64-bit integer; longer digit strings are not even converted.
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 _MAX_INT_DIGITS = 30
+#: Numbers with a fraction or exponent may have at most this many decimal places: `1e-99999999` would make the
+#: exact arithmetic of money and years build a hundred-million-digit denominator. The schema refuses more.
+MAX_PLACES = 30
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]

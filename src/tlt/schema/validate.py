@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # jsonschema is imported on first validation, so `tlt --help` stays fast
     from jsonschema.exceptions import ValidationError
 
-from tlt.loading.safeyaml import INT_MAX, INT_MIN, Document
+from tlt.loading.safeyaml import INT_MAX, INT_MIN, MAX_PLACES, Document
 from tlt.problems import Problem, error, excerpt
 
 SCHEMA_NAMES = ("config", "role", "teacher")
@@ -35,8 +35,14 @@ def _is_number(checker: Any, instance: Any) -> bool:
     if isinstance(instance, float):
         return math.isfinite(instance)
     if isinstance(instance, Decimal):
-        return instance.is_finite() and abs(instance) <= INT_MAX
+        return instance.is_finite() and abs(instance) <= INT_MAX and _places(instance) <= MAX_PLACES
     return False
+
+
+def _places(value: Decimal) -> int:
+    """Decimal places as written (`1.50` has 2, `1e-31` has 31); bounded so exact arithmetic stays small."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 @cache
@@ -97,6 +103,8 @@ def _describe(instance: Any) -> str:
         return f"the non-finite number {shown}"
     if isinstance(instance, int) and not INT_MIN <= instance <= INT_MAX:
         return "an integer beyond 64 bits"
+    if isinstance(instance, Decimal) and instance.is_finite() and _places(instance) > MAX_PLACES:
+        return f"a number with more than {MAX_PLACES} decimal places"
     if isinstance(instance, Decimal) and not _is_number(None, instance):
         return "a number too large"
     if isinstance(instance, (int, Decimal)):

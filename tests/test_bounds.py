@@ -1,0 +1,92 @@
+"""Figures that reach money, dates and exact arithmetic are bounded (issue 12, items 1 and 8): a value the schema
+accepts never ends a command in "internal error", and one it refuses is a `schema` problem at its line.
+
+Every command runs on each repository below in one process (`run` re-raises anything that escapes the CLI), each
+within the issue's budget of 10 s."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+AS_OF = "2025-09-01"
+COMMANDS = [
+    ["validate"],
+    ["check-eligibility", "--all", "--format", "csv"],
+    ["check-eligibility", "--all", "--format", "json", "--explain"],
+    ["stipends", "--term", "2025-26", "--format", "csv"],
+    ["stipends", "--term", "2025-26", "--format", "json", "--by", "role"],
+    ["report", "--term", "2025-26", "--format", "csv"],
+    ["caseload", "--term", "2025-26", "--format", "csv"],
+    ["expiring", "--format", "csv"],
+    ["roles"],
+]
+
+
+def _role(stipend: str = "{percent_of_base: 5}", extra: str = "") -> str:
+    return (
+        "id: mentor\ntitle: Mentor\ncategory: mentoring\n"
+        "eligibility:\n  required:\n    - experience: {min_years: 1}\n"
+        f"caseload: {{max: 12, weights: {{PAR: 2}}}}\ncompensation:\n  stipend: {stipend}\n  ceu: 1\n{extra}"
+    )
+
+
+def _teacher(salary: str = "92000", extra: str = "") -> str:
+    return (
+        f"id: t-1\nname: Pat Doe\nbase_salary: {salary}\ncontract_days: 185\n"
+        "experience:\n  - {employer: TST, years: 3}\n"
+        "assignments:\n  - {role: mentor, start: 2025-08-25, caseload: [{teacher: t-2, service: PAR}]}\n" + extra
+    )
+
+
+def every_command(run, root) -> dict[str, tuple[int, str, str]]:
+    """Each command's (code, stdout, stderr); none raises, none says "internal error", none takes 10 s."""
+    out = {}
+    for command in COMMANDS:
+        started = time.perf_counter()
+        extra = [] if command == ["roles"] else ["--as-of", AS_OF]
+        skip = [] if command[0] in ("validate", "roles") else ["--skip-invalid"]
+        code, stdout, stderr = run(["-C", root, *command, *extra, *skip])
+        assert time.perf_counter() - started < 10, command
+        assert "internal error" not in stderr, (command, stderr)
+        assert code in (0, 1), (command, code, stderr)
+        out[command[0] + " " + " ".join(command[1:])] = (code, stdout, stderr)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [("base_salary", "1e-99999999"), ("base_salary", "0." + "0" * 30 + "1"), ("amount", "1e-99999999"),
+     ("percent_of_base", "1.5e-40"), ("years", "1e-99999999"), ("weight", "1E-31"), ("ceu", "1e-99999999")],
+)  # fmt: skip
+def test_a_number_with_more_than_30_decimal_places_is_a_schema_problem(make_repo, run, teacher_yaml, where, value):
+    """`1e-99999999` passed the schema and then made exact arithmetic build a 10^99999999 denominator: stipends and
+    report ran for minutes. Now more than 30 decimal places is a schema problem, and every command is quick."""
+    role = _role()
+    teacher = _teacher()
+    if where == "base_salary":
+        teacher = _teacher(value)
+    elif where == "years":
+        teacher = teacher.replace("years: 3", f"years: {value}")
+    elif where in ("amount", "percent_of_base"):
+        role = _role(f"{{{where}: {value}}}")
+    elif where == "weight":
+        role = role.replace("PAR: 2", f"PAR: {value}")
+    else:
+        role = role.replace("ceu: 1", f"ceu: {value}")
+    root = make_repo(roles={"mentor": role}, teachers={"t-1": teacher, "t-2": teacher_yaml("t-2")})
+    code, out, _ = run(["-C", root, "validate", "--as-of", AS_OF])
+    assert code == 1
+    [line] = [line for line in out.splitlines() if "error[schema]" in line]  # (a broken role: unknown-role too)
+    assert "is a number with more than 30 decimal places; expected a number" in line, line
+    every_command(run, root)
+
+
+def test_thirty_decimal_places_are_fine(make_repo, run, teacher_yaml):
+    root = make_repo(
+        roles={"mentor": _role()}, teachers={"t-1": _teacher("92000." + "0" * 29 + "1"), "t-2": teacher_yaml("t-2")}
+    )
+    results = every_command(run, root)
+    assert results["validate "][0] == 0
+    assert results["stipends --term 2025-26 --format csv"][1].splitlines()[1].endswith(",4600.00,")
