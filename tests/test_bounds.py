@@ -90,3 +90,46 @@ def test_thirty_decimal_places_are_fine(make_repo, run, teacher_yaml):
     results = every_command(run, root)
     assert results["validate "][0] == 0
     assert results["stipends --term 2025-26 --format csv"][1].splitlines()[1].endswith(",4600.00,")
+
+
+INT64 = "9223372036854775807"
+
+
+@pytest.mark.parametrize(
+    ("salary", "stipend", "message"),
+    [
+        (INT64, f"{{percent_of_base: {INT64}}}", "expected at most 100"),
+        (INT64, f"{{extra_days: {INT64}}}", "expected at most 366"),
+        ("92000", f"{{amount: {INT64}}}", "expected at most 1000000000000"),
+        (INT64, "{percent_of_base: 5}", "expected at most 1000000000000"),
+        ("92000", "{percent_of_base: 100.01}", "expected at most 100"),
+    ],
+)
+def test_figures_that_reach_money_are_bounded(make_repo, run, teacher_yaml, salary, stipend, message):
+    """A 64-bit percent_of_base on a 64-bit salary was schema-valid, and then stipends and report stopped with
+    "internal error (InvalidOperation)": 10^36 has no cents in a 28-digit context. The schema bounds what reaches
+    money: a salary or amount at most 10^12, a percent at most 100, extra days at most 366."""
+    root = make_repo(roles={"mentor": _role(stipend)}, teachers={"t-1": _teacher(salary), "t-2": teacher_yaml("t-2")})
+    code, out, _ = run(["-C", root, "validate", "--as-of", AS_OF])
+    assert code == 1
+    assert any("error[schema]" in line and line.endswith(message) for line in out.splitlines()), out
+    every_command(run, root)
+
+
+@pytest.mark.parametrize(
+    ("stipend", "amount"),
+    [
+        ("{percent_of_base: 100}", "1000000000000.00"),
+        ("{extra_days: 366}", "366000000000000.00"),
+        ("{amount: 1000000000000}", "1000000000000.00"),
+    ],
+)
+def test_money_at_its_bounds_is_paid_exactly(make_repo, run, teacher_yaml, stipend, amount):
+    teacher = _teacher("1000000000000").replace("contract_days: 185", "contract_days: 1")
+    root = make_repo(roles={"mentor": _role(stipend)}, teachers={"t-1": teacher, "t-2": teacher_yaml("t-2")})
+    results = every_command(run, root)
+    assert results["validate "][0] == 0
+    rows = results["stipends --term 2025-26 --format csv"][1].splitlines()
+    assert rows[1].endswith(f",{amount},")  # from 2025-08-25, the whole term
+    assert f'"amount": "{amount}"' in results["stipends --term 2025-26 --format json --by role"][1]
+
