@@ -133,3 +133,42 @@ def test_money_at_its_bounds_is_paid_exactly(make_repo, run, teacher_yaml, stipe
     assert rows[1].endswith(f",{amount},")  # from 2025-08-25, the whole term
     assert f'"amount": "{amount}"' in results["stipends --term 2025-26 --format json --by role"][1]
 
+
+COACH = "id: coach\ntitle: Coach\ncategory: coaching\nafter_service:\n  - bars: {{categories: [mentoring]}}\n    months: {}\n"
+
+
+def _left_coaching(end: str = "2024-06-30") -> str:
+    return _teacher().replace("assignments:\n", f"assignments:\n  - {{role: coach, start: 2023-08-28, end: {end}}}\n")
+
+
+@pytest.mark.parametrize("months", ["100000", INT64, "1201"])
+def test_a_cooling_off_beyond_a_hundred_years_is_a_schema_problem(make_repo, run, teacher_yaml, months):
+    """`after_service.months: 100000` was schema-valid; validate and check-eligibility then stopped with
+    "internal error (ValueError)" (year 10358 is out of range), or OverflowError for a 64-bit count."""
+    root = make_repo(
+        roles={"mentor": _role(), "coach": COACH.format(months)},
+        teachers={"t-1": _left_coaching(), "t-2": teacher_yaml("t-2")},
+    )
+    code, out, _ = run(["-C", root, "validate", "--as-of", AS_OF])
+    assert code == 1
+    assert "roles/coach.yaml:6:13: error[schema] after_service[0].months is the number " in out
+    assert out.splitlines()[0].endswith("; expected at most 1200"), out
+    every_command(run, root)
+
+
+def test_the_longest_cooling_off_from_the_last_date_a_file_may_hold(make_repo, run, teacher_yaml):
+    root = make_repo(
+        roles={"mentor": _role(), "coach": COACH.format(1200)},
+        teachers={"t-1": _left_coaching(), "t-2": teacher_yaml("t-2")},
+    )
+    results = every_command(run, root)
+    assert "error[cooling-off]" in results["validate "][1]
+    assert "t-1,Pat Doe,,ineligible," in results["check-eligibility --all --format csv"][1]
+    # the far end of the calendar: a role left on 2199-12-31 bars for 100 years, to 2299-12-31
+    late = make_repo(
+        roles={"mentor": _role(), "coach": COACH.format(1200)},
+        teachers={"t-1": _left_coaching("2199-12-31"), "t-2": teacher_yaml("t-2")},
+        root=root.parent / "late",
+    )
+    code, out, err = run(["-C", late, "check-eligibility", "--all", "--format", "csv", "--as-of", "2199-12-31"])
+    assert code == 0 and "internal error" not in err
