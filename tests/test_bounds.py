@@ -172,3 +172,28 @@ def test_the_longest_cooling_off_from_the_last_date_a_file_may_hold(make_repo, r
     )
     code, out, err = run(["-C", late, "check-eligibility", "--all", "--format", "csv", "--as-of", "2199-12-31"])
     assert code == 0 and "internal error" not in err
+
+
+@pytest.mark.parametrize("end", ["2025-08-24", "2025-01-01"])
+def test_a_report_on_a_term_that_ends_before_it_starts_stops_cleanly(make_repo, run, teacher_yaml, end):
+    """validate flags the term (`terms`); stipends and report then divided by its zero days (ZeroDivisionError:
+    "internal error", exit 2), or prorated over a negative number of days. A term with no days cannot share out a
+    stipend: every report on it stops with exit 1 and says which term and why; other commands run."""
+    config = (
+        "program: P\norganization: TST\nterms:\n  - {id: 2024-25, start: 2024-08-26, end: 2025-06-13}\n"
+        f"  - {{id: 2025-26, start: 2025-08-25, end: {end}}}\n"
+    )
+    teacher = _teacher().replace("start: 2025-08-25", "start: 2024-08-26")  # open-ended: it overlaps both terms
+    root = make_repo(config=config, roles={"mentor": _role()}, teachers={"t-1": teacher, "t-2": teacher_yaml("t-2")})
+    code, out, _ = run(["-C", root, "validate", "--as-of", AS_OF])
+    assert code == 1 and f"tlt.yaml:5:43: error[terms] term '2025-26' ends {end} before it starts 2025-08-25" in out
+    for command in (["stipends"], ["report"], ["caseload"], ["stipends", "--by", "role"]):
+        code, out, err = run(["-C", root, *command, "--term", "2025-26", "--format", "csv", "--as-of", AS_OF])
+        assert (code, out) == (1, ""), command
+        assert err == (
+            f"tlt: term '2025-26' in tlt.yaml ends {end} before it starts 2025-08-25, so no report can run on it; "
+            "fix tlt.yaml (run `tlt validate`)\n"
+        )
+    code, out, _ = run(["-C", root, "stipends", "--term", "2024-25", "--format", "csv", "--as-of", AS_OF])
+    assert code == 0 and out.splitlines()[1].endswith(",4600.00,")  # the sound term still reports
+    assert run(["-C", root, "check-eligibility", "--all", "--format", "csv", "--as-of", AS_OF])[0] == 0

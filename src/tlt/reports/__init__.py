@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from tlt.errors import TltError
+from tlt.errors import BrokenRepository, TltError
 from tlt.model import Assignment, Config, Member, Role, Teacher, Term
 from tlt.problems import excerpt
 from tlt.render.rows import Column, Table
@@ -43,7 +43,19 @@ def terminal_view(table: Table) -> Table:
 
 def select_term(config: Config, term_id: str | None, as_of: date) -> Term:
     """The term named by `--term`, else the default term of SPEC 6 (the term containing D, else the latest term
-    that started before D, else the first). An unknown id is a usage error naming it and the closest ids."""
+    that started before D, else the first). An unknown id is a usage error naming it and the closest ids; a term
+    that ends before it starts (a `terms` error of `tlt validate`) has no days to share a stipend over, so a
+    report on it stops with exit 1, as on a file that fails to load."""
+    term = _find_term(config, term_id, as_of)
+    if term.end < term.start:
+        raise BrokenRepository(
+            f"term {excerpt(term.id)} in tlt.yaml ends {term.end} before it starts {term.start}, so no report can run on it; "
+            "fix tlt.yaml (run `tlt validate`)"
+        )
+    return term
+
+
+def _find_term(config: Config, term_id: str | None, as_of: date) -> Term:
     if term_id is None:
         term = default_term(config.terms, as_of)
         if term is None:
