@@ -197,3 +197,14 @@ def test_a_report_on_a_term_that_ends_before_it_starts_stops_cleanly(make_repo, 
     code, out, _ = run(["-C", root, "stipends", "--term", "2024-25", "--format", "csv", "--as-of", AS_OF])
     assert code == 0 and out.splitlines()[1].endswith(",4600.00,")  # the sound term still reports
     assert run(["-C", root, "check-eligibility", "--all", "--format", "csv", "--as-of", AS_OF])[0] == 0
+
+
+@pytest.mark.parametrize("within", ["2932896", "10000000", "99999999999999999999"])
+def test_expiring_within_any_number_of_days(make_repo, run, teacher_yaml, within):
+    """`tlt expiring --within 10000000` stopped with "internal error (OverflowError)": D + DAYS passed year 9999.
+    Any number of days now reaches at most the calendar's end, which no date in a file passes."""
+    teacher = _teacher(extra="licenses:\n  - {state: MA, expires: 2199-12-31}\n")
+    root = make_repo(roles={"mentor": _role()}, teachers={"t-1": teacher, "t-2": teacher_yaml("t-2")})
+    code, out, err = run(["-C", root, "expiring", "--within", within, "--format", "csv", "--as-of", "2199-12-30"])
+    assert code == 0, err
+    assert out.splitlines()[1].startswith("t-1,Pat Doe,"), out

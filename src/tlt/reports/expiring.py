@@ -99,7 +99,8 @@ def _latest(found: list[Item]) -> list[Item]:
 def expiring_rows(repo: Repository, as_of: date, within: int = DEFAULT_WITHIN) -> list[ExpiringRow]:
     if within < 0:
         raise ValueError("within must be >= 0")
-    horizon = as_of + timedelta(days=within)
+    # `--within` has no upper bound: a horizon past the calendar's end is its end (no date in a file is later)
+    horizon = date.max if within > (date.max - as_of).days else as_of + timedelta(days=within)
     out = []
     for teacher_id in sorted(repo.teachers):
         teacher = repo.teachers[teacher_id]
