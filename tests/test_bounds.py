@@ -208,3 +208,24 @@ def test_expiring_within_any_number_of_days(make_repo, run, teacher_yaml, within
     code, out, err = run(["-C", root, "expiring", "--within", within, "--format", "csv", "--as-of", "2199-12-30"])
     assert code == 0, err
     assert out.splitlines()[1].startswith("t-1,Pat Doe,"), out
+
+
+@pytest.mark.parametrize(
+    ("folders", "shown"),
+    [('roles: ["ro\\0les"]', "roles[0] is 'ro\\x00les'"), ('teachers: [teachers, "t\\x1b[2J"]', "teachers[1] is 't\\x1b[2J'"),
+     ('teachers: ["teachers\\n"]', "teachers[0] is 'teachers\\n'")],
+)  # fmt: skip
+def test_a_control_character_in_a_folder_name_is_a_schema_problem(make_repo, run, config_yaml, folders, shown):
+    """An escaped NUL in a folder name of tlt.yaml made every command stop with "internal error (ValueError)"
+    (embedded null byte) before any problem was reported."""
+    teachers = {"t-1": _teacher(), "t-2": "id: t-2\nname: Q\n"}
+    root = make_repo(config=config_yaml(folders + "\n"), roles={"mentor": _role()}, teachers=teachers)
+    code, out, err = run(["-C", root, "validate", "--as-of", AS_OF])
+    assert code == 1
+    assert out == (
+        f"tlt.yaml:6:{folders.index('[') + 2 + (10 if '[teachers,' in folders else 0)}: error[schema] {shown}; "
+        "expected a folder path without control characters (NUL, tab, line breaks)\n"
+    )
+    for command in (["stipends", "--term", "2025-26"], ["check-eligibility"]):
+        code, out, err = run(["-C", root, *command, "--as-of", AS_OF])
+        assert (code, out, err) == (1, "", "tlt: tlt.yaml has errors; run `tlt validate`\n")
