@@ -109,7 +109,7 @@ def test_fast_path_agrees_with_the_reference(text):
 
 
 #: What `fastyaml.ordinary` must refuse, as the regular expressions it replaced (slow, but plain to read).
-_ODD_CHARS = re.compile(r"[!&*\t<%?\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_ODD_CHARS = re.compile(r"[!&*\t<%?\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 _ODD_SYNTAX = re.compile(r"[\s\[{,][:?-][^\s-]")
 #: Numbers: a radix prefix in any case, an underscore beside a digit or a dot, 16 digits in a row, an exponent,
 #: `.inf`/`.nan` in any case.
@@ -148,7 +148,7 @@ def test_ordinary_refuses_everything_the_regular_expressions_refuse(text):
     ["a: 1_000", "a: 0b11", "a: 1e3", "a: 1.e3", "a: .5E-3", "a: 12345678901234567", "a: [:0]", "a: [-x]", "- -x",
      "a: 0X16770", "a: 0B101", "a: 0O17", "a: 92__000", "a: 92000_", "a: _92000", "a: +0x16770", "a: 0xf_f",
      "a: 0xFFFFFFFFFFFFFFFFF1", "a: .iNf", "a: -.NaN", "a: 1._5", "a: 0x1F",
-     "a:\n  - ? x", "a: !!str 5", "a: &x 1", "a: *x", "a: x\tb", "a: x\x85-y", "a: \xa0-5", "a: \x9f", "- " * 3001],
+     "a:\n  - ? x", "a: !!str 5", "a: &x 1", "a: *x", "a: x\tb", "a: x\x85-y", "a: Pat\u2028b: c", "a: x\u2029", "a: x\x85", "a: \xa0-5", "a: \x9f", "- " * 3001],
 )  # fmt: skip
 def test_ordinary_refuses_known_odd_texts(text):
     assert _odd_by_regex(text) and not fastyaml.ordinary(text)

@@ -12,8 +12,8 @@ every number yaml-rs reads by a looser grammar than tlt's (docs/ci.md, "How valu
 `0` before any of `xXoObB` (yaml-rs reads `0X1F`, `0B101`, `0O17` and `+0x10` as integers, and hex of any length
 as a big integer that jsonschema-rs lets through), an underscore beside a digit or a dot (`92__000`, `92000_`,
 `_92000`, `1_000.5`), `.inf`/`.nan` in any case (yaml-rs ignores the case), exponents, and digit runs of 16 or
-more (numbers beyond 64 bits or beyond exact float precision). Such characters inside quoted text only send a
-file down the reference path, which is always safe.
+more (numbers beyond 64 bits or beyond exact float precision); nor NEL, U+2028 or U+2029, which the reference
+path refuses. Such characters inside quoted text only send a file down the reference path, which is always safe.
 Floats come back as `float` with at most 15 significant digits, which the model turns into the same `Decimal`.
 Duplicate keys make yaml-rs fail, and a multi-document file gives a list: both go to the reference path.
 
@@ -53,8 +53,9 @@ def _classes() -> bytes:
 
 
 _CLASS = _classes()
-#: the odd characters beyond ASCII, in UTF-8: C1 controls but NEL (U+0085), and the noncharacters U+FFFE/U+FFFF
-_ODD_UTF8 = re.compile(rb"\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]")
+#: the odd characters beyond ASCII, in UTF-8: C1 controls (NEL, U+0085, among them), U+2028 and U+2029 (line
+#: breaks to libyaml, text to yaml-rs: the reference path refuses them), and the noncharacters U+FFFE/U+FFFF
+_ODD_UTF8 = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef\xbf[\xbe\xbf]")
 #: numbers the two parsers may read apart, in classes: an underscore beside a digit or a dot (`1_000`, `92000_`,
 #: `_5`, `1._5`), and exponents (`1e3`, `1.e3`, `1e+3`); and digit runs of 16 or more (beyond 64 bits or exact
 #: float precision), looked for apart. Every number yaml-rs reads with an underscore has one beside a digit or

@@ -143,6 +143,10 @@ def _mark(event: Any) -> Position:
 def parse_text(text: str, path: str) -> Document:
     """Parse one YAML document that must be a mapping. Never raises for bad input."""
     doc = Document(path=path, data=None)
+    separator = None if text.isascii() else _separator_problem(text, path)
+    if separator is not None:
+        doc.problems.append(separator)
+        return doc
     try:
         doc.data = _build(text, doc)
     except _Stop:
@@ -338,6 +342,36 @@ class _Duplicate(str):
 def _drop_duplicates(mapping: dict[Any, Any]) -> None:
     for key in [k for k in mapping if isinstance(k, _Duplicate)]:
         del mapping[key]
+
+
+#: NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR: line breaks to PyYAML and libyaml (YAML 1.1), text to YAML 1.2
+#: and yaml-rs, and no line break at all in editors, `git diff` and GitHub. `name: Pat<U+2028>status: permanent`
+#: shows as one line yet libyaml reads a second key, so a file holding one raw, anywhere, is refused.
+_SEPARATORS = re.compile("[\x85\u2028\u2029]")
+_SEPARATOR_NAMES = {
+    "\x85": "U+0085 (NEXT LINE)",
+    "\u2028": "U+2028 (LINE SEPARATOR)",
+    "\u2029": "U+2029 (PARAGRAPH SEPARATOR)",
+}
+
+
+def _separator_problem(text: str, path: str) -> Problem | None:
+    """A `file` problem at the first NEL, U+2028 or U+2029, placed by the lines an editor shows (LF ends one)."""
+    found = _SEPARATORS.search(text)
+    if found is None:
+        return None
+    index = found.start()
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    char = found.group()
+    return error(
+        path,
+        line,
+        column,
+        "file",
+        f"the file contains {_SEPARATOR_NAMES[char]}, a line break to some YAML readers and not to others, and "
+        f'invisible in editors and diffs; remove it, or write it as "\\u{ord(char):04x}" in a double-quoted string',
+    )
 
 
 def _nul_problem(data: bytes, path: str) -> Problem | None:

@@ -53,8 +53,8 @@ PROBLEM_CODES: dict[str, CodeInfo] = {
     "duplicate-key": CodeInfo(_E, "Duplicate mapping key",
         "A mapping repeats a key; the problem is placed at the second occurrence and names the first. Keep one."),
     "file": CodeInfo(_E, "Unreadable file",
-        "The file cannot be used: unreadable, not UTF-8, contains NUL bytes, larger than 1 MiB, empty, or a "
-        "symbolic link that is not followed."),
+        "The file cannot be used: unreadable, not UTF-8, contains NUL bytes or a raw line separator (NEL, U+2028, "
+        "U+2029), larger than 1 MiB, empty, or a symbolic link that is not followed."),
     "schema": CodeInfo(_E, "Breaks the schema",
         "The file breaks its JSON Schema (see `tlt schema role|teacher|config`): a missing or unknown key, a "
         "wrong type, a bad date, or a rating that is not on the rating scale."),
