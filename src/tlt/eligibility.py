@@ -40,7 +40,7 @@ from tlt.judge import (
 )
 from tlt.model import Teacher
 from tlt.pipeline import Progress, Repository, load_in_shares
-from tlt.problems import Problem
+from tlt.problems import Problem, escape_json
 from tlt.render.rows import Column, Table, csv_cell, csv_line, json_item, render_csv
 from tlt.rules.base import Context
 
@@ -105,7 +105,7 @@ class RowMaker:
             if self.csv:
                 piece = csv_line([self.cell["role_id"](role_id)])
             else:
-                piece = _JSON_HEAD + json.dumps(role_id, ensure_ascii=False)
+                piece = _JSON_HEAD + escape_json(json.dumps(role_id, ensure_ascii=False))
             self._roles[role_id] = piece
         return piece
 

@@ -65,7 +65,13 @@ def with_path_prefix(problems: Iterable[Problem], prefix: str) -> list[Problem]:
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\x1b"}
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
+#: What never reaches an output raw: C0 and C1 controls and DEL (terminal escapes; NEL among them), the line and
+#: paragraph separators (a line break in some viewers only), the bidirectional embeddings, overrides and isolates
+#: (U+202A–U+202E, U+2066–U+2069) and marks (LRM U+200E, RLM U+200F, ALM U+061C), which reorder what a terminal or a
+#: log shows, and the byte-order mark.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+#: The same beyond what JSON escapes itself (C0 controls): written as JSON escapes, the decoded value is unchanged.
+_JSON_CONTROL = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def _escape_one(match: re.Match[str]) -> str:
@@ -123,6 +129,15 @@ def no_workflow_command_xml(text: str) -> str:
     """XML text in which no value can start a workflow command: `##[` is written `#&#35;[`, the same text to an
     XML reader. (`##[` can only be in text or an attribute value, where a character reference is allowed.)"""
     return text.replace(_LEGACY_COMMAND, "#&#35;[") if _LEGACY_COMMAND in text else text
+
+
+def escape_json(text: str) -> str:
+    """JSON text (as `json.dumps(..., ensure_ascii=False)` writes it) with every character `escape_control` escapes
+    written as a `\\uXXXX` escape. Such characters can only stand inside JSON strings, so this changes the bytes a
+    terminal or a log shows, never the data a JSON reader decodes."""
+    if text.isascii() and "\x7f" not in text:  # the common case, at memory speed
+        return text
+    return _JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def excerpt(value: object, limit: int = EXCERPT_LIMIT) -> str:

@@ -22,6 +22,7 @@ from tlt.problems import (
     Problem,
     Severity,
     escape_control,
+    escape_json,
     no_workflow_command_json,
     no_workflow_command_xml,
     sort_problems,
@@ -169,7 +170,7 @@ def render_sarif(problems: list[Problem]) -> str:
             }
         ],
     }
-    return no_workflow_command_json(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
+    return no_workflow_command_json(escape_json(json.dumps(log, indent=2, ensure_ascii=False))) + "\n"
 
 
 def _line(p: Problem) -> str:

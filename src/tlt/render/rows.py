@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from tlt.problems import escape_control, no_workflow_command, no_workflow_command_json
+from tlt.problems import escape_control, escape_json, no_workflow_command, no_workflow_command_json
 
 CENT = Decimal("0.01")
 FOURTH = Decimal("0.0001")
@@ -185,13 +185,16 @@ def render_csv(table: Table, header: bool = True) -> str:
 def json_item(item: Any) -> str:
     """One item of a top-level JSON list, exactly as `to_json` would lay it out inside the list: a newline, then
     the item indented by two spaces (lists written piece by piece join items with ",")."""
-    text = no_workflow_command_json(json.dumps(item, indent=2, ensure_ascii=False, default=_default))
+    text = no_workflow_command_json(escape_json(json.dumps(item, indent=2, ensure_ascii=False, default=_default)))
     return "\n" + "\n".join("  " + line for line in text.split("\n"))
 
 
 def to_json(data: Any) -> str:
-    """Deterministic JSON: UTF-8, two-space indent, keys in the order given, a final newline."""
-    return no_workflow_command_json(json.dumps(data, indent=2, ensure_ascii=False, default=_default)) + "\n"
+    """Deterministic JSON: UTF-8, two-space indent, keys in the order given, a final newline. Characters that
+    `escape_control` escapes in text are JSON escapes here (`\\u2028`): the same data, nothing raw on a screen."""
+    return (
+        no_workflow_command_json(escape_json(json.dumps(data, indent=2, ensure_ascii=False, default=_default))) + "\n"
+    )
 
 
 def _default(value: Any) -> Any:
