@@ -167,3 +167,25 @@ def test_workflow_validates_and_posts_the_diff_without_injection(tmp_path: Path)
     assert not any("${{" in r for r in runs)  # event data reaches scripts only through env
     assert workflow["jobs"]["diff"]["steps"][0]["with"]["fetch-depth"] == 0
     assert workflow["permissions"] == {}  # each job asks for its own (tests/test_workflow.py)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "ok"),
+    [("1906-08-26", False), ("1906-08-27", True), ("2196-08-28", True), ("2196-08-29", False), ("2199-12-31", False)],
+)
+def test_init_at_the_ends_of_the_calendar_writes_files_that_validate_or_nothing(
+    tmp_path: Path, as_of: str, ok: bool
+) -> None:
+    """`tlt init --as-of 2199-08-25` wrote terms ending in 2200 and a sample license expiring in 2203, which its own
+    `tlt validate` refused (4 schema errors). Now a date whose files would not validate writes nothing (exit 2)
+    and names the dates that work."""
+    root = tmp_path / "district"
+    code, _, err = cli("init", str(root), "--catalog", "jps", "--as-of", as_of)
+    if ok:
+        assert code == 0, err
+        assert cli("-C", str(root), "validate", "--as-of", as_of)[:2] == (0, "")
+    else:
+        assert code == 2 and not root.exists()
+        assert err.endswith(
+            "outside the years 1900 to 2199 that data files may use; choose a date from 1906-08-27 to 2196-08-28\n"
+        ), err

@@ -417,10 +417,27 @@ def _fill(template: str, **values: str) -> str:
     return template
 
 
+#: The years a data file's dates may fall in (the schemas' date pattern), and how far the files `tlt init` writes
+#: reach from the school year under way: the sample teacher started six years before it and holds a license
+#: that expires four years after it begins.
+_DATE_YEARS = (1900, 2199)
+_SAMPLE_REACH = (6, 4)
+
+
 def new_repository(catalog: str, today: date) -> dict[str, str]:
-    """The files of a new data repository (path → text), for a catalog name and the date that picks the terms."""
+    """The files of a new data repository (path → text), for a catalog name and the date that picks the terms.
+    A date whose files would hold dates outside the schemas' years (so would not validate) is a `TltError`."""
     roles = catalog_roles(catalog)
     years = current_and_next(today)
+    first_year, last_year = years[0].start.year - _SAMPLE_REACH[0], years[0].start.year + _SAMPLE_REACH[1]
+    if first_year < _DATE_YEARS[0] or last_year > _DATE_YEARS[1]:
+        earliest = last_monday_of_august(_DATE_YEARS[0] + _SAMPLE_REACH[0])
+        latest = last_monday_of_august(_DATE_YEARS[1] - _SAMPLE_REACH[1] + 1) - timedelta(days=1)
+        raise TltError(
+            f"--as-of {today}: the terms and the sample teacher tlt init writes would hold dates from {first_year} "
+            f"to {last_year}, outside the years {_DATE_YEARS[0]} to {_DATE_YEARS[1]} that data files may use; "
+            f"choose a date from {earliest} to {latest}"
+        )
     organization = _organization(roles)
     files: dict[str, str] = {"tlt.yaml": _config(organization, catalog, years)}
     for role in roles:
