@@ -12,6 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tlt.problems import escape_control
+
 AS_OF = "2025-01-06"
 KEY = "##[error]forged ::warning::x"
 NAME = "Sam ##[error]x aaaaaaaaaaaaaaaaaa ::error::forged"  # folds at a space in a narrow table
@@ -101,3 +103,30 @@ def test_no_workflow_command_leaves_no_command_and_changes_nothing_else(text):
     assert_no_command(shown)
     if "##[" not in text and not any(line.lstrip().startswith("::") for line in re.split("\r\n|\r|\n", text)):
         assert shown == text
+
+
+# The runner reads a step's output line by line (CR, LF and CR LF end a line): a value's control characters must
+# reach it escaped.
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+# A file name can hold any character but `/` and NUL: the runner, and the log a person reads, must see them escaped.
+NAMES = {"esc": "a\x1b[31mred", "bel": "b\x07bell", "nel": "c\x85nel", "line separator": "d\u2028ls", "tab": "e\tf"}
+
+
+@pytest.mark.parametrize("name", NAMES.values(), ids=NAMES.keys())
+def test_github_output_escapes_control_characters_of_a_file_name(make_repo, run, name):
+    # the name is in the path (`file=`) and, quoted by id-mismatch, in the message; a key holds the same characters
+    key = name.encode("unicode_escape").decode()
+    root = make_repo(teachers={name: "id: t-1\nname: x\n", "t-2": f'id: t-2\nname: x\n"{key}": 1\n'})
+    code, out, _ = run(["-C", root, "validate", "--as-of", AS_OF, "--format", "github", "--path-prefix", ""])
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 2
+    for line in lines:
+        assert not CONTROL.search(line), repr(line)
+        assert ANNOTATION.fullmatch(line), line
+    shown = escape_control(name)
+    assert f"::error file=teachers/{shown}.yaml,line=1,col=5,title=tlt id-mismatch::" in out
+    assert f"expected '{shown}'" in out
+    assert f"unknown key '{shown}'" in out

@@ -8,6 +8,7 @@ summary is Markdown in which every value is literal text.
 
 from __future__ import annotations
 
+import re
 import string
 from collections import Counter
 from collections.abc import Collection
@@ -64,6 +65,16 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _github_value(text: str, prop: bool = False) -> str:
+    """A value as one of tlt's own `::error` lines holds it, in a property (`file=`, `title=`) or in the message:
+    every control character shown escaped as in every text output (ESC, BEL, NEL, U+2028 included: the log shows
+    the line, and a terminal escape there would drive it), CR and LF kept for the format's own `%0D` and `%0A` (the
+    runner turns them back into the file's name), `##[` shown as `#\\x23[`, then `%` (and in a property `:` and
+    `,`) escaped as the workflow-command format requires. The one place a github value is made safe."""
+    shown = no_legacy_command(escape_control_keep_newlines(text))
+    return _escape_property(shown) if prop else _escape_data(shown)
+
+
 def github_order(problems: list[Problem], changed: Collection[str] = ()) -> list[Problem]:
     """The order of github output (SPEC section 14): errors first, then the problems of the files in `changed`
     (those that differ from `--changed-since REV`), then by path, line, column and code. GitHub shows only the
@@ -78,10 +89,10 @@ def render_github(problems: list[Problem], changed: Collection[str] = ()) -> str
     out = []
     for p in github_order(problems, changed):
         kind = "error" if p.severity is Severity.ERROR else "warning"
-        # the line is tlt's own command and its values' line breaks become %0A: only a value's `##[` could start one
-        path = _escape_property(no_legacy_command(p.path))
-        props = f"file={path},line={p.line},col={p.column},title={_escape_property('tlt ' + p.code)}"
-        out.append(f"::{kind} {props}::{_escape_data(no_legacy_command(escape_control_keep_newlines(p.message)))}\n")
+        # the line is tlt's own command and its values' line breaks become %0A: no value can start a line there
+        path, title = _github_value(p.path, prop=True), _github_value("tlt " + p.code, prop=True)
+        props = f"file={path},line={p.line},col={p.column},title={title}"
+        out.append(f"::{kind} {props}::{_github_value(p.message)}\n")
     return "".join(out)
 
 
@@ -142,7 +153,12 @@ def render_step_summary(problems: list[Problem], changed: Collection[str] = (), 
 
 def escape_control_keep_newlines(text: str) -> str:
     """Escape terminal control characters but keep CR/LF for the annotation's own %0D/%0A escaping."""
-    return "".join(ch if ch in "\r\n" else escape_control(ch) for ch in text)
+    if "\r" not in text and "\n" not in text:
+        return escape_control(text)
+    return "".join(part if part in ("\r", "\n") else escape_control(part) for part in _CR_LF.split(text))
+
+
+_CR_LF = re.compile("([\r\n])")
 
 
 def counts_by_code(problems: list[Problem]) -> Counter[str]:
