@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
+import textwrap
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tlt.problems import escape_control
@@ -106,8 +109,55 @@ def test_no_workflow_command_leaves_no_command_and_changes_nothing_else(text):
 
 
 # The runner reads a step's output line by line (CR, LF and CR LF end a line): a value's control characters must
-# reach it escaped.
+# reach it escaped. It trims white space before it looks for `::`; Python's `str.lstrip` trims every character
+# .NET's `TrimStart` does.
 CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+WORDS = " ".join(["::error::forged"] * 12)  # a value made of commands: any fold of it starts a line with one
+
+
+def assert_no_line_starts_a_command(text: str) -> None:
+    for line in re.split("\r\n|\r|\n", text):
+        assert not line.lstrip().startswith("::"), line
+
+
+@pytest.fixture
+def wordy(make_repo):
+    """A role titled and a teacher named with `::error::` words, the teacher holding the role with a caseload and
+    a stipend, and a clearance that expires: a line of every report and table holds them."""
+    role = (
+        f'id: coach\ntitle: "{WORDS}"\ncategory: mentoring\n'
+        "caseload: {max: 3}\ncompensation: {stipend: {amount: 100}}\n"
+    )
+    teacher = (
+        f'id: t-1\nname: "{WORDS}"\nschool: "{WORDS}"\n'
+        "clearances: [{kind: fingerprint, date: 2020-01-01, expires: 2025-01-20}]\n"
+        "assignments:\n  - {role: coach, start: 2024-09-02, caseload: [t-2]}\n"
+    )
+    return make_repo(roles={"coach": role}, teachers={"t-1": teacher, "t-2": "id: t-2\nname: Pat\n"})
+
+
+TABLES = [
+    ["check-eligibility", "--all", "--explain", "--as-of", AS_OF],
+    ["check-eligibility", "--teacher", "t-1", "--as-of", AS_OF],
+    ["roles"],
+    ["caseload", "--term", "2024-25"],
+    ["stipends", "--term", "2024-25"],
+    ["report", "--term", "2024-25"],
+    ["expiring", "--as-of", AS_OF],
+]
+
+
+@pytest.mark.parametrize("width", ["80", "100", "120"])
+@pytest.mark.parametrize("command", TABLES, ids=lambda c: " ".join(c))
+def test_a_table_folded_at_any_width_starts_no_line_with_a_command(wordy, run, command, width):
+    code, out, err = run(
+        ["-C", wordy, *command, "--format", "table"],
+        env={"TERMINAL_WIDTH": width, "COLUMNS": width},
+    )
+    assert code == 0, err
+    assert_no_line_starts_a_command(out)
+    assert_no_line_starts_a_command(err)
+    assert "\\x3a:" in out  # a fold put the value at the start of a line: it shows escaped there
 
 
 # A file name can hold any character but `/` and NUL: the runner, and the log a person reads, must see them escaped.
@@ -130,3 +180,137 @@ def test_github_output_escapes_control_characters_of_a_file_name(make_repo, run,
     assert f"::error file=teachers/{shown}.yaml,line=1,col=5,title=tlt id-mismatch::" in out
     assert f"expected '{shown}'" in out
     assert f"unknown key '{shown}'" in out
+
+
+LEADING = {"space": " ", "spaces and a tab": "  \t", "no-break space": "\u00a0", "ideographic space": "\u3000"}
+
+
+@pytest.mark.parametrize("lead", LEADING.values(), ids=LEADING.keys())
+def test_a_line_with_white_space_before_colons_starts_no_command(make_repo, config_yaml, run, lead):
+    # a teacher folder named so that every path, in every line that begins with one, begins with white space
+    # and `::`; a tab in a name shows escaped (`\t`), other white space as it is
+    folder = f"{lead}::error::forged"
+    config = config_yaml().replace("terms:", f'teachers: ["{folder.encode("unicode_escape").decode()}"]\nterms:')
+    root = make_repo(config=config, files={f"{folder}/t-1.yaml": "id: t-1\nname: x\nbogus: 1\n"})
+    for fmt in ("text", "json", "github", "sarif", "junit"):
+        code, out, err = run(["-C", root, "validate", "--as-of", AS_OF, "--format", fmt])
+        assert code == 1, err
+        assert "##[" not in out
+        for line in re.split("\r\n|\r|\n", out):
+            if line.lstrip().startswith("::"):
+                assert fmt == "github" and ANNOTATION.fullmatch(line), line
+        assert_no_line_starts_a_command(err)
+    code, out, err = run(["-C", root, "stipends", "--as-of", AS_OF, "--skip-invalid"])
+    assert code == 0
+    assert "skipped" in err
+    assert_no_line_starts_a_command(err)
+
+
+# Pieces of values that try every way into a CI log: the two commands, the white space the runner trims, line
+# breaks (CR, LF, and NEL and U+2028, which the runner does not split at), terminal escapes and plain letters.
+PIECES = ["::", "::error::", "##[", "#", "[error]", ":", " ", "\t", "\u00a0", "\u3000", "\r", "\n", "\r\n", "\x85",
+          "\u2028", "\x1b[2K", "\x07", "a", "forged", "%0A", ","]  # fmt: skip
+hostile_values = st.lists(st.sampled_from(PIECES), min_size=1, max_size=12).map("".join)
+
+
+def hostile_repo(root: Path, value: str) -> Path:
+    """A repository in which every free-text field tlt shows holds `value`: a role's title and cites, its rules'
+    options, a teacher's name, school, status, memberships, employer, license type and clearance kind, a key,
+    and a file's name. Every command has rows, reasons and problems to show."""
+    v = json.dumps(value)  # a YAML double-quoted scalar: control characters written as escapes
+    role = f"""\
+        id: coach
+        title: {v}
+        category: mentoring
+        eligibility:
+          required:
+            - status: {{in: [{v}], cite: {v}}}
+            - license: {{states: [MA], types: [{v}], cite: {v}}}
+            - clearances: {{kinds: [{v}]}}
+            - membership: {{any_of: [{v}]}}
+            - experience: {{min_years: 3, employer: {v}}}
+        term_limit: {{max_terms: 1, cite: {v}}}
+        caseload: {{max: 0}}
+        compensation: {{stipend: {{amount: 1000, cite: {v}}}}}
+        after_service:
+          - {{bars: {{roles: [coach]}}, months: 12, cite: {v}}}
+        """
+    teacher = f"""\
+        id: t-1
+        name: {v}
+        school: {v}
+        status: {json.dumps(value + "x")}
+        memberships: [{json.dumps(value + "y")}]
+        experience: [{{employer: {v}, years: 1}}]
+        licenses: [{{state: MA, type: {json.dumps(value + "z")}, expires: 2025-01-20}}]
+        clearances: [{{kind: {v}, date: 2020-01-01, expires: 2025-01-20}}]
+        assignments:
+          - {{role: coach, start: 2024-09-02, end: 2024-09-30}}
+          - {{role: coach, start: 2024-10-01, caseload: [t-2, t-9]}}
+        """
+    name = value.replace("/", "_").replace("\x00", "_")  # the only two characters a file name cannot hold
+    files = {
+        "tlt.yaml": CONFIG,
+        "roles/coach.yaml": textwrap.dedent(role),
+        "teachers/t-1.yaml": textwrap.dedent(teacher),
+        "teachers/t-2.yaml": f"id: t-2\nname: {v}\n{v}: 1\n",
+        f"teachers/{name}.yaml": "id: t-3\nname: x\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+CONFIG = """\
+program: Test Program
+organization: TST
+terms:
+  - {id: 2024-25, start: 2024-08-26, end: 2025-06-13}
+  - {id: 2025-26, start: 2025-08-25, end: 2026-06-12}
+"""
+RUNS = [
+    *(["validate", "--as-of", AS_OF, "--format", fmt] for fmt in ("text", "json", "github", "sarif", "junit")),
+    *(
+        [*command, "--format", fmt, "--skip-invalid"]
+        for command in (
+            ["check-eligibility", "--all", "--explain", "--as-of", AS_OF],
+            ["roles"],
+            ["caseload", "--term", "2024-25"],
+            ["stipends", "--term", "2024-25"],
+            ["report", "--term", "2024-25"],
+            ["expiring", "--as-of", AS_OF],
+        )
+        for fmt in ("table", "csv", "json")
+    ),
+]
+
+
+@settings(max_examples=10, deadline=None)
+@given(value=hostile_values, width=st.sampled_from(["40", "80", "100", "120"]))
+def test_no_value_starts_a_command_in_any_output_of_any_command(run, value, width):
+    with tempfile.TemporaryDirectory() as folder:  # not tmp_path: one repository per example
+        root = hostile_repo(Path(folder) / "repo", value)
+        for args in RUNS:
+            code, out, err = run(["-C", root, *args], env={"TERMINAL_WIDTH": width, "COLUMNS": width})
+            assert code in (0, 1), (args, err)
+            github = args[-1] == "github"
+            assert_no_command(out, annotations_allowed=github)
+            assert_no_command(err)
+            if github:  # tlt's own lines only, each with every control character of a value escaped
+                assert out and not CONTROL.search(out.replace("\n", "")), out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cells=st.lists(hostile_values, min_size=1, max_size=4),
+    lines=st.lists(hostile_values, max_size=3),
+    width=st.integers(min_value=20, max_value=160),
+)
+def test_a_table_of_hostile_cells_folded_at_any_width_starts_no_command(cells, lines, width):
+    from tlt.render.rows import Column, Table, render_table
+
+    columns = [Column(f"c{i}") for i in range(len(cells))] + [Column("why", "lines")]
+    row = {**{f"c{i}": cell for i, cell in enumerate(cells)}, "why": lines}
+    table = Table(columns, [row], title=cells[0], caption=cells[-1])
+    assert_no_command(render_table(table, width=width))
