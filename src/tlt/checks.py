@@ -23,7 +23,7 @@ from tlt.loading.sources import FileSource, Source
 from tlt.model import Config, Src, Teacher
 from tlt.pipeline import Progress, Repository, load_in_shares
 from tlt.policy import staffing_holders, staffing_problems
-from tlt.problems import Problem, error, excerpt, sort_problems, warning
+from tlt.problems import Problem, error, excerpt, listed, sort_problems, warning
 
 Check = Callable[[Repository, date], Iterator[Problem]]
 
@@ -110,7 +110,7 @@ def check_references(repo: Repository, as_of: date) -> Iterator[Problem]:
                 yield repo.error_at(
                     ev.src["rating"],
                     "schema",
-                    f"rating {excerpt(ev.rating)} is not on the rating scale: {', '.join(scale)}",
+                    f"rating {excerpt(ev.rating)} is not on the rating scale: {listed(scale)}",
                 )
 
 
@@ -157,7 +157,7 @@ def check_role_references(repo: Repository, as_of: date) -> Iterator[Problem]:
                 yield repo.error_at(
                     rule.src["min"],
                     "schema",
-                    f"rating {excerpt(rule.options['min'])} is not on the rating scale: {', '.join(scale)}",
+                    f"rating {excerpt(rule.options['min'])} is not on the rating scale: {listed(scale)}",
                 )
             if rule.kind == "prior_role":
                 for i, rid in enumerate(rule.options.get("roles", [])):

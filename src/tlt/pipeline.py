@@ -22,7 +22,7 @@ from tlt.loading.repository import CONFIG_NAME, find_root
 from tlt.loading.safeyaml import Document
 from tlt.loading.sources import LINK, MISSING, OUTSIDE, FileSource, Source, TreeSource
 from tlt.model import Config, Role, Src, Teacher, build_config, build_role, build_teacher
-from tlt.problems import Problem, error, excerpt
+from tlt.problems import Problem, error, excerpt, shorten_path
 from tlt.schema import validate_document
 
 #: Problem codes that make a file "fail": it is left out of the model, and reports refuse to run.
@@ -82,7 +82,7 @@ class Repository:
             )
         if warn is not None:
             for path in failed:
-                warn(f"skipped {path}: it fails to load (see `tlt validate`)")
+                warn(f"skipped {shorten_path(path)}: it fails to load (see `tlt validate`)")
 
 
 def _check_id(doc: Document, stem: str) -> Problem | None:
@@ -91,7 +91,11 @@ def _check_id(doc: Document, stem: str) -> Problem | None:
     if isinstance(value, str) and value != stem:
         line, col = doc.position(("id",))
         return error(
-            doc.path, line, col, "id-mismatch", f"id {excerpt(value)} differs from the file name; expected '{stem}'"
+            doc.path,
+            line,
+            col,
+            "id-mismatch",
+            f"id {excerpt(value)} differs from the file name; expected {excerpt(stem)}",
         )
     return None
 
@@ -123,7 +127,13 @@ def _load_kind(
             if ident in first_file:
                 line, col = doc.position(("id",))
                 problems.append(
-                    error(doc.path, line, col, "duplicate-id", f"id '{ident}' is used by {first_file[ident]} too")
+                    error(
+                        doc.path,
+                        line,
+                        col,
+                        "duplicate-id",
+                        f"id '{ident}' is used by {shorten_path(first_file[ident])} too",
+                    )
                 )
             else:
                 first_file[ident] = doc.path

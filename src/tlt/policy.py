@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from tlt.judge import INELIGIBLE, CompiledRole, compile_role, judge_compiled
-from tlt.model import Assignment, Src, Teacher
+from tlt.model import Assignment, Role, Src, Teacher
 from tlt.pipeline import Repository
-from tlt.problems import Problem, warning
+from tlt.problems import Problem, listed, shorten, warning
 from tlt.rules.base import FAIL, Context
 from tlt.rules.implicit import cooling_off
 from tlt.timeline import ONE_DAY
@@ -105,13 +106,34 @@ def check_tenure_cap(repo: Repository, as_of: date) -> Iterator[Problem]:
                     break
 
 
+def _quoted_roles(roles: dict[str, Role]) -> dict[str, Role]:
+    """The roles as a problem message quotes them: every `cite` (of a rule, a term limit, an after_service entry)
+    at most 80 characters (SPEC section 7). The reports quote a cite whole, as every reason does (SPEC section 3:
+    the catalog's run to 174 characters); a message, shown in a public CI log, quotes an excerpt of it."""
+
+    def cut(cite: str | None) -> str | None:
+        return None if cite is None else shorten(cite)
+
+    return {
+        role_id: replace(
+            role,
+            required=tuple(replace(rule, cite=cut(rule.cite)) for rule in role.required),
+            preferred=tuple(replace(rule, cite=cut(rule.cite)) for rule in role.preferred),
+            term_limit=None if role.term_limit is None else replace(role.term_limit, cite=cut(role.term_limit.cite)),
+            after_service=tuple(replace(entry, cite=cut(entry.cite)) for entry in role.after_service),
+        )
+        for role_id, role in roles.items()
+    }
+
+
 class _Contexts:
-    """Judging contexts by date, built once each."""
+    """Judging contexts by date, built once each; roles compiled once each, as messages quote them."""
 
     def __init__(self, repo: Repository) -> None:
         self.repo = repo
         self.by_date: dict[date, Context] = {}
         self.compiled: dict[str, CompiledRole] = {}
+        self.quoted: dict[str, Role] | None = None
 
     def context(self, d: date) -> Context:
         if d not in self.by_date:
@@ -120,7 +142,9 @@ class _Contexts:
 
     def role(self, role_id: str) -> CompiledRole:
         if role_id not in self.compiled:
-            self.compiled[role_id] = compile_role(self.repo.roles[role_id], self.repo.roles)
+            if self.quoted is None:
+                self.quoted = _quoted_roles(self.repo.roles)
+            self.compiled[role_id] = compile_role(self.quoted[role_id], self.quoted)
         return self.compiled[role_id]
 
 
@@ -144,10 +168,9 @@ def check_cooling_off_and_eligibility(repo: Repository, as_of: date) -> Iterator
                 continue
         verdict = judge_compiled(compiled, t, ctx, implicit=False)
         if verdict.verdict == INELIGIBLE:
+            failing = listed((c.detail for c in verdict.checks if c.outcome == FAIL), "; ", each=None)
             yield repo.error_at(
-                a.src["start"],
-                "ineligible-assignment",
-                f"{t.id} was ineligible for {a.role} on {a.start}: {'; '.join(c.detail for c in verdict.checks if c.outcome == FAIL)}",
+                a.src["start"], "ineligible-assignment", f"{t.id} was ineligible for {a.role} on {a.start}: {failing}"
             )
 
 
@@ -171,7 +194,7 @@ def _documents(t: Teacher) -> Iterator[tuple[str, Src, date]]:
     for (kind, name), items in sorted(groups.items()):
         latest = _latest(items)
         if latest is not None:
-            yield f"{name} {kind}", latest.src, latest.expires
+            yield f"{shorten(name)} {kind}", latest.src, latest.expires  # a message quotes 80 characters of it
 
 
 def check_expiring(repo: Repository, as_of: date) -> Iterator[Problem]:
@@ -188,7 +211,7 @@ def check_expiring(repo: Repository, as_of: date) -> Iterator[Problem]:
             days = (expires - as_of).days
             when = f"expired {expires} ({-days} days ago)" if days < 0 else f"expires {expires} (in {days} days)"
             line, col = repo.locate(src["expires"])
-            yield warning(src.file, line, col, "expiring", f"{t.id} holds {', '.join(holding)}; their {what} {when}")
+            yield warning(src.file, line, col, "expiring", f"{t.id} holds {listed(holding)}; their {what} {when}")
 
 
 def staffing_holders(repo: Repository, as_of: date) -> dict[str, set[str]]:

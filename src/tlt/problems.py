@@ -10,7 +10,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+#: A message quotes at most this many characters of a value from the data (SPEC section 7): `shorten`.
 EXCERPT_LIMIT = 80
+#: A message lists at most this many items of a list from the data, then says how many more there are: `some`.
+LIST_LIMIT = 10
+#: No problem message is longer (`error`, `warning`): each value and list in it is bounded already, and this
+#: bounds what a message makes of many of them (ten failing rules of a role, each listing ten values).
+MESSAGE_LIMIT = 2000
 
 
 class Severity(str, enum.Enum):
@@ -48,11 +54,11 @@ class Problem:
 
 
 def error(path: str, line: int, column: int, code: str, message: str) -> Problem:
-    return Problem(path, line, column, code, Severity.ERROR, message)
+    return Problem(path, line, column, code, Severity.ERROR, shorten(message, MESSAGE_LIMIT))
 
 
 def warning(path: str, line: int, column: int, code: str, message: str) -> Problem:
-    return Problem(path, line, column, code, Severity.WARNING, message)
+    return Problem(path, line, column, code, Severity.WARNING, shorten(message, MESSAGE_LIMIT))
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
@@ -140,6 +146,41 @@ def escape_json(text: str) -> str:
     return _JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def shorten(text: str, limit: int = EXCERPT_LIMIT) -> str:
+    """A value as a message may quote it (SPEC section 7: a short excerpt, never a whole record): itself when it
+    has at most `limit` characters, else its first `limit - 1` and `…`. Not escaped: every renderer escapes a
+    message's control characters (`excerpt` escapes and quotes as well)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shorten_path(path: str, limit: int = EXCERPT_LIMIT) -> str:
+    """A file's path as a message names it: at most `limit` characters, cut at the start (`…` and the last
+    `limit - 1`), as the end of a path says which file it is."""
+    return path if len(path) <= limit else "…" + path[len(path) - limit + 1 :]
+
+
+def some(items: Iterable[object], limit: int = LIST_LIMIT, each: int | None = EXCERPT_LIMIT) -> tuple[list[str], int]:
+    """The first `limit` items of a list from the data, each `shorten`ed to `each` characters (None: items a
+    message made, which shortened their values already), and how many more there are: what a message lists of it
+    (`tlt.rules.base.words` says "a, b or 3 more")."""
+    shown: list[str] = []
+    more = 0
+    for item in items:
+        if len(shown) < limit:
+            shown.append(str(item) if each is None else shorten(str(item), each))
+        else:
+            more += 1
+    return shown, more
+
+
+def listed(
+    items: Iterable[object], separator: str = ", ", limit: int = LIST_LIMIT, each: int | None = EXCERPT_LIMIT
+) -> str:
+    """The items joined for a message: at most `limit`, each `shorten`ed (see `some`), then "and N more"."""
+    shown, more = some(items, limit, each)
+    return separator.join(shown) + (f"{separator}and {more} more" if more else "")
+
+
 def excerpt(value: object, limit: int = EXCERPT_LIMIT) -> str:
     """A short, escaped, quoted excerpt of a value for a message: never a whole record (SPEC section 7)."""
     if isinstance(value, dict):
@@ -150,10 +191,7 @@ def excerpt(value: object, limit: int = EXCERPT_LIMIT) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    text = escape_control(text)
+    text = escape_control(shorten(str(value), limit))
     if isinstance(value, str):
         return f"'{text}'"
     return text

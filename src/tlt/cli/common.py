@@ -20,7 +20,7 @@ from rich.console import Console
 
 from tlt.errors import TltError
 from tlt.pipeline import Repository, load_holders, load_repository
-from tlt.problems import escape_control, no_workflow_command
+from tlt.problems import escape_control, no_workflow_command, shorten_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -247,7 +247,8 @@ def clean_errors(fn: F) -> F:
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except OSError as exc:
-            message(f"tlt: {exc.strerror or exc}: {escape_control(str(exc.filename or ''))}")
+            # the path may come from the data (a folder tlt.yaml names): its end, at most 80 characters (SPEC 7)
+            message(f"tlt: {exc.strerror or exc}: {escape_control(shorten_path(str(exc.filename or '')))}")
             raise typer.Exit(2) from None
         except Exception as exc:  # a bug: say so in one line, with no traceback and no data
             message(f"tlt: internal error ({type(exc).__name__}); please report it with the command you ran")

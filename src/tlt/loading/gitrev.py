@@ -26,7 +26,7 @@ from pathlib import Path
 from tlt.errors import TltError
 from tlt.loading.safeyaml import MAX_BYTES
 from tlt.loading.sources import LINK_IN_INDEX, Entry, TreeSource
-from tlt.problems import escape_control
+from tlt.problems import escape_control, shorten_path
 
 LINK_MODE = "120000"
 GITLINK_MODE = "160000"  # a submodule's commit, in a tree or the index: not this repository's data
@@ -332,7 +332,7 @@ def list_index(root: Path, index: str | None = None) -> dict[str, Entry]:
             staged[raw_path] = (mode, oid)
     if conflicts:
         shown = sorted(conflicts)
-        names = ", ".join(escape_control(p) for p in shown[:SHOWN_CONFLICTS])
+        names = ", ".join(escape_control(shorten_path(p)) for p in shown[:SHOWN_CONFLICTS])
         more = f" and {len(shown) - SHOWN_CONFLICTS} more" if len(shown) > SHOWN_CONFLICTS else ""
         raise TltError(
             f"git's index has unresolved merge conflicts in {names}{more}, so nothing is staged for "
@@ -349,8 +349,8 @@ def list_index(root: Path, index: str | None = None) -> dict[str, Entry]:
         size = sizes.get(oid) if mode != LINK_MODE else 0
         if size is None:
             raise TltError(
-                f"git's index names object {oid[:12]} for {escape_control(path)}, which the repository does not "
-                "hold; run `git add` on the file again"
+                f"git's index names object {oid[:12]} for {escape_control(shorten_path(path))}, which the "
+                "repository does not hold; run `git add` on the file again"
             )
         entries[path] = _entry(mode, oid, str(size))
     return entries

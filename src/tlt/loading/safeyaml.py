@@ -34,7 +34,7 @@ from typing import Any
 
 import yaml
 
-from tlt.problems import Problem, error, escape_control, excerpt
+from tlt.problems import EXCERPT_LIMIT, Problem, error, escape_control, excerpt, shorten
 
 try:  # libyaml's C parser when present: the same events, much faster
     from yaml import CSafeLoader as _EventLoader
@@ -159,7 +159,9 @@ def parse_text(text: str, path: str) -> Document:
         line, col = (1, 1)
         if exc.problem_mark is not None:
             line, col = exc.problem_mark.line + 1, exc.problem_mark.column + 1
-        what = " ".join(x for x in (exc.context, exc.problem) if x)
+        # PyYAML's own parser (where libyaml is missing) quotes a tag handle of any length ("found undefined tag
+        # handle '!…!'"); other values it quotes are one character: each part is cut so that a handle shows 80.
+        what = " ".join(shorten(x, EXCERPT_LIMIT + _OWN_TEXT) for x in (exc.context, exc.problem) if x)
         doc.problems.append(error(path, line, col, "yaml-syntax", f"not well-formed YAML: {escape_control(what)}"))
         doc.data = None
     except yaml.YAMLError as exc:
@@ -181,6 +183,10 @@ def parse_text(text: str, path: str) -> Document:
         doc.problems.append(error(path, 1, 1, "yaml-syntax", "nesting is too deep"))
         doc.data = None
     return doc
+
+
+#: PyYAML's own text before a tag handle it quotes in an error: the handle then shows as an excerpt does.
+_OWN_TEXT = len("found undefined tag handle '")
 
 
 def _nesting_before(text: str, exc: yaml.MarkedYAMLError, path: str) -> Problem | None:

@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from tlt.model import Config, Role, Teacher, Term
+from tlt.problems import some
 
 PASS = "pass"
 FAIL = "fail"
@@ -66,11 +67,14 @@ class RuleModule(Protocol):
 
 
 def words(items: list[str] | tuple[str, ...], joiner: str = "or") -> str:
-    """'a', 'a or b', 'a, b or c'."""
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {joiner} {items[-1]}"
+    """'a', 'a or b', 'a, b or c'; a list from the data as a reason may quote it: at most ten items, each at most
+    80 characters ('a, b, … or 3 more'; `tlt.problems.some`)."""
+    shown, more = some(items)
+    if more:
+        return f"{', '.join(shown)} {joiner} {more} more"
+    if len(shown) <= 1:
+        return "".join(shown)
+    return f"{', '.join(shown[:-1])} {joiner} {shown[-1]}"
 
 
 def number(value: object) -> str:

@@ -11,6 +11,7 @@ Example: ``- clearances: {kinds: [fingerprint, tuberculosis]}`` → "clearances:
 from __future__ import annotations
 
 from tlt.model import Teacher
+from tlt.problems import listed, shorten
 from tlt.rules.base import FAIL, PASS, Context, Result
 
 KIND = "clearances"
@@ -24,19 +25,20 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
     for kind in options["kinds"]:
         of_kind = [c for c in teacher.clearances or () if c.kind == kind]
         valid = [c for c in of_kind if c.date <= d and (c.expires is None or c.expires >= d)]
+        shown = shorten(kind)
         if valid:
-            held.append(kind)
+            held.append(shown)
         elif not of_kind:
-            missing.append(f"no {kind}")
+            missing.append(f"no {shown}")
         elif all(c.date > d for c in of_kind):
-            missing.append(f"{kind} dated {min(c.date for c in of_kind)}, after {d}")
+            missing.append(f"{shown} dated {min(c.date for c in of_kind)}, after {d}")
         else:
             expiries = [c.expires for c in of_kind if c.expires is not None and c.date <= d]
             latest = max(expiries) if expiries else None
-            missing.append(f"{kind} expired {latest}")
+            missing.append(f"{shown} expired {latest}")
     if missing:
-        return FAIL, "clearances: " + "; ".join(missing)
-    return PASS, "clearances: " + ", ".join(held)
+        return FAIL, "clearances: " + listed(missing, "; ", each=None)
+    return PASS, "clearances: " + listed(held, each=None)
 
 
 def summarize(options: dict) -> str:  # type: ignore[type-arg]

@@ -12,6 +12,7 @@ Example: ``- coursework: {all_of: [cognitive-coaching, state-education-law]}`` â
 from __future__ import annotations
 
 from tlt.model import Teacher
+from tlt.problems import listed
 from tlt.rules.base import FAIL, PASS, Context, Result
 
 KIND = "coursework"
@@ -23,7 +24,7 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
     problems = []
     missing = [cid for cid in options.get("all_of", ()) if cid not in done]
     if missing:
-        problems.append("missing " + ", ".join(missing))
+        problems.append("missing " + listed(missing))
     min_count = options.get("min_count")
     if min_count is not None and len(done) < int(min_count):
         problems.append(f"{len(done)} course{'s' if len(done) != 1 else ''} completed, needs {min_count}")

@@ -12,6 +12,7 @@ Example: ``- credentials: {all_of: [national-board]}`` → "credentials: nationa
 from __future__ import annotations
 
 from tlt.model import Teacher
+from tlt.problems import listed
 from tlt.rules.base import FAIL, PASS, Context, Result, words
 
 KIND = "credentials"
@@ -37,9 +38,9 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
     if any_of and not held.intersection(any_of):
         problems.append(f"none of {words(list(any_of))}")
     if problems:
-        return FAIL, "credentials: " + "; ".join(problems)
+        return FAIL, "credentials: " + listed(problems, "; ", each=None)
     relevant = sorted(held.intersection([*options.get("all_of", ()), *(any_of or ())]))
-    return PASS, "credentials: " + ", ".join(relevant)
+    return PASS, "credentials: " + listed(relevant)
 
 
 def summarize(options: dict) -> str:  # type: ignore[type-arg]

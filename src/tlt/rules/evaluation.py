@@ -14,6 +14,7 @@ from __future__ import annotations
 from operator import itemgetter
 
 from tlt.model import Teacher
+from tlt.problems import listed, shorten
 from tlt.rules.base import FAIL, PASS, Context, Result
 
 KIND = "evaluation"
@@ -33,14 +34,15 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
             ended.append((end, e))
     ended.sort(key=_first, reverse=True)  # latest first; a stable sort: equal ends keep the file's order
     recent = [e for _, e in ended[:last]]
-    need = f"{minimum} or better" if last == 1 else f"the last {last} at {minimum} or better"
+    shown = shorten(minimum)
+    need = f"{shown} or better" if last == 1 else f"the last {last} at {shown} or better"
     if len(recent) < last:
         have = f"{len(recent)} rating{'s' if len(recent) != 1 else ''} of ended terms"
         return FAIL, f"evaluation: {have}, needs {need}"
     low = [e for e in recent if (scale.index(e.rating) if e.rating in scale else -1) < floor]
     if low:
-        return FAIL, f"evaluation: {', '.join(f'{e.term} {e.rating}' for e in low)}, needs {need}"
-    return PASS, "evaluation: " + ", ".join(f"{e.term} {e.rating}" for e in recent)
+        return FAIL, f"evaluation: {listed((f'{e.term} {shorten(e.rating)}' for e in low), each=None)}, needs {need}"
+    return PASS, "evaluation: " + listed((f"{e.term} {shorten(e.rating)}" for e in recent), each=None)
 
 
 _first = itemgetter(0)

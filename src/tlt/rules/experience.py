@@ -21,6 +21,7 @@ from fractions import Fraction
 from functools import cache, lru_cache
 
 from tlt.model import Teacher
+from tlt.problems import shorten
 from tlt.rules.base import FAIL, PASS, Context, Result, number
 from tlt.timeline import UNITS_PER_YEAR, credited_parts, format_years
 
@@ -33,9 +34,9 @@ def _label(employer: str | None, tag: str | None) -> str:
     """ "experience in BPS tagged x"."""
     label = "experience"
     if employer is not None:
-        label += f" in {employer}"
+        label += f" in {shorten(employer)}"
     if tag is not None:
-        label += f" tagged {tag}"
+        label += f" tagged {shorten(tag)}"
     return label
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from functools import cache
 
 from tlt.model import License, Teacher
+from tlt.problems import listed, shorten
 from tlt.rules.base import FAIL, PASS, Context, Result, words
 
 KIND = "license"
@@ -22,7 +23,7 @@ FIELD = "licenses"
 
 
 def _name(lic: License) -> str:
-    return f"{lic.state} {lic.type}" if lic.type else f"{lic.state} license"
+    return f"{lic.state} {shorten(lic.type)}" if lic.type else f"{lic.state} license"
 
 
 def _problem(lic: License, options: dict, ctx: Context) -> str | None:  # type: ignore[type-arg]
@@ -52,7 +53,7 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
             until = f", expires {lic.expires}" if lic.expires else ""
             return PASS, f"license: {_name(lic)} {lic.status}{until}"
         problems.append(problem)
-    return FAIL, "license: " + "; ".join(problems)
+    return FAIL, "license: " + listed(problems, "; ", each=None)
 
 
 @cache

@@ -10,6 +10,7 @@ Example: ``- membership: {any_of: [BTU]}`` → "membership: none of BTU".
 from __future__ import annotations
 
 from tlt.model import Teacher
+from tlt.problems import listed
 from tlt.rules.base import FAIL, PASS, Context, Result, words
 
 KIND = "membership"
@@ -20,7 +21,7 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
     wanted = options["any_of"]
     held = [m for m in teacher.memberships or () if m in wanted]
     if held:
-        return PASS, f"membership: {', '.join(held)}"
+        return PASS, f"membership: {listed(held)}"
     return FAIL, f"membership: not a member of {words(list(wanted))}"
 
 

@@ -10,6 +10,7 @@ Example: ``- status: {in: [permanent]}`` → "status: probationary, needs perman
 from __future__ import annotations
 
 from tlt.model import Teacher
+from tlt.problems import shorten
 from tlt.rules.base import FAIL, PASS, Context, Result, words
 
 KIND = "status"
@@ -18,9 +19,10 @@ FIELD = "status"
 
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
     wanted = options["in"]
+    status = shorten(teacher.status or "")  # a reason quotes at most 80 characters of a value (SPEC section 7)
     if teacher.status in wanted:
-        return PASS, f"status: {teacher.status}"
-    return FAIL, f"status: {teacher.status}, needs {words(list(wanted))}"
+        return PASS, f"status: {status}"
+    return FAIL, f"status: {status}, needs {words(list(wanted))}"
 
 
 def summarize(options: dict) -> str:  # type: ignore[type-arg]
