@@ -190,6 +190,23 @@ def test_a_reason_quotes_80_characters_of_a_value_and_a_cite_whole(repo, run):
     assert status.endswith("(per cite-status:" + "Q" * HUGE + ")")
 
 
+@pytest.mark.parametrize("folder", ["x" * 5000, "d/" * 2100], ids=["a name of 5,000", "a path of 4,200"])
+def test_a_folder_name_too_long_is_a_problem_of_tlt_yaml(
+    make_repo, config_yaml, role_yaml, teacher_yaml, run, tmp_path, folder
+):
+    config = config_yaml().replace("terms:", f"roles: [roles]\nteachers: [teachers, {folder}]\nterms:")
+    root = make_repo(config=config, roles={"coach": role_yaml("coach")}, teachers={"t-1": teacher_yaml("t-1")})
+    code, out, err = run(["-C", root, "validate", "--as-of", AS_OF])
+    assert code == 1, err
+    assert out == (
+        f"tlt.yaml:4:22: error[file] teachers[1]: the folder '{folder[:79]}…' cannot be read: File name too long\n"
+    )
+    assert str(tmp_path) not in out + err
+    code, out, err = run(["-C", root, "stipends", "--as-of", AS_OF])
+    assert code == 1
+    assert err == "tlt: tlt.yaml has errors; run `tlt validate`\n"
+
+
 def test_a_skipped_file_is_named_by_its_last_80_characters(repo, run):
     code, _, err = run(["-C", repo, "stipends", "--as-of", AS_OF, "--skip-invalid"])
     assert code == 0

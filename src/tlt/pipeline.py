@@ -364,7 +364,14 @@ def _folder_files(repo: Repository, source: Source, key: str, folders: tuple[str
     seen: set[str] = set()
     for i, folder in enumerate(folders):
         where = Src(CONFIG_NAME, (key, i))
-        listing = source.folder(folder)
+        try:
+            listing = source.folder(folder)
+        except OSError as exc:  # a name too long for the system, say: a problem with tlt.yaml, never a crash
+            why = exc.strerror or "cannot be read"
+            repo.problems.append(
+                repo.error_at(where, "file", f"{key}[{i}]: the folder {excerpt(folder)} cannot be read: {why}")
+            )
+            continue
         if listing == LINK:
             # like a linked subfolder: never followed, wherever it points
             link = Path(os.path.normpath(folder)).as_posix()
