@@ -50,13 +50,17 @@ eligibility:
     - license: {{states: [MA], types: [{huge("type")}], cite: {huge("cite-license")}}}
     - clearances: {{kinds: [{KIND}], cite: {huge("cite-clearances")}}}
     - membership: {{any_of: [{huge("union")}], cite: {huge("cite-membership")}}}
-    - experience: {{min_years: 3, employer: {huge("employer")}, cite: {huge("cite-experience")}}}
+    - experience: {{min_years: 3, employer: {huge("employer")}, tag: {huge("tag")}, cite: {huge("cite-experience")}}}
     - evaluation: {{min: {RATING}, cite: {huge("cite-evaluation")}}}
 term_limit: {{max_terms: 1, cite: {huge("cite-term")}}}
 after_service:
   - {{bars: {{roles: [coach]}}, months: 12, cite: {huge("cite-after")}}}
 """
-LISTS = f"id: lists\ntitle: x\ncategory: other\neligibility:\n  required:\n    - status: {{in: {many('status')}}}\n"
+COURSES = "[" + ", ".join(f"course-{i:02}-" + "c" * 50 for i in range(30)) + "]"  # ids: at most 64 characters
+LISTS = (
+    "id: lists\ntitle: x\ncategory: other\neligibility:\n  required:\n"
+    f"    - status: {{in: {many('status')}}}\n    - coursework: {{all_of: {COURSES}}}\n"
+)
 # twelve rules, each listing ten long statuses: a message that quotes them all would be 10,000 characters
 CROWDED = "id: crowded\ntitle: x\ncategory: other\neligibility:\n  required:\n" + "".join(
     f"    - status: {{in: {many(f'rule{j}-')}}}\n" for j in range(12)
@@ -106,7 +110,8 @@ def repo(tmp_path_factory):
         "teachers/t-6.yaml": "id: t-6\nname: x\n",  # duplicate-id names the path above, read first
         "roles/lists.yaml": LISTS,
         "roles/crowded.yaml": CROWDED,
-        "teachers/t-7.yaml": "id: t-7\nname: x\nstatus: x\nassignments: [{role: lists, start: 2024-09-02}]\n",
+        "teachers/t-7.yaml": "id: t-7\nname: x\nstatus: x\ncoursework: []\n"
+        "assignments: [{role: lists, start: 2024-09-02}]\n",
         "teachers/t-8.yaml": "id: t-8\nname: x\nstatus: x\nassignments: [{role: crowded, start: 2024-09-02}]\n",
     }
     for rel, text in files.items():
@@ -150,13 +155,17 @@ def test_each_message_names_what_it_cut(repo, run):
         f"status: status:{'Q' * 72}…, needs status-in:{'Q' * 69}… (per cite-status:{'Q' * 67}…); "
         f"license: MA license-type:{'Q' * 66}… is not type:{'Q' * 74}… (per cite-license:{'Q' * 66}…); "
         f"membership: not a member of union:{'Q' * 73}… (per cite-membership:{'Q' * 63}…); "
-        f"experience in employer:{'Q' * 70}…: 0.00 years, needs 3 (per cite-experience:{'Q' * 63}…); "
-        f"evaluation: 0 ratings of ended terms, needs rating0:{'Q' * 71}… or better (per cite-evaluation:{'Q' * 63}…)"
+        f"experience in employer:{'Q' * 70}… tagged tag:{'Q' * 75}…: 0.00 years, needs 3 "
+        f"(per cite-experience:{'Q' * 63}…); "
+        f"evaluation: 0 ratings of ended terms, needs rating0:{'Q' * 71}… or better "
+        f"(per cite-evaluation:{'Q' * 63}…)"
     )
     assert lists == (
         "t-7 was ineligible for lists on 2024-09-02: status: x, needs "
         + ", ".join(f"status{i}:{'Q' * 71}…" for i in range(10))
-        + " or 20 more"
+        + " or 20 more; coursework: missing "
+        + ", ".join(f"course-{i:02}-" + "c" * 50 for i in range(10))
+        + ", and 20 more"
     )
     assert crowded.startswith("t-8 was ineligible for crowded on 2024-09-02: status: x, needs rule0-0:")
     assert len(crowded) == MESSAGE_LIMIT and crowded.endswith("…")  # ten of the twelve rules, cut at 2,000
@@ -186,7 +195,7 @@ def test_a_reason_quotes_80_characters_of_a_value_and_a_cite_whole(repo, run):
     assert code == 0, err
     [row] = [r for r in json.loads(out) if r["teacher"] == "t-1" and r["role"] == "coach"]
     [status] = [c["detail"] for c in row["checks"] if c["rule"] == "status"]
-    assert status.startswith("status: status:" + "Q" * 72 + "…, needs status-in:" + "Q" * 69 + "… (per cite-status:")
+    assert status.startswith(f"status: status:{'Q' * 72}…, needs status-in:{'Q' * 69}… (per cite-status:")
     assert status.endswith("(per cite-status:" + "Q" * HUGE + ")")
 
 
