@@ -15,7 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gitkit import git
 from tlt.problems import escape_control
+from tlt.render.rows import Column, Table, render_table
 
 AS_OF = "2025-01-06"
 KEY = "##[error]forged ::warning::x"
@@ -308,9 +310,30 @@ def test_no_value_starts_a_command_in_any_output_of_any_command(run, value, widt
     width=st.integers(min_value=20, max_value=160),
 )
 def test_a_table_of_hostile_cells_folded_at_any_width_starts_no_command(cells, lines, width):
-    from tlt.render.rows import Column, Table, render_table
-
     columns = [Column(f"c{i}") for i in range(len(cells))] + [Column("why", "lines")]
     row = {**{f"c{i}": cell for i, cell in enumerate(cells)}, "why": lines}
     table = Table(columns, [row], title=cells[0], caption=cells[-1])
     assert_no_command(render_table(table, width=width))
+
+
+@pytest.mark.parametrize("width", ["40", "80", "120"])
+def test_tlt_diff_lets_no_value_start_a_command(make_repo, run, width):
+    cite = json.dumps(f"##[error]x \u3000::error::y {WORDS}")
+    role = (
+        "id: coach\ntitle: x\ncategory: mentoring\neligibility:\n  required:\n"
+        f"    - experience: {{min_years: 3, cite: {cite}}}\n"
+    )
+    teacher = f'id: t-1\nname: "{WORDS}"\nexperience: [{{employer: TST, years: 4}}]\n'
+    root = make_repo(roles={"coach": role}, teachers={"t-1": teacher})
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "start")
+    (root / "roles" / "coach.yaml").write_text(role.replace("min_years: 3", "min_years: 5"), encoding="utf-8")
+    for fmt in ("table", "csv", "json"):
+        code, out, err = run(
+            ["-C", root, "diff", "HEAD", "--as-of", AS_OF, "--format", fmt], env={"TERMINAL_WIDTH": width}
+        )
+        assert code == 0, err
+        assert "t-1" in out  # the verdict changed, with the cite in its reason
+        assert_no_command(out)
+        assert_no_command(err)
