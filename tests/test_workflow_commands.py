@@ -184,13 +184,14 @@ def test_github_output_escapes_control_characters_of_a_file_name(make_repo, run,
     assert f"unknown key '{shown}'" in out
 
 
-LEADING = {"space": " ", "spaces and a tab": "  \t", "no-break space": "\u00a0", "ideographic space": "\u3000"}
+# (a tab is a control character, which a folder name in tlt.yaml may not hold: tests/test_bounds.py)
+LEADING = {"space": " ", "two spaces": "  ", "no-break space": "\u00a0", "ideographic space": "\u3000"}
 
 
 @pytest.mark.parametrize("lead", LEADING.values(), ids=LEADING.keys())
 def test_a_line_with_white_space_before_colons_starts_no_command(make_repo, config_yaml, run, lead):
     # a teacher folder named so that every path, in every line that begins with one, begins with white space
-    # and `::`; a tab in a name shows escaped (`\t`), other white space as it is
+    # and `::`
     folder = f"{lead}::error::forged"
     config = config_yaml().replace("terms:", f'teachers: ["{folder.encode("unicode_escape").decode()}"]\nterms:')
     root = make_repo(config=config, files={f"{folder}/t-1.yaml": "id: t-1\nname: x\nbogus: 1\n"})
