@@ -210,3 +210,25 @@ def test_staffing_bounds_are_inclusive(make_repo, run):
             "3 of 5 teachers (60.0%) hold admin in 2025-26; the role wants at least 10% to at most 40%",
         )
     ]
+
+
+def test_ineligible_assignment_names_the_required_rules_only(make_repo, run):
+    """SPEC 4: the message names only the failing or unknown required rules; a preferred rule the teacher misses
+    is no reason, and a required rule that cannot be judged (no degree recorded) is one."""
+    role = (
+        "id: lead\ntitle: Lead\ncategory: other\n"
+        "eligibility:\n  required:\n    - experience: {min_years: 3}\n    - degree: {min: master}\n"
+        "  preferred:\n    - status: {in: [permanent]}\n"
+    )
+    text = (
+        "id: t-1\nname: N\nstatus: probationary\nexperience: [{employer: BPS, start: 2023-09-02}]\n"
+        "assignments:\n  - {role: lead, start: 2024-09-01}\n"
+    )
+    root = make_repo(config=CONFIG, roles={"lead": role}, teachers={"t-1": text})
+    _, found = problems(run, root)
+    assert [(c, m) for _, _, _, c, m in found] == [
+        (
+            "ineligible-assignment",
+            "t-1 was ineligible for lead on 2024-09-01: experience: 0.99 years, needs 3; degree: degrees not recorded",
+        )
+    ]

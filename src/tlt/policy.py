@@ -168,7 +168,7 @@ def check_cooling_off_and_eligibility(repo: Repository, as_of: date) -> Iterator
                 continue
         verdict = judge_compiled(compiled, t, ctx, implicit=False)
         if verdict.verdict == INELIGIBLE:
-            failing = listed((c.detail for c in verdict.checks if c.outcome == FAIL), "; ", each=None)
+            failing = listed(verdict.reasons, "; ", each=None)  # the failing or unknown required rules (SPEC 4)
             yield repo.error_at(
                 a.src["start"], "ineligible-assignment", f"{t.id} was ineligible for {a.role} on {a.start}: {failing}"
             )
