@@ -15,8 +15,11 @@ import contextlib
 import os
 import pickle
 import signal
+import sys
+import threading
 from collections.abc import Callable
-from typing import TypeVar
+from functools import cache
+from typing import Any, TypeVar
 
 from tlt.loading.parallel import jobs
 
@@ -74,16 +77,23 @@ def map_processes(run: Callable[[int], T], processes: int) -> list[T]:
     """`run(index)` for index in range(processes), each but the first in a forked child; the answers in order.
 
     A child that fails reports its error's type and message (no traceback, no data) and the whole call raises
-    `RuntimeError`; a child that dies without answering too. Children never touch stdout, stderr or atexit."""
+    `RuntimeError`; a child that dies without answering too. Children never touch stdout, stderr or atexit, and
+    they end with this process however it ends (`_die_with_parent`)."""
     if processes <= 1:
         return [run(0)]
     children: list[tuple[int, int]] = []
+    parent = os.getpid()
+    pdeathsig = _pdeathsig()  # looked up here, once: the children only call it
+    # a pipe only this process holds open for writing: a child sees its end when this process ends
+    life_read, life_write = os.pipe()
     try:
         for index in range(1, processes):
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: answer, write, leave without running anything of the parent's
                 os.close(read_end)
+                os.close(life_write)
+                _die_with_parent(parent, pdeathsig, life_read)
                 code = 0
                 try:
                     payload = pickle.dumps((True, run(index)), protocol=pickle.HIGHEST_PROTOCOL)
@@ -120,3 +130,44 @@ def map_processes(run: Callable[[int], T], processes: int) -> list[T]:
                 os.kill(pid, signal.SIGTERM)
             with contextlib.suppress(OSError):
                 os.waitpid(pid, 0)
+        for fd in (life_read, life_write):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def _die_with_parent(parent: int, pdeathsig: Callable[[], bool] | None, life_read: int) -> None:
+    """Make this forked worker end as soon as `parent` does, whatever ends it: a SIGTERM, SIGHUP or SIGKILL
+    leaves the parent no chance to end its children (its `finally` never runs), and a worker left behind went on
+    computing its remaining batches for seconds (issue 12).
+
+    On Linux the kernel sends the worker SIGKILL when the parent ends (prctl PR_SET_PDEATHSIG); the parent may
+    have ended before that request was made, hence the check of the parent's id after it. Everywhere, a thread
+    also waits on a pipe whose write end only the parent holds (each worker closes its copy at once): its read
+    returns when the parent is gone, and the worker leaves. A daemon thread blocked in a read costs nothing."""
+    if pdeathsig is not None:
+        pdeathsig()
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        with contextlib.suppress(OSError):
+            while os.read(life_read, 1):
+                pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="tlt-parent-watch", daemon=True).start()
+
+
+@cache
+def _pdeathsig() -> Callable[[], bool] | None:
+    """A call asking the kernel to SIGKILL this process when its parent ends (Linux's prctl), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl: Any = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig = 1  # <linux/prctl.h>
+    return lambda: bool(prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0) == 0)
