@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import errno
 import functools
 import os
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -182,28 +184,108 @@ def write_output(text: str, output: Path | None, repo: Repository | None = None)
 @contextlib.contextmanager
 def output_stream(output: Path | None, repo: Repository | None = None) -> Iterator[TextIO]:
     """A stream for data written piece by piece: stdout, or a temporary file beside `output` renamed over it only
-    when everything was written (a crash never leaves a half-written file). Never over an input file."""
+    when everything was written (a crash never leaves a half-written file). Never over an input file.
+
+    A path that is not a regular file is written in place, never renamed over (`_in_place`): a FIFO, a device
+    (`/dev/null`: as root, a rename would have put a report where the device was) or a name of an open
+    descriptor (`/dev/stdout`, `/dev/fd/3`: the descriptor itself is written, so `>>` still appends). A write
+    that fails (a full disk, `/dev/full`) is exit 2 naming the path as typed, never a temporary file."""
     if output is None:
         yield sys.stdout
         sys.stdout.flush()
         return
+    shown = escape_control(str(output))
     target = output.expanduser()
     if repo is not None and is_input_file(target, repo):
         raise TltError(f"--output {target} is an input file of the repository; choose another path")
+    try:
+        descriptor = _in_place(target)
+    except OSError as exc:
+        raise _write_error(shown, exc) from None
+    if descriptor is not None:
+        with _written(shown), os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+        return
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise TltError(f"--output: no folder {folder}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _write_error(shown, exc) from None
+    try:
+        with _written(shown):
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+#: errors of writing itself (not of computing what is written): they name the output, as typed
+_WRITE_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "EROFS") if hasattr(errno, name)
+)
+
+
+@contextlib.contextmanager
+def _written(shown: str) -> Iterator[None]:
+    """Turn an error of writing the output into exit 2 naming the output as the user typed it."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRNOS:
+            raise
+        raise _write_error(shown, exc) from None
+
+
+def _write_error(shown: str, exc: OSError) -> TltError:
+    return TltError(f"cannot write --output {shown}: {exc.strerror or exc}")
+
+
+def _in_place(target: Path) -> int | None:
+    """A descriptor to write `target` through when it must be written in place, else None (then a temporary file
+    is renamed over it): when it names an open descriptor of this process (`/dev/stdout`, `/dev/fd/N`,
+    `/proc/self/fd/N`: that descriptor, duplicated), or exists and is not a regular file (a FIFO, a device, a
+    socket: opened for writing; a FIFO waits for its reader as any writer of a FIFO does). A path that does not
+    exist yet, or a regular file, is None."""
+    own = _own_descriptor(target)
+    if own is not None:
+        return os.dup(own)
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISREG(info.st_mode):
+        return None
+    # no O_CREAT (it exists) and no O_TRUNC (a device or a FIFO has nothing to cut); never a controlling terminal
+    return os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+
+
+_FD_FOLDER = re.compile(r"/proc/(?:self|thread-self|[0-9]+)(?:/task/[0-9]+)?/fd")
+
+
+def _own_descriptor(target: Path) -> int | None:
+    """The descriptor number when `target`, or a symbolic link it leads through, is an entry of this process's
+    /proc/<pid>/fd (Linux; /dev/stdout and /dev/fd are links there), else None."""
+    path = os.path.abspath(target)
+    for _ in range(40):  # as many links as the kernel follows
+        folder, name = os.path.split(path)
+        real_folder = os.path.realpath(folder)
+        if _FD_FOLDER.fullmatch(real_folder) and name.isdigit():
+            owner = real_folder.split("/")[2]
+            if owner in ("self", "thread-self") or int(owner) == os.getpid():
+                return int(name)
+            return None  # another process's descriptor: opened by name, as any special file
+        if not os.path.islink(path):
+            return None
+        path = os.path.join(real_folder, os.readlink(path))
+    return None
 
 
 def is_input_file(target: Path, repo: Repository) -> bool:
