@@ -6,6 +6,7 @@ repository. Folders named in tlt.yaml must lie inside the repository.
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from tlt.errors import TltError
 
 CONFIG_NAME = "tlt.yaml"
 DATA_SUFFIXES = (".yaml", ".yml")
+LINK_TO_FOLDER = "a symbolic link to a folder; it is not followed"
 
 
 def find_root(start: str | os.PathLike[str] | None = None) -> Path:
@@ -54,23 +56,32 @@ def relpath(root: Path, file: Path | str) -> str:
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def data_files(root: Path, folder: Path) -> tuple[list[str], dict[str, str], list[str]]:
+def data_files(root: Path, folder: Path) -> tuple[list[str], dict[str, str], list[tuple[str, str]]]:
     """The YAML files under folder: (their paths as shown, relative to root with `/` separators, sorted by their
     real names; shown path → the file's own path, for the few files whose own path is not root/shown path (a
-    name that is not UTF-8, another separator); directory symlinks that were not followed). Plain strings, one
-    per file: a statewide folder holds 100,000."""
+    name that is not UTF-8, another separator); (path, why) for each folder whose files were not read: a
+    directory symlink, never followed, or a folder that cannot be listed). Plain strings, one per file: a
+    statewide folder holds 100,000.
+
+    A folder that cannot be listed (no read permission, a path longer than PATH_MAX, an I/O error) is reported,
+    never skipped without a word: os.walk drops it silently unless told (`onerror`), and its teachers would
+    have been left out of every report (issue 12)."""
     files: list[str] = []
     real: dict[str, str] = {}  # shown → the file's path, where root/shown is not it
     order: dict[str, str] = {}  # shown → its real name relative to root, where the two differ
-    skipped: list[str] = []
+    skipped: list[tuple[str, str]] = []
     base = str(root)
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+
+    def unlistable(exc: OSError) -> None:
+        skipped.append((str(exc.filename) if exc.filename is not None else str(folder), _cannot_list(exc)))
+
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False, onerror=unlistable):
         kept = []
         for d in sorted(dirnames):
             if d.startswith("."):
                 continue
             if os.path.islink(os.path.join(dirpath, d)):
-                skipped.append(os.path.join(dirpath, d))
+                skipped.append((os.path.join(dirpath, d), LINK_TO_FOLDER))
                 continue
             kept.append(d)
         dirnames[:] = kept
@@ -91,3 +102,15 @@ def data_files(root: Path, folder: Path) -> tuple[list[str], dict[str, str], lis
     else:
         files.sort()
     return files, real, sorted(skipped)
+
+
+def _cannot_list(exc: OSError) -> str:
+    """Why a folder's files were not read, and what would let them be."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return (
+            "cannot list the folder: its path is longer than this system allows (PATH_MAX), so its files are not "
+            "read; use shorter folder names"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "cannot list the folder (permission denied), so its files are not read; let tlt read the folder"
+    return f"cannot list the folder ({exc.strerror or 'error'}), so its files are not read"

@@ -26,7 +26,6 @@ from tlt.problems import error
 #: A folder named in tlt.yaml that leaves the repository / is not a folder / is a symbolic link.
 OUTSIDE, MISSING, LINK = "outside", "missing", "link"
 
-LINK_TO_FOLDER = "a symbolic link to a folder; it is not followed"
 LINK_IN_TREE = "a symbolic link; links are not followed in a git revision"
 LINK_IN_INDEX = "a symbolic link; links are not followed in git's index (stage the file itself)"
 
@@ -67,11 +66,11 @@ class FileSource:
             return OUTSIDE
         if not target.is_dir():
             return MISSING
-        files, real, links = data_files(self.root, target)
+        files, real, skipped = data_files(self.root, target)
         listing = Listing()
         self._files.update(real)
         listing.files = files
-        listing.skipped = [(relpath(self.root, link), LINK_TO_FOLDER) for link in links]
+        listing.skipped = [(relpath(self.root, path), why) for path, why in skipped]
         return listing
 
     def read(self, paths: list[str], schema: str | None = None) -> list[Document]:
