@@ -10,7 +10,6 @@ roles. `validate_repository` does it all on every core; `check_repository` on a 
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,18 +18,15 @@ from typing import Any
 
 from tlt.loading.fastyaml import reference_only
 from tlt.loading.repository import find_root
+from tlt.loading.safeyaml import Document
 from tlt.loading.sources import FileSource, Source
 from tlt.model import Config, Src, Teacher
 from tlt.pipeline import Progress, Repository, load_in_shares
 from tlt.policy import staffing_holders, staffing_problems
 from tlt.problems import Problem, error, excerpt, listed, sort_problems, warning
+from tlt.suggest import Hints
 
 Check = Callable[[Repository, date], Iterator[Problem]]
-
-
-def _suggest(word: str, choices: object) -> str:
-    match = difflib.get_close_matches(word, sorted(choices), n=1)  # type: ignore[call-overload]
-    return f" (did you mean '{match[0]}'?)" if match else ""
 
 
 def check_terms(repo: Repository, as_of: date) -> Iterator[Problem]:
@@ -91,22 +87,24 @@ def check_references(repo: Repository, as_of: date) -> Iterator[Problem]:
     are checked against every teacher file once all are loaded: `caseload_references`, `finish_checks`.)"""
     term_ids = {t.id for t in repo.config.terms} if repo.config else None
     scale = repo.config.rating_scale if repo.config else None
+    ranked = frozenset(scale) if scale is not None else None
+    role_hint, term_hint = Hints(repo.roles), Hints(term_ids or ())
     for t in repo.teachers.values():
         for a in t.assignments or ():
             if a.role not in repo.roles:
                 yield repo.error_at(
                     a.src["role"],
                     "unknown-role",
-                    f"assignment names role '{a.role}', which no role file defines{_suggest(a.role, repo.roles)}",
+                    f"assignment names role '{a.role}', which no role file defines{role_hint(a.role, t.src.file)}",
                 )
         for ev in t.evaluations or ():
             if term_ids is not None and ev.term not in term_ids:
                 yield repo.error_at(
                     ev.src["term"],
                     "unknown-term",
-                    f"evaluation names term '{ev.term}', which tlt.yaml lacks{_suggest(ev.term, term_ids)}",
+                    f"evaluation names term '{ev.term}', which tlt.yaml lacks{term_hint(ev.term, t.src.file)}",
                 )
-            if scale is not None and ev.rating not in scale:
+            if scale is not None and ranked is not None and ev.rating not in ranked:
                 yield repo.error_at(
                     ev.src["rating"],
                     "schema",
@@ -151,9 +149,11 @@ def _in_order(first: Any, second: Any) -> bool:
 def check_role_references(repo: Repository, as_of: date) -> Iterator[Problem]:
     """Roles' rules name ratings on the scale and existing roles."""
     scale = repo.config.rating_scale if repo.config else None
+    ranked = frozenset(scale) if scale is not None else frozenset()
+    hint = Hints(repo.roles)
     for role in repo.roles.values():
         for rule in (*role.required, *role.preferred):
-            if rule.kind == "evaluation" and scale is not None and rule.options["min"] not in scale:
+            if rule.kind == "evaluation" and scale is not None and rule.options["min"] not in ranked:
                 yield repo.error_at(
                     rule.src["min"],
                     "schema",
@@ -165,7 +165,7 @@ def check_role_references(repo: Repository, as_of: date) -> Iterator[Problem]:
                         yield repo.error_at(
                             rule.src["roles"][i],
                             "unknown-role",
-                            f"prior_role names role '{rid}', which no role file defines{_suggest(rid, repo.roles)}",
+                            f"prior_role names role '{rid}', which no role file defines{hint(rid, role.src.file)}",
                         )
         for entry in role.after_service:
             for i, rid in enumerate(entry.roles):
@@ -173,7 +173,7 @@ def check_role_references(repo: Repository, as_of: date) -> Iterator[Problem]:
                     yield repo.error_at(
                         entry.src["bars"]["roles"][i],
                         "unknown-role",
-                        f"after_service bars role '{rid}', which no role file defines{_suggest(rid, repo.roles)}",
+                        f"after_service bars role '{rid}', which no role file defines{hint(rid, role.src.file)}",
                     )
 
 
@@ -261,13 +261,14 @@ def finish_checks(
     problems.extend(check_terms(repo, as_of))
     problems.extend(check_role_references(repo, as_of))
     known = {ident for found in findings for ident in found.teacher_ids}
+    hint = Hints(known)
     for member, src in (ref for found in findings for ref in found.caseload_refs):
         if member not in known:
             file, line, col = locate(src)
             problems.append(
                 error(
                     file, line, col, "unknown-teacher",
-                    f"caseload names teacher '{member}', who has no teacher file{_suggest(member, known)}",
+                    f"caseload names teacher '{member}', who has no teacher file{hint(member, src.file)}",
                 )
             )  # fmt: skip
     holders: dict[str, set[str]] = {}
@@ -303,10 +304,15 @@ def validate_repository(
         source=source,
     )
 
+    last: dict[str, Document] = {}
+
     def locate(src: Src) -> tuple[str, int, int]:
-        doc = repo.documents.get(src.file)
+        doc = repo.documents.get(src.file) or last.get(src.file)
         if doc is None:  # read by another process: parse it again here (only ever for a problem to show)
-            doc = source.read([src.file])[0]  # from where the other process read it
+            # once a file: its problems come one after another (each `unknown-teacher` of a 4,000-member
+            # caseload re-read and re-parsed its file), and only the last file is kept, so memory stays one file's
+            last.clear()
+            doc = last[src.file] = source.read([src.file])[0]  # from where the other process read it
         line, col = doc.position(src.node)
         return src.file, line, col
 

@@ -1,0 +1,86 @@
+""" "Did you mean …?" for a word that names no role, term or teacher, at a cost that the number of choices does not
+multiply (issue 12, item 3). Imports nothing from tlt.
+
+`difflib.get_close_matches` compares the word with every choice: 1.25 s for one word against 100,000 teacher ids,
+and a caseload of 4,000 unknown members asked it 4,000 times. So:
+
+* up to `SMALL` choices (roles, terms: the usual case), difflib over all of them, as before;
+* beyond, only the choices one edit away (a character deleted, inserted, replaced, or two neighbours swapped:
+  the typos people make) are looked up, each in the set of choices, and difflib picks among those: a few
+  thousand set lookups a word whatever the number of choices, and no index to build;
+* a file gets at most `PER_FILE` suggestions (`Hints`): a file naming 100,000 unknown teachers gets ten, and the
+  rest of its messages say only what is wrong. Which messages get one depends only on the file, never on how the
+  work was shared between processes.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection
+
+#: Up to this many choices, difflib compares the word with each of them.
+SMALL = 100
+#: At most this many suggestions in the problems of one file.
+PER_FILE = 10
+#: The characters of an id (SPEC 2): the edits tried are made of these.
+ID_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_-"
+#: Words longer than an id are not ids: no edit of them is one.
+MAX_ID_LENGTH = 64
+
+
+class Suggester:
+    """The closest choice to a word, or None; each word answered once."""
+
+    def __init__(self, choices: Collection[str]) -> None:
+        self.choices = choices
+        self._sorted: list[str] | None = None
+        self._answers: dict[str, str | None] = {}
+
+    def __call__(self, word: str) -> str | None:
+        if word not in self._answers:
+            self._answers[word] = self._closest(word)
+        return self._answers[word]
+
+    def _closest(self, word: str) -> str | None:
+        if len(self.choices) <= SMALL:
+            if self._sorted is None:
+                self._sorted = sorted(self.choices)
+            pool = self._sorted
+        elif len(word) > MAX_ID_LENGTH:
+            return None
+        else:
+            pool = sorted({edit for edit in one_edit(word) if edit in self.choices})
+        match = difflib.get_close_matches(word, pool, n=1)
+        return match[0] if match else None
+
+
+def one_edit(word: str) -> set[str]:
+    """Every id-character string one edit from `word`: a character deleted, inserted or replaced, or two
+    neighbours swapped (at most 77 × len + 38 of them)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    edits.update(a + c + b[1:] for a, b in splits if b for c in ID_CHARACTERS)
+    edits.update(a + c + b for a, b in splits for c in ID_CHARACTERS)
+    edits.discard(word)
+    return edits
+
+
+class Hints:
+    """` (did you mean 'x'?)` for the problems of one file after another: at most `PER_FILE` a file."""
+
+    def __init__(self, choices: Collection[str]) -> None:
+        self.suggest = Suggester(choices)
+        self._file: str | None = None
+        self._given = 0
+
+    def __call__(self, word: str, file: str) -> str:
+        if file != self._file:
+            self._file, self._given = file, 0
+        if self._given >= PER_FILE:
+            return ""
+        match = self.suggest(word)
+        if match is None:
+            return ""
+        self._given += 1
+        return f" (did you mean '{match}'?)"

@@ -1,0 +1,134 @@
+"""The checks of `tlt validate` cost what their input is worth (issue 12, item 3), counted through seams rather
+than timed: a quadratic check run on a file under 1 MiB took tens of seconds to minutes.
+
+Hostile repositories come from benchmarks/hostile.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tlt import checks, suggest
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = "2026-03-02"
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Any:
+    path = ROOT / "benchmarks" / "hostile.py"
+    spec = importlib.util.spec_from_file_location("tlt_benchmark_hostile_checks", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _problems(run: Any, root: Path, tmp_path: Path, *args: str) -> list[dict[str, Any]]:
+    out = tmp_path / "problems.json"
+    code, _, err = run(["-q", "-C", root, "validate", "--format", "json", "--as-of", AS_OF, "-o", out, *args])
+    assert code in (0, 1), err
+    return json.loads(out.read_text())["problems"]  # type: ignore[no-any-return]
+
+
+def _count_calls(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[int]:
+    count = [0]
+    real = getattr(owner, name)
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        count[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counting)
+    return count
+
+
+# --- unknown caseload members -------------------------------------------------------------------------------------
+
+
+def test_unknown_members_read_their_file_once(hostile, run, tmp_path, monkeypatch):
+    monkeypatch.setenv("TLT_JOBS", "1")
+    reads = _count_calls(monkeypatch, checks, "read_document")
+    root = hostile.write("unknown-members", tmp_path / "repo", 4000)
+    problems = _problems(run, root, tmp_path)
+    assert sum(p["code"] == "unknown-teacher" for p in problems) == 4001
+    assert reads[0] == 1  # was one read and one parse of the 32 KB file per member: 4,001
+
+
+def test_a_file_gets_at_most_ten_suggestions(make_repo, run, tmp_path, monkeypatch):
+    members = ", ".join(f"t-1{c}" for c in "abcdefghijklmnopqrstuvwxyz")
+    root = make_repo(
+        roles={"coach": "id: coach\ntitle: Coach\ncategory: coaching\n"},
+        teachers={
+            "t-1": "id: t-1\nname: A\n",
+            "t-2": f"id: t-2\nname: B\nassignments:\n  - {{role: coach, start: 2024-09-01, caseload: [{members}]}}\n",
+        },
+    )
+    asked = _count_calls(monkeypatch, suggest.Suggester, "_closest")
+    problems = [p for p in _problems(run, root, tmp_path) if p["code"] == "unknown-teacher"]
+    assert len(problems) == 26
+    hinted = [p["message"] for p in problems if p["message"].endswith("(did you mean 't-1'?)")]
+    assert len(hinted) == suggest.PER_FILE
+    assert problems[0]["message"] == "caseload names teacher 't-1a', who has no teacher file (did you mean 't-1'?)"
+    assert problems[-1]["message"] == "caseload names teacher 't-1z', who has no teacher file"
+    assert asked[0] == suggest.PER_FILE
+
+
+def test_among_many_teachers_a_suggestion_is_one_edit_away(make_repo, run, tmp_path):
+    teachers = {f"t-{i:03d}": f"id: t-{i:03d}\nname: T\n" for i in range(1, suggest.SMALL + 20)}
+    teachers["t-001"] += "assignments:\n  - {role: coach, start: 2024-09-01, caseload: [t-11x9, q-005, zz-999]}\n"
+    root = make_repo(roles={"coach": "id: coach\ntitle: Coach\ncategory: coaching\n"}, teachers=teachers)
+    messages = [p["message"] for p in _problems(run, root, tmp_path) if p["code"] == "unknown-teacher"]
+    assert messages == [
+        "caseload names teacher 't-11x9', who has no teacher file (did you mean 't-119'?)",
+        "caseload names teacher 'q-005', who has no teacher file (did you mean 't-005'?)",
+        "caseload names teacher 'zz-999', who has no teacher file",
+    ]
+
+
+class CountingSet(set):  # type: ignore[type-arg]
+    lookups = 0
+
+    def __contains__(self, item: object) -> bool:
+        CountingSet.lookups += 1
+        return super().__contains__(item)
+
+
+def test_a_suggestion_costs_the_same_among_100_000_choices():
+    choices = CountingSet(f"t-{i:06d}" for i in range(100_000))
+    suggester = suggest.Suggester(choices)
+    assert suggester("t-0012345") == "t-012345"
+    long_word = "a" * 64
+    CountingSet.lookups = 0
+    assert suggester(long_word) is None
+    assert CountingSet.lookups <= 77 * 64 + 38  # the edits of the word, never the choices
+
+
+def _damerau_one(a: str, b: str) -> bool:
+    """Whether b is one deletion, insertion, replacement or neighbour swap from a (brute force)."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                                  and a[diff[1]] == b[diff[0]])  # fmt: skip
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return len(long) == len(short) + 1 and any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+words = st.text(alphabet="ab-1", max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words, words)
+def test_one_edit_is_exactly_the_words_one_edit_away(word, other):
+    assert (other in suggest.one_edit(word)) == _damerau_one(word, other)
