@@ -132,3 +132,88 @@ words = st.text(alphabet="ab-1", max_size=5)
 @given(words, words)
 def test_one_edit_is_exactly_the_words_one_edit_away(word, other):
     assert (other in suggest.one_edit(word)) == _damerau_one(word, other)
+
+
+# --- overlap ------------------------------------------------------------------------------------------------------
+
+
+class CountedAssignment:
+    """An assignment whose `end` counts its reads: the work of a check over assignments, by the access."""
+
+    reads = 0
+    __slots__ = ("role", "start", "_end", "src", "prior_terms", "caseload")
+
+    def __init__(self, role: str, start: Any, end: Any, index: int) -> None:
+        from tlt.model import Src
+
+        self.role, self.start, self._end = role, start, end
+        self.src = Src("teachers/t.yaml", ("assignments", index))
+        self.prior_terms, self.caseload = 0, None
+
+    @property
+    def end(self) -> Any:
+        CountedAssignment.reads += 1
+        return self._end
+
+
+def _repo_of(assignments: list[Any]) -> Any:
+    from types import SimpleNamespace
+
+    from tlt.pipeline import Repository
+
+    return Repository(
+        root=Path("."), config=None, teachers={"t": SimpleNamespace(id="t", assignments=tuple(assignments))}
+    )
+
+
+def _brute_overlaps(assignments: list[Any]) -> list[tuple[int, int]]:
+    """(later, earlier) index pairs as SPEC 4 words it, by comparing every pair (the check before issue 12)."""
+    items = sorted(range(len(assignments)), key=lambda i: (assignments[i].start, i))
+    out = []
+    for k, later in enumerate(items):
+        for earlier in items[:k]:
+            e = assignments[earlier]._end
+            if e is None or e >= assignments[later].start:
+                out.append((later, earlier))
+                break
+    return out
+
+
+def test_the_overlap_check_reads_each_assignment_a_few_times():
+    from datetime import date, timedelta
+
+    from tlt.policy import check_overlap
+
+    n = 3000
+    first = date(2000, 1, 1)
+    items = [CountedAssignment("a", first + timedelta(days=i), first + timedelta(days=i), i) for i in range(n)]
+    CountedAssignment.reads = 0
+    assert list(check_overlap(_repo_of(items), date(2026, 3, 2))) == []
+    assert CountedAssignment.reads <= 3 * n  # every pair: 4.5 million
+
+
+day_offsets = st.integers(0, 30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(day_offsets, st.none() | st.integers(-3, 10), st.sampled_from("ab")), max_size=12))
+def test_the_overlap_check_names_the_pairs_every_pair_comparison_names(spans):
+    from datetime import date, timedelta
+
+    from tlt.policy import check_overlap
+
+    first = date(2024, 1, 1)
+    items = [
+        CountedAssignment(
+            role, first + timedelta(days=s), None if length is None else first + timedelta(days=s + length), i
+        )
+        for i, (s, length, role) in enumerate(spans)
+    ]
+    expected = []
+    for role in "ab":
+        mine = [i for i, a in enumerate(items) if a.role == role]
+        expected += [(mine[later], mine[earlier]) for later, earlier in _brute_overlaps([items[i] for i in mine])]
+    found = list(check_overlap(_repo_of(items), date(2026, 3, 2)))
+    assert len(found) == len(expected)
+    for problem, (later, earlier) in zip(found, expected, strict=True):
+        assert f"from {items[later].start} overlaps the one from {items[earlier].start}" in problem.message

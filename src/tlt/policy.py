@@ -61,17 +61,22 @@ def check_overlap(repo: Repository, as_of: date) -> Iterator[Problem]:
             by_role[a.role].append(a)
         for role_id, items in sorted(by_role.items()):
             items.sort(key=lambda a: (a.start, a.src.node))
+            # Each assignment is named against the first earlier one (in start order) still held on its start.
+            # One that ended before a start ended before every later start too, so the first candidate only
+            # moves forward: linear after the sort (comparing every pair took 16 s on a 1 MiB file).
+            first = 0
             for i, later in enumerate(items):
-                for earlier in items[:i]:
-                    if earlier.end is None or earlier.end >= later.start:
-                        until = "open-ended" if earlier.end is None else f"to {earlier.end}"
-                        yield repo.error_at(
-                            later.src,
-                            "overlap",
-                            f"{t.id} holds {role_id} twice at once: this assignment from {later.start} overlaps the one "
-                            f"from {earlier.start} ({until})",
-                        )
-                        break
+                while first < i and items[first].end is not None and items[first].end < later.start:  # type: ignore[operator]
+                    first += 1
+                if first < i:
+                    earlier = items[first]
+                    until = "open-ended" if earlier.end is None else f"to {earlier.end}"
+                    yield repo.error_at(
+                        later.src,
+                        "overlap",
+                        f"{t.id} holds {role_id} twice at once: this assignment from {later.start} overlaps the one "
+                        f"from {earlier.start} ({until})",
+                    )
 
 
 def check_tenure_cap(repo: Repository, as_of: date) -> Iterator[Problem]:
