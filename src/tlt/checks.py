@@ -25,6 +25,7 @@ from tlt.pipeline import Progress, Repository, load_in_shares
 from tlt.policy import staffing_holders, staffing_problems
 from tlt.problems import Problem, error, excerpt, listed, sort_problems, warning
 from tlt.suggest import Hints
+from tlt.timeline import term_index
 
 Check = Callable[[Repository, date], Iterator[Problem]]
 
@@ -207,11 +208,12 @@ def check_outside_terms(repo: Repository, as_of: date) -> Iterator[Problem]:
     if repo.config is None or not repo.config.terms:
         return
     terms = repo.config.terms
+    index = term_index(terms)  # a bisection an assignment, not a look at every term
     for t in repo.teachers.values():
         for a in t.assignments or ():
             if a.end is not None and a.end < a.start:
                 continue  # a date-order problem already
-            if not any(a.overlaps(term.start, term.end) for term in terms):
+            if not index.covers_any(a.start, a.end if a.end is not None else date.max):
                 span = f"{a.start} to {a.end}" if a.end is not None else f"from {a.start}, open-ended"
                 yield warning(
                     *_at(repo, a.src["start"]),

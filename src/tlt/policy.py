@@ -7,6 +7,7 @@ judges the role's written rules alone, on the assignment's start date.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
@@ -20,7 +21,7 @@ from tlt.pipeline import Repository
 from tlt.problems import Problem, listed, shorten, warning
 from tlt.rules.base import FAIL, Context
 from tlt.rules.implicit import cooling_off
-from tlt.timeline import ONE_DAY
+from tlt.timeline import ONE_DAY, TermIndex, term_index
 
 EXPIRING_WINDOW_DAYS = 60
 
@@ -83,6 +84,7 @@ def check_tenure_cap(repo: Repository, as_of: date) -> Iterator[Problem]:
     """Terms served in a role over term_limit.max_terms, counting each assignment up to its end (open-ended ones:
     the terms they overlap on a day before D); placed at the start of the assignment that passes the cap."""
     terms = repo.config.terms if repo.config else ()
+    index = term_index(terms)
     last = as_of - ONE_DAY
     for t in (repo.teachers[k] for k in sorted(repo.teachers)):
         by_role: dict[str, list[Assignment]] = defaultdict(list)
@@ -93,15 +95,8 @@ def check_tenure_cap(repo: Repository, as_of: date) -> Iterator[Problem]:
             if role is None or role.term_limit is None:
                 continue
             limit = role.term_limit.max_terms
-            served: set[str] = set()
-            prior = 0
-            for a in sorted(items, key=lambda a: (a.start, a.src.node)):
-                prior += a.prior_terms
-                end = a.end if a.end is not None else last
-                for term in terms:
-                    if a.start <= term.end and end >= term.start and end >= a.start:
-                        served.add(term.id)
-                total = prior + len(served)
+            items.sort(key=lambda a: (a.start, a.src.node))
+            for a, total in zip(items, _running_terms(items, index, last), strict=True):
                 if total > limit:
                     yield repo.error_at(
                         a.src["start"],
@@ -129,6 +124,40 @@ def _quoted_roles(roles: dict[str, Role]) -> dict[str, Role]:
         )
         for role_id, role in roles.items()
     }
+
+
+def _running_terms(items: list[Assignment], index: TermIndex, last: date) -> Iterator[int]:
+    """For assignments in start order: the terms served once each is counted (prior_terms, and the distinct terms
+    it overlaps up to its end, or up to `last` when open-ended). O(log terms) an assignment for ordered terms (a
+    run of terms each, counted beyond the furthest run so far: the runs start in order, so what they share is a
+    prefix); otherwise each term's first covering assignment is found by bisection over the latest end so far.
+    Looking at every term for every assignment was terms × assignments."""
+    spans = [(a.start, a.end if a.end is not None else last) for a in items]
+    prior = 0
+    if index.ordered:
+        counted, top = 0, -1
+        for a, (start, end) in zip(items, spans, strict=True):
+            prior += a.prior_terms
+            if end >= start:
+                first, final = index.run(start, end)
+                counted += max(0, final - max(first, top + 1) + 1)
+                top = max(top, final)
+            yield prior + counted
+        return
+    starts = [start for start, _ in spans]
+    latest: list[date] = []  # the latest end among the assignments up to each position (none: no day held)
+    for start, end in spans:
+        held = end if end >= start else date.min
+        latest.append(held if not latest or held > latest[-1] else latest[-1])
+    first_of: dict[str, int] = {}
+    for term in index.terms:
+        i = bisect_left(latest, term.start)  # the first assignment ending on or after the term's start ...
+        if i < bisect_right(starts, term.end) and (term.id not in first_of or i < first_of[term.id]):
+            first_of[term.id] = i  # ... and starting by its end: the first to count it
+    firsts = sorted(first_of.values())
+    for i, a in enumerate(items):
+        prior += a.prior_terms
+        yield prior + bisect_right(firsts, i)
 
 
 class _Contexts:

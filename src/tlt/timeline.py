@@ -6,11 +6,13 @@ the default term and term fractions. Pure functions over `datetime.date`, `Fract
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
+from typing import Any
 
 from tlt.model import Assignment, Experience, Term
 
@@ -103,7 +105,8 @@ def overlap_days(a_start: date, a_end: date | None, b_start: date, b_end: date) 
 
 
 def terms_overlapped(assignments: Iterable[Assignment], terms: Iterable[Term], as_of: date) -> set[str]:
-    """Ids of terms T that some assignment overlaps by at least one day before D: [T.start, min(T.end, D − 1)]."""
+    """Ids of terms T that some assignment overlaps by at least one day before D: [T.start, min(T.end, D − 1)].
+    The definition, term by term (O(terms × assignments)): tests hold `Served` to it."""
     last = as_of - ONE_DAY
     out: set[str] = set()
     assignments = list(assignments)
@@ -116,10 +119,158 @@ def terms_overlapped(assignments: Iterable[Assignment], terms: Iterable[Term], a
     return out
 
 
-def terms_served(assignments: Iterable[Assignment], terms: Iterable[Term], as_of: date) -> int:
+def terms_served(assignments: Iterable[Assignment], terms: tuple[Term, ...], as_of: date) -> int:
     """SPEC 3: Σ prior_terms of the assignments + distinct terms they overlap on a day before D."""
-    assignments = list(assignments)
-    return sum(a.prior_terms for a in assignments) + len(terms_overlapped(assignments, terms, as_of))
+    return Served(tuple(assignments), term_index(terms))(as_of)
+
+
+class TermIndex:
+    """tlt.yaml's terms, indexed for the questions that count terms: which terms a span of days overlaps.
+
+    A term list as SPEC 2.1 wants it (ascending, not overlapping, ids unique, each ending on or after its start)
+    is `ordered`: the terms a span overlaps are then a run of consecutive terms found by bisection, so counting
+    costs O(log terms) a span however many terms tlt.yaml lists (20,000 fit in 1 MiB; counting term by term,
+    for each teacher, each role and each date judged, was terms × assignments). Any other list (a `terms`
+    error of validate, which the reports still run on) is answered exactly by the slower ways of `Served`."""
+
+    def __init__(self, terms: tuple[Term, ...]) -> None:
+        self.terms = terms
+        self.by_start = sorted(range(len(terms)), key=lambda i: (terms[i].start, i))
+        self.starts = [terms[i].start for i in self.by_start]
+        ends = [terms[i].end for i in self.by_start]
+        # the latest end among the terms starting at or before each position: some term overlaps [a, b] exactly
+        # when a term starting on or before b ends on or after a
+        self.latest_end: list[date] = []
+        for end in ends:
+            self.latest_end.append(end if not self.latest_end or end > self.latest_end[-1] else self.latest_end[-1])
+        self.ends = ends
+        self.ordered = (
+            list(self.by_start) == list(range(len(terms)))
+            and all(t.end >= t.start for t in terms)
+            and all(terms[i].end < terms[i + 1].start for i in range(len(terms) - 1))
+            and len({t.id for t in terms}) == len(terms)
+        )
+
+    def covers_any(self, start: date, end: date) -> bool:
+        """Whether some term shares a day with [start, end]."""
+        k = bisect_right(self.starts, end)
+        return k > 0 and self.latest_end[k - 1] >= start
+
+    def run(self, start: date, end: date) -> tuple[int, int]:
+        """For `ordered` terms: (first, last) positions of the terms sharing a day with [start, end]; first >
+        last when there is none."""
+        return bisect_left(self.ends, start), bisect_right(self.starts, end) - 1
+
+
+_INDEXES: dict[int, TermIndex] = {}
+
+
+def term_index(terms: tuple[Term, ...]) -> TermIndex:
+    """The index of this tuple of terms (tlt.yaml's, shared by every context), built once."""
+    index = _INDEXES.get(id(terms))
+    if index is None or index.terms is not terms:
+        if len(_INDEXES) >= 64:
+            _INDEXES.clear()
+        index = _INDEXES[id(terms)] = TermIndex(terms)
+    return index
+
+
+_FOREVER = date.max
+
+
+class Served:
+    """Terms served in some assignments (SPEC 3) as of any date, asked many times: `served(D)`.
+
+    The assignments' days are merged into disjoint spans once (O(n log n)); a term counts as of D when a span
+    shares a day with [T.start, min(T.end, D − 1)]. For `ordered` terms each span covers a run of terms and the
+    runs are counted once, cumulatively, so a question costs O(log n). Otherwise the first day of each term
+    that a span covers is found (O(terms × log n), once), and a term counts when that day is before D."""
+
+    def __init__(self, assignments: tuple[Assignment, ...], index: TermIndex) -> None:
+        self.prior = sum(a.prior_terms for a in assignments)
+        self.index = index
+        spans = sorted((a.start, a.end if a.end is not None else _FOREVER) for a in assignments)
+        starts: list[date] = []
+        ends: list[date] = []
+        for start, end in spans:
+            if end < start:
+                continue  # holds no day
+            if ends and (ends[-1] == _FOREVER or start <= ends[-1] + ONE_DAY):  # touches the span before
+                if end > ends[-1]:
+                    ends[-1] = end
+                continue
+            starts.append(start)
+            ends.append(end)
+        self.starts, self.ends = starts, ends
+        if index.ordered:
+            # counted[j]: distinct terms the spans before j cover; top[j]: the last term position they reach
+            self.counted, self.top = [0], [-1]
+            for start, end in zip(starts, ends, strict=True):
+                first, last = index.run(start, end)
+                new = max(0, last - max(first, self.top[-1] + 1) + 1)
+                self.counted.append(self.counted[-1] + new)
+                self.top.append(max(self.top[-1], last))
+        else:
+            first_day: dict[str, date] = {}
+            for term in index.terms:
+                if term.end < term.start:
+                    continue  # holds no day: never served
+                day = self._first_covered(term.start, term.end)
+                if day is not None and (term.id not in first_day or day < first_day[term.id]):
+                    first_day[term.id] = day
+            self.first_days = sorted(first_day.values())
+
+    def _first_covered(self, start: date, end: date) -> date | None:
+        """The first day of [start, end] that a span holds, or None."""
+        j = bisect_right(self.starts, start) - 1
+        if j >= 0 and self.ends[j] >= start:
+            return start
+        j += 1
+        if j < len(self.starts) and self.starts[j] <= end:
+            return self.starts[j]
+        return None
+
+    def __call__(self, as_of: date) -> int:
+        last = as_of - ONE_DAY
+        if not self.index.ordered:
+            return self.prior + bisect_right(self.first_days, last)
+        k = bisect_right(self.starts, last)  # the spans starting before D; only the last may run on past D − 1
+        if k == 0:
+            return self.prior
+        first, top = self.index.run(self.starts[k - 1], min(self.ends[k - 1], last))
+        new = max(0, top - max(first, self.top[k - 1] + 1) + 1)
+        return self.prior + self.counted[k - 1] + new
+
+
+_SERVED: dict[tuple[Any, ...], tuple[tuple[Assignment, ...], tuple[Term, ...], tuple[object, ...], Served]] = {}
+
+
+def served_in(
+    assignments: tuple[Assignment, ...],
+    key: Any,
+    keep: Callable[[Assignment], bool],
+    terms: tuple[Term, ...],
+    context: tuple[object, ...] = (),
+) -> Served:
+    """`Served` for the assignments of this tuple that `keep` selects (`key` names that selection: a role id, a
+    rule's roles and categories; `context`, the objects the selection also reads, such as the roles), remembered
+    while the same teacher is asked about again: `tlt validate` judges a teacher on each assignment's start
+    date, and choosing and merging the assignments again each time cost assignments² for one teacher. The
+    objects are kept with the answer and compared by identity, so an id reused by another object never hits."""
+    slot = (id(assignments), key, id(terms), *map(id, context))
+    hit = _SERVED.get(slot)
+    if (
+        hit is not None
+        and hit[0] is assignments
+        and hit[1] is terms
+        and all(kept is given for kept, given in zip(hit[2], context, strict=True))
+    ):
+        return hit[3]
+    if len(_SERVED) >= 256:
+        _SERVED.clear()
+    served = Served(tuple(a for a in assignments if keep(a)), term_index(terms))
+    _SERVED[slot] = (assignments, terms, context, served)
+    return served
 
 
 def cooling_off_until(end: date, months: int) -> date:

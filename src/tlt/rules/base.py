@@ -52,8 +52,25 @@ class Context:
             rating_scale=scale,
             organization=config.organization if config else None,
             roles=roles,
-            term_end={t.id: t.end for t in terms},
+            term_end=_term_ends(terms),
         )
+
+
+_TERM_ENDS: dict[int, tuple[tuple[Term, ...], dict[str, date]]] = {}
+
+
+def _term_ends(terms: tuple[Term, ...]) -> dict[str, date]:
+    """term id → end (of the last term with that id, as before), made once for tlt.yaml's terms and shared by
+    every context: `tlt validate` builds a context for every assignment's start date, and 20,000 terms each time
+    was terms × assignments. Contexts never change it."""
+    hit = _TERM_ENDS.get(id(terms))
+    if hit is not None and hit[0] is terms:
+        return hit[1]
+    if len(_TERM_ENDS) >= 64:
+        _TERM_ENDS.clear()
+    ends = {t.id: t.end for t in terms}
+    _TERM_ENDS[id(terms)] = (terms, ends)
+    return ends
 
 
 class RuleModule(Protocol):
@@ -64,6 +81,23 @@ class RuleModule(Protocol):
     def check(self, options: dict, teacher: Teacher, ctx: Context) -> Result: ...  # type: ignore[type-arg]
 
     def summarize(self, options: dict) -> str: ...  # type: ignore[type-arg]
+
+
+_SETS: dict[tuple[int, str], tuple[dict[str, Any], frozenset[Any]]] = {}
+
+
+def option_set(options: dict[str, Any], key: str) -> frozenset[Any]:
+    """`options[key]` (a list from a role file, or absent) as a set, made once per rule: a rule asks whether a
+    value is among its options for every teacher and date, and a role file can list 100,000 of them."""
+    slot = (id(options), key)
+    hit = _SETS.get(slot)
+    if hit is not None and hit[0] is options:
+        return hit[1]
+    if len(_SETS) >= 4096:
+        _SETS.clear()
+    made = frozenset(options.get(key) or ())
+    _SETS[slot] = (options, made)
+    return made
 
 
 def words(items: list[str] | tuple[str, ...], joiner: str = "or") -> str:

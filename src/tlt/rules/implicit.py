@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tlt.model import AfterService, Role, Teacher
 from tlt.rules.base import FAIL, PASS, Context, Result
-from tlt.timeline import add_months, terms_served
+from tlt.timeline import add_months, served_in
 
 TERM_LIMIT = "term_limit"
 COOLING_OFF = "cooling-off"
@@ -18,8 +18,8 @@ COOLING_OFF = "cooling-off"
 
 def term_limit(role: Role, teacher: Teacher, ctx: Context) -> Result:
     assert role.term_limit is not None
-    mine = [a for a in teacher.assignments or () if a.role == role.id]
-    served = terms_served(mine, ctx.terms, ctx.as_of)
+    role_id = role.id
+    served = served_in(teacher.assignments or (), role_id, lambda a: a.role == role_id, ctx.terms)(ctx.as_of)
     limit = role.term_limit.max_terms
     plural = "term" if served == 1 else "terms"
     if served < limit:

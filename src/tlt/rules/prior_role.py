@@ -12,23 +12,24 @@ Example: ``- prior_role: {categories: [coaching, mentoring]}`` → "prior role (
 
 from __future__ import annotations
 
-from tlt.model import Teacher
-from tlt.rules.base import FAIL, PASS, Context, Result, words
-from tlt.timeline import terms_served
+from tlt.model import Assignment, Teacher
+from tlt.rules.base import FAIL, PASS, Context, Result, option_set, words
+from tlt.timeline import served_in
 
 KIND = "prior_role"
 FIELD = "assignments"
 
 
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
-    ids = set(options.get("roles", ()))
-    categories = set(options.get("categories", ()))
-    matching = [
-        a
-        for a in teacher.assignments or ()
-        if a.role in ids or (a.role in ctx.roles and ctx.roles[a.role].category in categories)
-    ]
-    served = terms_served(matching, ctx.terms, ctx.as_of)
+    ids = option_set(options, "roles")
+    categories = option_set(options, "categories")
+    roles = ctx.roles
+
+    def matching(a: Assignment) -> bool:
+        return a.role in ids or (a.role in roles and roles[a.role].category in categories)
+
+    # remembered for the teacher (`served_in`): the selection reads this rule's options and the roles
+    served = served_in(teacher.assignments or (), KIND, matching, ctx.terms, (options, roles))(ctx.as_of)
     needed = int(options.get("min_terms", 1))
     what = words(sorted(ids) + sorted(categories))
     plural = "term" if served == 1 else "terms"
