@@ -10,6 +10,7 @@ import importlib.util
 import json
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -157,8 +158,6 @@ class CountedAssignment:
 
 
 def _repo_of(assignments: list[Any]) -> Any:
-    from types import SimpleNamespace
-
     from tlt.pipeline import Repository
 
     return Repository(
@@ -217,3 +216,70 @@ def test_the_overlap_check_names_the_pairs_every_pair_comparison_names(spans):
     assert len(found) == len(expected)
     for problem, (later, earlier) in zip(found, expected, strict=True):
         assert f"from {items[later].start} overlaps the one from {items[earlier].start}" in problem.message
+
+
+# --- cooling-off --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def end_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts every read of an assignment's `end` in this process (a quadratic check reads it pairs of times)."""
+    from tlt.model import Assignment
+
+    count = [0]
+    slot = Assignment.__dict__["end"]
+
+    def get(self: Any) -> Any:
+        count[0] += 1
+        return slot.__get__(self, Assignment)
+
+    monkeypatch.setattr(Assignment, "end", property(get, lambda self, value: slot.__set__(self, value)))
+    monkeypatch.setenv("TLT_JOBS", "1")
+    return count
+
+
+def test_cooling_off_on_every_start_reads_each_assignment_a_few_times(hostile, run, tmp_path, end_reads):
+    n = 3000
+    root = hostile.write("cooling-off", tmp_path / "repo", n)
+    problems = _problems(run, root, tmp_path)
+    cooling = [p for p in problems if p["code"] == "cooling-off"]
+    assert len(cooling) == n
+    assert cooling[0]["message"] == (
+        "t-1 starts a on 2000-01-11 inside a cooling-off: left a on 2000-01-02; barred from role a until 2100-01-02"
+    )
+    assert end_reads[0] < 40 * n  # every assignment for every start: 9 million
+
+
+day_numbers = st.integers(0, 40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from("ab"), day_numbers, st.none() | st.integers(0, 15)), max_size=8),
+    st.lists(st.tuples(st.sampled_from("ab"), st.integers(0, 2)), min_size=1, max_size=4),
+    st.lists(day_numbers, min_size=1, max_size=6),
+)
+def test_the_cooling_off_index_names_what_the_scan_names(spans, entries, days):
+    from datetime import date, timedelta
+
+    from tlt.model import AfterService, Assignment, Src
+    from tlt.rules import implicit
+
+    first = date(2024, 1, 1)
+    assignments = tuple(
+        Assignment("t", role, first + timedelta(days=s), None if n is None else first + timedelta(days=s + n), None, 0,
+                   Src("t.yaml", ("assignments", i)))
+        for i, (role, s, n) in enumerate(spans)
+    )  # fmt: skip
+    barring = [(left, AfterService((), ("x",), months, None, Src("r.yaml"))) for left, months in entries]
+    target = SimpleNamespace(id="x", category="other")
+    index = implicit._Bars(assignments, barring)
+    for n in days:
+        d = first + timedelta(days=n)
+        scanned = implicit.scan_cooling_off(target, assignments, d, barring)  # type: ignore[arg-type]
+        found = index.at(d)
+        if found is None:
+            assert scanned == (implicit.PASS, implicit.NONE_IN_FORCE)
+        else:
+            left, entry = barring[found[0]]
+            assert scanned == implicit._barred(target, left, entry, assignments[found[1]].end)  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ A rule module (yamllint-style) holds:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -81,6 +82,31 @@ class RuleModule(Protocol):
     def check(self, options: dict, teacher: Teacher, ctx: Context) -> Result: ...  # type: ignore[type-arg]
 
     def summarize(self, options: dict) -> str: ...  # type: ignore[type-arg]
+
+
+_AGAIN: dict[tuple[Any, ...], tuple[tuple[object, ...], Any]] = {}
+_NOT_YET = object()
+
+
+def asked_again(objects: tuple[object, ...], key: Any, build: Callable[[], Any]) -> Any:
+    """An index over `objects` (a teacher's list, a rule's options) for answering the same question on many dates,
+    or None the first time it is asked about them. `tlt validate` judges a teacher's rules on each assignment's
+    start date, and scanning the teacher's lists on every date cost assignments × list length for one teacher
+    (33,800 assignments under a cooling-off: 25 s); a teacher judged once (check-eligibility) never pays for an
+    index. The objects are kept with the index and compared by identity, so an id reused never hits; at most a
+    few thousand are kept, and which are kept never changes an answer, only its cost."""
+    slot = (key, *map(id, objects))
+    hit = _AGAIN.get(slot)
+    if hit is not None and all(kept is given for kept, given in zip(hit[0], objects, strict=True)):
+        if hit[1] is _NOT_YET:
+            index = build()
+            _AGAIN[slot] = (objects, index)
+            return index
+        return hit[1]
+    if len(_AGAIN) >= 4096:
+        _AGAIN.clear()
+    _AGAIN[slot] = (objects, _NOT_YET)
+    return None
 
 
 _SETS: dict[tuple[int, str], tuple[dict[str, Any], frozenset[Any]]] = {}
