@@ -156,6 +156,41 @@ class TermIndex:
         k = bisect_right(self.starts, end)
         return k > 0 and self.latest_end[k - 1] >= start
 
+    def holding_both(self, pairs: list[tuple[date, date]]) -> dict[int, date]:
+        """For (later, earlier) date pairs: each term (by position in start order) that holds both dates of some
+        pair — it starts on or before the earlier and ends on or after the later — with the earliest `later` of
+        those pairs. Each term is found once, whatever the number of pairs (a max-end segment tree over the terms
+        in start order, each found term taken out): O((pairs + terms) log terms)."""
+        if not pairs:
+            return {}
+        size = 1
+        while size < len(self.ends):
+            size *= 2
+        tree = [date.min] * (2 * size)
+        tree[size : size + len(self.ends)] = self.ends
+        for node in range(size - 1, 0, -1):
+            tree[node] = max(tree[2 * node], tree[2 * node + 1])
+        found: dict[int, date] = {}
+        for later, earlier in sorted(pairs):
+            k = bisect_right(self.starts, earlier)  # the terms starting by the earlier date: positions [0, k)
+            stack = [(1, 0, size)]
+            while stack:
+                node, lo, hi = stack.pop()
+                if lo >= k or tree[node] < later:
+                    continue
+                if hi - lo == 1:
+                    found[lo] = later
+                    tree[node] = date.min
+                    parent = node // 2
+                    while parent:
+                        tree[parent] = max(tree[2 * parent], tree[2 * parent + 1])
+                        parent //= 2
+                    continue
+                mid = (lo + hi) // 2
+                stack.append((2 * node + 1, mid, hi))
+                stack.append((2 * node, lo, mid))
+        return found
+
     def run(self, start: date, end: date) -> tuple[int, int]:
         """For `ordered` terms: (first, last) positions of the terms sharing a day with [start, end]; first >
         last when there is none."""
@@ -192,6 +227,10 @@ class Served:
         spans = sorted((a.start, a.end if a.end is not None else _FOREVER) for a in assignments)
         starts: list[date] = []
         ends: list[date] = []
+        # An assignment that ends before it starts (a date-order error, which the reports still run on) holds no
+        # day, yet the definition (`terms_overlapped`) counts it in a term that holds both its dates, once D is
+        # after its start: kept apart as (start, end), and each such term counted from the day after its start.
+        backwards = [(start, end) for start, end in spans if end < start]
         for start, end in spans:
             if end < start:
                 continue  # holds no day
@@ -202,6 +241,7 @@ class Served:
             starts.append(start)
             ends.append(end)
         self.starts, self.ends = starts, ends
+        claimed = index.holding_both(backwards)  # term position (in start order) → the earliest such start
         if index.ordered:
             # counted[j]: distinct terms the spans before j cover; top[j]: the last term position they reach
             self.counted, self.top = [0], [-1]
@@ -210,12 +250,24 @@ class Served:
                 new = max(0, last - max(first, self.top[-1] + 1) + 1)
                 self.counted.append(self.counted[-1] + new)
                 self.top.append(max(self.top[-1], last))
+            # a term counted by a backwards assignment before the spans reach it: [its start + 1, first covered]
+            self.extra_from: list[date] = sorted(claimed.values())
+            self.extra_until: list[date] = []
+            for pos, since in claimed.items():
+                term = index.terms[pos]
+                covered = self._first_covered(term.start, term.end)
+                if covered is not None:
+                    self.extra_until.append(max(since, covered))
+            self.extra_until.sort()
         else:
             first_day: dict[str, date] = {}
-            for term in index.terms:
+            for pos, i in enumerate(index.by_start):
+                term = index.terms[i]
                 if term.end < term.start:
                     continue  # holds no day: never served
                 day = self._first_covered(term.start, term.end)
+                if pos in claimed and (day is None or claimed[pos] < day):
+                    day = claimed[pos]
                 if day is not None and (term.id not in first_day or day < first_day[term.id]):
                     first_day[term.id] = day
             self.first_days = sorted(first_day.values())
@@ -234,12 +286,13 @@ class Served:
         last = as_of - ONE_DAY
         if not self.index.ordered:
             return self.prior + bisect_right(self.first_days, last)
+        extra = bisect_right(self.extra_from, last) - bisect_right(self.extra_until, last) if self.extra_from else 0
         k = bisect_right(self.starts, last)  # the spans starting before D; only the last may run on past D − 1
         if k == 0:
-            return self.prior
+            return self.prior + extra
         first, top = self.index.run(self.starts[k - 1], min(self.ends[k - 1], last))
         new = max(0, top - max(first, self.top[k - 1] + 1) + 1)
-        return self.prior + self.counted[k - 1] + new
+        return self.prior + self.counted[k - 1] + new + extra
 
 
 _SERVED: dict[tuple[Any, ...], tuple[tuple[Assignment, ...], tuple[Term, ...], tuple[object, ...], Served]] = {}
