@@ -18,6 +18,8 @@ Fixtures:
   (pre-commit, zizmor, actionlint, ajv, ...). When it is missing the test is skipped on a developer's machine,
   but fails when ``TLT_REQUIRE_TOOLS=1`` (set by ``.ci/run``, which installs every one of them), so a tool that
   CI stops installing cannot turn its tests into silent skips.
+* ``project_script(relpath)`` imports a script of the project that is not part of the package
+  (``benchmarks/generate.py``, ``tools/roll_examples.py``) as a module, once per session.
 * ``config_yaml(extra="")``, ``role_yaml(id, extra="")``, ``teacher_yaml(id, extra="")`` return minimal
   valid file texts (``CONFIG``, ``ROLE``, ``TEACHER`` below) with ``extra`` appended as it is. The config has
   two terms, 2024-25 (2024-08-26..2025-06-13) and 2025-26 (2025-08-25..2026-06-12), on lines 4 and 5.
@@ -29,6 +31,7 @@ ambiguous. Use the fixtures.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import sysconfig
@@ -168,6 +171,30 @@ def require_tool(name: str, path: str | Path | None, how: str) -> str:
 def external_tool() -> Callable[[str, str | Path | None, str], str]:
     """`external_tool(name, path_or_none, how_to_get) -> path`: skip when missing, fail when CI requires it."""
     return require_tool
+
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def project_script() -> Callable[[str], Any]:
+    """`project_script("benchmarks/generate.py")`: that file, imported as a module (each file once)."""
+    import importlib.util
+
+    loaded: dict[str, Any] = {}
+
+    def load(relpath: str) -> Any:
+        if relpath not in loaded:
+            name = "tlt_script_" + re.sub(r"\W", "_", relpath)
+            spec = importlib.util.spec_from_file_location(name, PROJECT / relpath)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module  # dataclasses look their module up there
+            spec.loader.exec_module(module)
+            loaded[relpath] = module
+        return loaded[relpath]
+
+    return load
 
 
 @pytest.fixture(scope="session")

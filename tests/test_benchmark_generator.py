@@ -9,9 +9,7 @@ tlt got SPEC sections 2-4 wrong.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,14 +22,8 @@ ALLOWED_WARNINGS = {"expiring", "staffing", "outside-terms"}
 
 
 @pytest.fixture(scope="module")
-def generator() -> Any:
-    path = ROOT / "benchmarks" / "generate.py"
-    spec = importlib.util.spec_from_file_location("tlt_benchmark_generate", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+def generator(project_script: Any) -> Any:
+    return project_script("benchmarks/generate.py")
 
 
 def _validate(run: Callable[..., tuple[int, str, str]], repo: Path, out: Path) -> tuple[int, list[dict[str, Any]]]:

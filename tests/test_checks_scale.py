@@ -6,9 +6,7 @@ Hostile repositories come from benchmarks/hostile.py.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -25,14 +23,8 @@ AS_OF = "2026-03-02"
 
 
 @pytest.fixture(scope="module")
-def hostile() -> Any:
-    path = ROOT / "benchmarks" / "hostile.py"
-    spec = importlib.util.spec_from_file_location("tlt_benchmark_hostile_checks", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+def hostile(project_script: Any) -> Any:
+    return project_script("benchmarks/hostile.py")
 
 
 def _problems(run: Any, root: Path, tmp_path: Path, *args: str) -> list[dict[str, Any]]:

@@ -8,10 +8,8 @@ still has months to run.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -29,16 +27,9 @@ MARGIN = timedelta(days=180)
 _DATE = re.compile(rb"(?<![0-9])[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])")
 
 
-def _roll_module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("roll_examples", PROJECT / "tools" / "roll_examples.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["roll_examples"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-roll = _roll_module()
+@pytest.fixture(scope="module")
+def roll(project_script):  # type: ignore[no-untyped-def]
+    return project_script("tools/roll_examples.py")
 
 
 def test_the_examples_do_not_go_stale_within_the_margin() -> None:
@@ -92,7 +83,7 @@ def test_the_window_ends_where_the_first_error_appears() -> None:
     assert errors, f"no example has an error on {day_after}: set valid_until later in examples/window.yaml"
 
 
-def test_the_examples_can_move_a_year_on_with_no_answer_changed() -> None:
+def test_the_examples_can_move_a_year_on_with_no_answer_changed(roll) -> None:
     """What the release process will do, proven on a copy: a move of about a year exists that every dated
     answer follows exactly (written nowhere)."""
     move, differences = roll.roll(PROJECT, 1, write=False)
@@ -100,7 +91,7 @@ def test_the_examples_can_move_a_year_on_with_no_answer_changed() -> None:
     assert move is not None and move.years == 1 and move.days in (357, 364, 371)
 
 
-def test_a_move_that_is_not_exact_is_refused(tmp_path: Path) -> None:
+def test_a_move_that_is_not_exact_is_refused(tmp_path: Path, roll) -> None:
     """The proof can fail: a copy whose move went wrong in one place (a license a day longer) is caught."""
     project = tmp_path / "project"
     shutil.copytree(PROJECT / "examples", project / "examples")
@@ -131,16 +122,16 @@ def test_a_move_that_is_not_exact_is_refused(tmp_path: Path) -> None:
         ("2026-02-30 is no date; 2024-02-29 is", "2026-02-30 is no date; 2025-02-27 is"),
     ],
 )
-def test_shift_text_moves_dates_by_whole_weeks_and_terms_by_years(text: str, expected: str) -> None:
+def test_shift_text_moves_dates_by_whole_weeks_and_terms_by_years(text: str, expected: str, roll) -> None:
     assert roll.Move(1, 364).text(text) == expected
 
 
-def test_the_moves_tried_end_with_one_that_keeps_every_kind_of_arithmetic() -> None:
+def test_the_moves_tried_end_with_one_that_keeps_every_kind_of_arithmetic(roll) -> None:
     assert roll.candidates(1) == [roll.Move(1), roll.Move(1, 364), roll.Move(1, 371), roll.Move(1, 357), roll.Move(4)]
     assert roll.candidates(6)[-1] == roll.Move(8)
 
 
-def test_calendar_years_refuse_a_29_february_they_cannot_move() -> None:
+def test_calendar_years_refuse_a_29_february_they_cannot_move(roll) -> None:
     with pytest.raises(roll.RollError, match="2024-02-29 has no counterpart"):
         roll.Move(1).text("expires: 2024-02-29")
     assert roll.Move(4).text("expires: 2024-02-29") == "expires: 2028-02-29"

@@ -10,9 +10,7 @@ The tests count the work through seams (errors drawn from the validator, `equal`
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +26,8 @@ AS_OF = "2026-03-02"
 
 
 @pytest.fixture(scope="module")
-def hostile() -> Any:
-    path = ROOT / "benchmarks" / "hostile.py"
-    spec = importlib.util.spec_from_file_location("tlt_benchmark_hostile_schema", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+def hostile(project_script: Any) -> Any:
+    return project_script("benchmarks/hostile.py")
 
 
 @pytest.fixture

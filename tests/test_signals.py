@@ -9,7 +9,6 @@ moment to go. Before the fix a worker left behind went on for the rest of its ba
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -27,13 +26,8 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="re
 
 
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = ROOT / "benchmarks" / "generate.py"
-    spec = importlib.util.spec_from_file_location("tlt_benchmark_generate_signals", path)
-    assert spec is not None and spec.loader is not None
-    module: Any = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+def repo(tmp_path_factory: pytest.TempPathFactory, project_script: Any) -> Path:
+    module = project_script("benchmarks/generate.py")
     root = tmp_path_factory.mktemp("signals") / "repo"
     module.generate(TEACHERS, root, seed=5)
     return root

@@ -109,9 +109,8 @@ def _terms_yaml(n: int) -> str:
     return "program: P\norganization: TST\nterms:\n" + lines
 
 
-def test_tenure_and_eligibility_ask_each_teacher_once_per_role(make_repo, run, tmp_path, monkeypatch):
-    """19,000 terms and 2,000 assignments judged on their start dates: one `Served` per (teacher, selection)."""
-    monkeypatch.setenv("TLT_JOBS", "1")
+def _count_served(monkeypatch: Any) -> list[int]:
+    """How many `Served` (a teacher's terms served in a selection of roles) are built from here on."""
     built = [0]
     real_init = Served.__init__
 
@@ -120,6 +119,13 @@ def test_tenure_and_eligibility_ask_each_teacher_once_per_role(make_repo, run, t
         real_init(self, *args)
 
     monkeypatch.setattr(Served, "__init__", counting)
+    return built
+
+
+def test_tenure_and_eligibility_ask_each_teacher_once_per_role(make_repo, run, tmp_path, monkeypatch):
+    """19,000 terms and 2,000 assignments judged on their start dates: one `Served` per (teacher, selection)."""
+    monkeypatch.setenv("TLT_JOBS", "1")
+    built = _count_served(monkeypatch)
     role = (
         "id: a\ntitle: A\ncategory: mentoring\nterm_limit: {max_terms: 100000}\n"
         "eligibility:\n  required:\n    - prior_role: {roles: [a], min_terms: 1}\n"
@@ -139,14 +145,7 @@ def test_tenure_and_eligibility_ask_each_teacher_once_per_role(make_repo, run, t
 
 
 def test_the_term_report_counts_terms_once_per_teacher_and_role(make_repo, run, monkeypatch):
-    built = [0]
-    real_init = Served.__init__
-
-    def counting(self: Served, *args: Any) -> None:
-        built[0] += 1
-        real_init(self, *args)
-
-    monkeypatch.setattr(Served, "__init__", counting)
+    built = _count_served(monkeypatch)
     role = "id: a\ntitle: A\ncategory: mentoring\nterm_limit: {max_terms: 4}\ncompensation: {stipend: {amount: 100}}\n"
     lines = "".join(
         f"  - {{role: a, start: 2024-09-{1 + i % 28:02d}, end: 2024-09-{1 + i % 28:02d}}}\n" for i in range(3000)

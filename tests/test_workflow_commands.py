@@ -216,7 +216,7 @@ PIECES = ["::", "::error::", "##[", "#", "[error]", ":", " ", "\t", "\u00a0", "\
 hostile_values = st.lists(st.sampled_from(PIECES), min_size=1, max_size=12).map("".join)
 
 
-def hostile_repo(root: Path, value: str) -> Path:
+def hostile_repo(root: Path, value: str, config: str) -> Path:
     """A repository in which every free-text field tlt shows holds `value`: a role's title and cites, its rules'
     options, a teacher's name, school, status, memberships, employer, license type and clearance kind, a key,
     and a file's name. Every command has rows, reasons and problems to show."""
@@ -253,7 +253,7 @@ def hostile_repo(root: Path, value: str) -> Path:
         """
     name = value.replace("/", "_").replace("\x00", "_")  # the only two characters a file name cannot hold
     files = {
-        "tlt.yaml": CONFIG,
+        "tlt.yaml": config,
         "roles/coach.yaml": textwrap.dedent(role),
         "teachers/t-1.yaml": textwrap.dedent(teacher),
         "teachers/t-2.yaml": f"id: t-2\nname: {v}\n{v}: 1\n",
@@ -265,13 +265,6 @@ def hostile_repo(root: Path, value: str) -> Path:
     return root
 
 
-CONFIG = """\
-program: Test Program
-organization: TST
-terms:
-  - {id: 2024-25, start: 2024-08-26, end: 2025-06-13}
-  - {id: 2025-26, start: 2025-08-25, end: 2026-06-12}
-"""
 RUNS = [
     *(["validate", "--as-of", AS_OF, "--format", fmt] for fmt in ("text", "json", "github", "sarif", "junit")),
     *(
@@ -291,9 +284,9 @@ RUNS = [
 
 @settings(max_examples=10, deadline=None)
 @given(value=hostile_values, width=st.sampled_from(["40", "80", "100", "120"]))
-def test_no_value_starts_a_command_in_any_output_of_any_command(run, value, width):
+def test_no_value_starts_a_command_in_any_output_of_any_command(run, config_yaml, value, width):
     with tempfile.TemporaryDirectory() as folder:  # not tmp_path: one repository per example
-        root = hostile_repo(Path(folder) / "repo", value)
+        root = hostile_repo(Path(folder) / "repo", value, config_yaml())
         for args in RUNS:
             code, out, err = run(["-C", root, *args], env={"TERMINAL_WIDTH": width, "COLUMNS": width})
             assert code in (0, 1), (args, err)
