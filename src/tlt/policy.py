@@ -168,10 +168,14 @@ class _Contexts:
         self.by_date: dict[date, Context] = {}
         self.compiled: dict[str, CompiledRole] = {}
         self.quoted: dict[str, Role] | None = None
+        # the answers judging shares between teachers with an equal rule field: all of them answers that no date
+        # changes (an unrecorded or empty list, a status, memberships, degrees), so every date shares them too,
+        # and a teacher judged on each assignment's start is not judged anew on each
+        self.shared: dict[Any, Any] = {}
 
     def context(self, d: date) -> Context:
         if d not in self.by_date:
-            self.by_date[d] = Context.build(self.repo.config, self.repo.roles, d)
+            self.by_date[d] = Context.build(self.repo.config, self.repo.roles, d, self.shared, many_dates=True)
         return self.by_date[d]
 
     def role(self, role_id: str) -> CompiledRole:

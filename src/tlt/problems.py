@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sized
 from dataclasses import dataclass, replace
+from itertools import islice
 
 #: A message quotes at most this many characters of a value from the data (SPEC section 7): `shorten`.
 EXCERPT_LIMIT = 80
@@ -159,25 +160,28 @@ def shorten_path(path: str, limit: int = EXCERPT_LIMIT) -> str:
     return path if len(path) <= limit else "…" + path[len(path) - limit + 1 :]
 
 
-def some(items: Iterable[object], limit: int = LIST_LIMIT, each: int | None = EXCERPT_LIMIT) -> tuple[list[str], int]:
+def some(
+    items: Iterable[object], limit: int = LIST_LIMIT, each: int | None = EXCERPT_LIMIT, total: int | None = None
+) -> tuple[list[str], int]:
     """The first `limit` items of a list from the data, each `shorten`ed to `each` characters (None: items a
     message made, which shortened their values already), and how many more there are: what a message lists of it
-    (`tlt.rules.base.words` says "a, b or 3 more")."""
-    shown: list[str] = []
-    more = 0
-    for item in items:
-        if len(shown) < limit:
-            shown.append(str(item) if each is None else shorten(str(item), each))
-        else:
-            more += 1
-    return shown, more
+    (`tlt.rules.base.words` says "a, b or 3 more"). `total`: how many items there are when `items` holds only the
+    first of them; a list is counted by its length, never walked past `limit`."""
+    shown = [str(item) if each is None else shorten(str(item), each) for item in islice(items, limit)]
+    if total is None:
+        total = len(items) if isinstance(items, Sized) else len(shown) + sum(1 for _ in items)
+    return shown, max(total - len(shown), 0)
 
 
 def listed(
-    items: Iterable[object], separator: str = ", ", limit: int = LIST_LIMIT, each: int | None = EXCERPT_LIMIT
+    items: Iterable[object],
+    separator: str = ", ",
+    limit: int = LIST_LIMIT,
+    each: int | None = EXCERPT_LIMIT,
+    total: int | None = None,
 ) -> str:
     """The items joined for a message: at most `limit`, each `shorten`ed (see `some`), then "and N more"."""
-    shown, more = some(items, limit, each)
+    shown, more = some(items, limit, each, total)
     return separator.join(shown) + (f"{separator}and {more} more" if more else "")
 
 

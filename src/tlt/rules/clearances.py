@@ -10,35 +10,85 @@ Example: ``- clearances: {kinds: [fingerprint, tuberculosis]}`` → "clearances:
 
 from __future__ import annotations
 
-from tlt.model import Teacher
+from bisect import bisect_right
+from datetime import date
+
+from tlt.model import Clearance, Teacher
 from tlt.problems import listed, shorten
-from tlt.rules.base import FAIL, PASS, Context, Result
+from tlt.rules.base import FAIL, PASS, Context, Result, asked_again
 
 KIND = "clearances"
 FIELD = "clearances"
 
 
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
+    clearances = teacher.clearances or ()
+    index = asked_again((clearances,), KIND, ctx.as_of, lambda: _Index(clearances)) if ctx.many_dates else None
     d = ctx.as_of
     missing: list[str] = []
     held: list[str] = []
+    by_kind: dict[str, list[Clearance]] = {}
+    if index is None:  # one question: the clearances grouped by kind (each kind looked up, not searched for)
+        for c in clearances:
+            by_kind.setdefault(c.kind, []).append(c)
     for kind in options["kinds"]:
-        of_kind = [c for c in teacher.clearances or () if c.kind == kind]
-        valid = [c for c in of_kind if c.date <= d and (c.expires is None or c.expires >= d)]
-        shown = shorten(kind)
-        if valid:
-            held.append(shown)
-        elif not of_kind:
-            missing.append(f"no {shown}")
-        elif all(c.date > d for c in of_kind):
-            missing.append(f"{shown} dated {min(c.date for c in of_kind)}, after {d}")
+        why = index.why_not(kind, d) if index is not None else _why_not(by_kind.get(kind, ()), kind, d)
+        if why is None:
+            held.append(shorten(kind))
         else:
-            expiries = [c.expires for c in of_kind if c.expires is not None and c.date <= d]
-            latest = max(expiries) if expiries else None
-            missing.append(f"{shown} expired {latest}")
+            missing.append(why)
     if missing:
         return FAIL, "clearances: " + listed(missing, "; ", each=None)
     return PASS, "clearances: " + listed(held, each=None)
+
+
+def _why_not(of_kind: list[Clearance] | tuple[()], kind: str, d: date) -> str | None:
+    """Why no clearance of this kind is valid on `d` (None when one is)."""
+    if any(c.date <= d and (c.expires is None or c.expires >= d) for c in of_kind):
+        return None
+    shown = shorten(kind)
+    if not of_kind:
+        return f"no {shown}"
+    if all(c.date > d for c in of_kind):
+        return f"{shown} dated {min(c.date for c in of_kind)}, after {d}"
+    expiries = [c.expires for c in of_kind if c.expires is not None and c.date <= d]
+    return f"{shown} expired {max(expiries) if expiries else None}"
+
+
+class _Index:
+    """One teacher's clearances for many dates: per kind, sorted by date, the latest expiry (no expiry: never)
+    and the latest recorded expiry among the clearances dated on or before each one."""
+
+    def __init__(self, clearances: tuple[Clearance, ...]) -> None:
+        groups: dict[str, list[Clearance]] = {}
+        for c in clearances:
+            groups.setdefault(c.kind, []).append(c)
+        self.kinds: dict[str, tuple[list[date], list[date], list[date | None]]] = {}
+        for kind, items in groups.items():
+            items.sort(key=lambda c: c.date)
+            dates: list[date] = []
+            valid_until: list[date] = []
+            latest: list[date | None] = []
+            for c in items:
+                dates.append(c.date)
+                until = c.expires if c.expires is not None else date.max
+                valid_until.append(until if not valid_until or until > valid_until[-1] else valid_until[-1])
+                before = latest[-1] if latest else None
+                later = c.expires if c.expires is not None and (before is None or c.expires > before) else before
+                latest.append(later)
+            self.kinds[kind] = (dates, valid_until, latest)
+
+    def why_not(self, kind: str, d: date) -> str | None:
+        found = self.kinds.get(kind)
+        if found is None:
+            return f"no {shorten(kind)}"
+        dates, valid_until, latest = found
+        k = bisect_right(dates, d)  # dated on or before D
+        if k and valid_until[k - 1] >= d:
+            return None
+        if k == 0:
+            return f"{shorten(kind)} dated {dates[0]}, after {d}"
+        return f"{shorten(kind)} expired {latest[k - 1]}"
 
 
 def summarize(options: dict) -> str:  # type: ignore[type-arg]

@@ -11,26 +11,56 @@ Example: ``- coursework: {all_of: [cognitive-coaching, state-education-law]}`` â
 
 from __future__ import annotations
 
-from tlt.model import Teacher
+from bisect import bisect_right
+from datetime import date
+
+from tlt.model import Course, Teacher
 from tlt.problems import listed
-from tlt.rules.base import FAIL, PASS, Context, Result
+from tlt.rules.base import FAIL, PASS, Context, Result, asked_again
 
 KIND = "coursework"
 FIELD = "coursework"
 
 
+class _Index:
+    """One teacher's courses: the first date each was completed, and those dates sorted (courses done by D is a
+    bisection)."""
+
+    def __init__(self, coursework: tuple[Course, ...]) -> None:
+        self.first: dict[str, date] = {}
+        for c in coursework:
+            if c.id not in self.first or c.date < self.first[c.id]:
+                self.first[c.id] = c.date
+        self.dates = sorted(self.first.values())
+
+    def done(self, d: date) -> int:
+        return bisect_right(self.dates, d)
+
+    def has(self, cid: str, d: date) -> bool:
+        first = self.first.get(cid)
+        return first is not None and first <= d
+
+
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
-    done = {c.id for c in teacher.coursework or () if c.date <= ctx.as_of}
+    coursework = teacher.coursework or ()
+    d = ctx.as_of
+    index = asked_again((coursework,), KIND, d, lambda: _Index(coursework)) if ctx.many_dates else None
+    if index is None:  # one question: the courses done by D, as a set
+        completed = {c.id for c in coursework if c.date <= d}
+        done = len(completed)
+        missing = [cid for cid in options.get("all_of", ()) if cid not in completed]
+    else:
+        done = index.done(d)
+        missing = [cid for cid in options.get("all_of", ()) if not index.has(cid, d)]
     problems = []
-    missing = [cid for cid in options.get("all_of", ()) if cid not in done]
     if missing:
         problems.append("missing " + listed(missing))
     min_count = options.get("min_count")
-    if min_count is not None and len(done) < int(min_count):
-        problems.append(f"{len(done)} course{'s' if len(done) != 1 else ''} completed, needs {min_count}")
+    if min_count is not None and done < int(min_count):
+        problems.append(f"{done} course{'s' if done != 1 else ''} completed, needs {min_count}")
     if problems:
         return FAIL, "coursework: " + "; ".join(problems)
-    return PASS, f"coursework: {len(done)} course{'s' if len(done) != 1 else ''} completed"
+    return PASS, f"coursework: {done} course{'s' if done != 1 else ''} completed"
 
 
 def summarize(options: dict) -> str:  # type: ignore[type-arg]

@@ -22,8 +22,8 @@ from functools import cache, lru_cache
 
 from tlt.model import Teacher
 from tlt.problems import shorten
-from tlt.rules.base import FAIL, PASS, Context, Result, number
-from tlt.timeline import UNITS_PER_YEAR, credited_parts, format_years
+from tlt.rules.base import FAIL, PASS, Context, Result, asked_again, number
+from tlt.timeline import UNITS_PER_YEAR, Credited, credited_parts, format_years
 
 KIND = "experience"
 FIELD = "experience"
@@ -50,7 +50,14 @@ def _needed_units(min_years: Decimal | int) -> int:
 
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
     employer, tag = options.get("employer"), options.get("tag")
-    units, other = credited_parts(teacher.experience or (), ctx.as_of, employer, tag)
+    entries = teacher.experience or ()
+    # judged on many dates (each assignment's start): running sums, bisected, from the second date on
+    index = (
+        asked_again((entries,), (KIND, employer, tag), ctx.as_of, lambda: Credited(entries, employer, tag))
+        if ctx.many_dates
+        else None
+    )
+    units, other = index(ctx.as_of) if index is not None else credited_parts(entries, ctx.as_of, employer, tag)
     return _answer(employer, tag, options.get("min_years"), units, other)
 
 

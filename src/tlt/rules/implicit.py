@@ -8,12 +8,10 @@
 
 from __future__ import annotations
 
-import heapq
-from bisect import bisect_right
 from datetime import date
 
 from tlt.model import AfterService, Assignment, Role, Teacher
-from tlt.rules.base import FAIL, PASS, Context, Result, asked_again
+from tlt.rules.base import FAIL, PASS, Context, Result, Stretches, asked_again
 from tlt.timeline import ONE_DAY, add_months, served_in
 
 TERM_LIMIT = "term_limit"
@@ -41,7 +39,11 @@ def cooling_off(role: Role, teacher: Teacher, ctx: Context, barring: list[tuple[
     first barring entry (in `barring` order) and, for it, the first left assignment (in file order) is named."""
     d = ctx.as_of
     assignments = teacher.assignments or ()
-    index = asked_again((assignments, barring), COOLING_OFF, lambda: _Bars(assignments, barring))
+    index = (
+        asked_again((assignments, barring), (COOLING_OFF, id(barring)), d, lambda: _Bars(assignments, barring))
+        if ctx.many_dates
+        else None
+    )
     if index is not None:
         found = index.at(d)
         if found is None:
@@ -74,51 +76,20 @@ def _barred(role: Role, left_id: str, entry: AfterService, end: date) -> Result:
     return FAIL, f"cooling-off: left {left_id} on {end}; barred from {what} until {until}{cite}"
 
 
-class _Bars:
-    """Which (barring entry, left assignment) bars a role on any date, for a teacher asked about on many dates.
-
-    Each pair bars the days [end + 1, end + months]; the one named on a day is the first in (entry, file)
-    order among those barring it. That answer changes only where a pair's days begin or end, so it is worked
-    out once for each stretch between those dates (a sweep with a heap) and a date is found by bisection."""
+class _Bars(Stretches):
+    """Which (barring entry, left assignment) bars a role on any date, for a teacher asked about on many dates:
+    each pair bars the days [end + 1, end + months], and the one named on a day is the first in (entry, file)
+    order among those barring it."""
 
     def __init__(self, assignments: tuple[Assignment, ...], barring: list[tuple[str, AfterService]]) -> None:
         by_role: dict[str, list[int]] = {}
         for i, a in enumerate(assignments):
             if a.end is not None:
                 by_role.setdefault(a.role, []).append(i)
-        events: list[tuple[date, int, tuple[int, int]]] = []  # (day, 0 = ends before it / 1 = begins, pair)
+        spans: list[tuple[date, date | None, tuple[int, int]]] = []
         for b, (left_id, entry) in enumerate(barring):
             for i in by_role.get(left_id, ()):
                 end = assignments[i].end
                 assert end is not None
-                first, last = end + ONE_DAY, add_months(end, entry.months)
-                if first > last:
-                    continue
-                events.append((first, 1, (b, i)))
-                if last < date.max:
-                    events.append((last + ONE_DAY, 0, (b, i)))
-        events.sort()
-        self.bounds: list[date] = []
-        self.answers: list[tuple[int, int] | None] = []
-        live: list[tuple[int, int]] = []
-        ended: dict[tuple[int, int], int] = {}
-        k = 0
-        while k < len(events):
-            day = events[k][0]
-            while k < len(events) and events[k][0] == day:
-                _, begins, pair = events[k]
-                if begins:
-                    heapq.heappush(live, pair)
-                else:
-                    ended[pair] = ended.get(pair, 0) + 1
-                k += 1
-            while live and ended.get(live[0], 0):
-                ended[live[0]] -= 1
-                heapq.heappop(live)
-            self.bounds.append(day)
-            self.answers.append(live[0] if live else None)
-
-    def at(self, d: date) -> tuple[int, int] | None:
-        """(entry position, assignment position) of the pair barring on `d`, or None."""
-        i = bisect_right(self.bounds, d) - 1
-        return self.answers[i] if i >= 0 else None
+                spans.append((end + ONE_DAY, add_months(end, entry.months), (b, i)))
+        super().__init__(spans)

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from tlt.model import Teacher
 from tlt.problems import listed
-from tlt.rules.base import FAIL, PASS, Context, Result, words
+from tlt.rules.base import FAIL, PASS, Context, Result, derived, option_set, words
 
 KIND = "membership"
 FIELD = "memberships"
 
 
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
-    wanted = options["any_of"]
+    wanted = option_set(options, "any_of")
     held = [m for m in teacher.memberships or () if m in wanted]
     if held:
         return PASS, f"membership: {listed(held)}"
-    return FAIL, f"membership: not a member of {words(list(wanted))}"
+    return FAIL, f"membership: not a member of {derived(options, 'needs words', lambda: words(options['any_of']))}"
 
 
 def summarize(options: dict) -> str:  # type: ignore[type-arg]

@@ -13,7 +13,7 @@ Example: ``- prior_role: {categories: [coaching, mentoring]}`` → "prior role (
 from __future__ import annotations
 
 from tlt.model import Assignment, Teacher
-from tlt.rules.base import FAIL, PASS, Context, Result, option_set, words
+from tlt.rules.base import FAIL, PASS, Context, Result, derived, option_set, words
 from tlt.timeline import served_in
 
 KIND = "prior_role"
@@ -31,7 +31,7 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
     # remembered for the teacher (`served_in`): the selection reads this rule's options and the roles
     served = served_in(teacher.assignments or (), KIND, matching, ctx.terms, (options, roles))(ctx.as_of)
     needed = int(options.get("min_terms", 1))
-    what = words(sorted(ids) + sorted(categories))
+    what = derived(options, "what words", lambda: words(sorted(ids) + sorted(categories)))
     plural = "term" if served == 1 else "terms"
     if served >= needed:
         return PASS, f"prior role ({what}): {served} {plural} (needs {needed})"

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from tlt.model import Teacher
 from tlt.problems import shorten
-from tlt.rules.base import FAIL, PASS, Context, Result, words
+from tlt.rules.base import FAIL, PASS, Context, Result, derived, option_set, words
 
 KIND = "status"
 FIELD = "status"
 
 
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
-    wanted = options["in"]
     status = shorten(teacher.status or "")  # a reason quotes at most 80 characters of a value (SPEC section 7)
-    if teacher.status in wanted:
+    if teacher.status in option_set(options, "in"):
         return PASS, f"status: {status}"
-    return FAIL, f"status: {status}, needs {words(list(wanted))}"
+    return FAIL, f"status: {status}, needs {derived(options, 'needs words', lambda: words(options['in']))}"
 
 
 def summarize(options: dict) -> str:  # type: ignore[type-arg]

@@ -1,0 +1,370 @@
+"""Rules judged on many dates give what they gave when each date scanned the teacher's lists (issue 12, item 3).
+
+`tlt validate` judges a teacher's rules on each assignment's start date. Scanning every license, clearance,
+credential, course, evaluation and experience entry on each date cost assignments × list length for one teacher
+(9,000 licenses and 9,000 assignments: past 100 s and 7 GB, every reason listing every license). From the second
+date on, each rule answers from an index (`rules.base.asked_again`). Here each rule is asked on several dates in
+turn, so the first answer is the scan's and the rest the index's, and each is held to the rule as it was written
+before (the oracles below, copied from it), on lists short enough that no listing is cut. Then the work is
+counted on a hostile file, and the cut listings are checked.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from operator import itemgetter
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tlt.model import Clearance, Course, Credential, Evaluation, Experience, License, Src
+from tlt.problems import LIST_LIMIT
+from tlt.rules import clearances, coursework, credentials, evaluation, experience, license
+from tlt.rules.base import FAIL, PASS, Context, words
+from tlt.timeline import Credited, credited_parts
+
+BASE = date(2024, 1, 1)
+SRC = Src("t.yaml")
+
+
+def _day(n: int) -> date:
+    return BASE + timedelta(days=n)
+
+
+def _ctx(d: date, terms: dict[str, date] | None = None, many: bool = True) -> Context:
+    """A context judging on many dates (so rules index a teacher's lists from the second date on)."""
+    scale = ("low", "mid", "high")
+    return Context(as_of=d, terms=(), rating_scale=scale, organization=None, term_end=terms or {}, many_dates=many)
+
+
+days = st.integers(0, 40)
+maybe_day = st.none() | days
+dates = st.lists(days.map(_day), min_size=2, max_size=6)
+
+
+# --- the rules as written before issue 12 (the oracles) -----------------------------------------------------------
+
+
+def old_license(options: dict, licenses: tuple, d: date) -> tuple[str, str]:
+    def name(lic: License) -> str:
+        return f"{lic.state} {lic.type}" if lic.type else f"{lic.state} license"
+
+    def problem(lic: License) -> str | None:
+        types = options.get("types")
+        if types and lic.type not in types:
+            return f"{name(lic)} is not {words(list(types))}"
+        allowed = ("active", "pending") if options.get("allow_pending") else ("active",)
+        if lic.status not in allowed:
+            return f"{name(lic)} is {lic.status}"
+        if lic.issued is not None and lic.issued > d:
+            return f"{name(lic)} is issued {lic.issued}, after {d}"
+        if lic.expires is not None and lic.expires < d:
+            return f"{name(lic)} expired {lic.expires}"
+        return None
+
+    candidates = [lic for lic in licenses if lic.state in options["states"]]
+    if not candidates:
+        return FAIL, f"license: no {words(list(options['states']))} license"
+    problems = []
+    for lic in candidates:
+        why = problem(lic)
+        if why is None:
+            until = f", expires {lic.expires}" if lic.expires else ""
+            return PASS, f"license: {name(lic)} {lic.status}{until}"
+        problems.append(why)
+    return FAIL, "license: " + "; ".join(problems)
+
+
+def old_clearances(options: dict, items: tuple, d: date) -> tuple[str, str]:
+    missing: list[str] = []
+    held: list[str] = []
+    for kind in options["kinds"]:
+        of_kind = [c for c in items if c.kind == kind]
+        valid = [c for c in of_kind if c.date <= d and (c.expires is None or c.expires >= d)]
+        if valid:
+            held.append(kind)
+        elif not of_kind:
+            missing.append(f"no {kind}")
+        elif all(c.date > d for c in of_kind):
+            missing.append(f"{kind} dated {min(c.date for c in of_kind)}, after {d}")
+        else:
+            expiries = [c.expires for c in of_kind if c.expires is not None and c.date <= d]
+            missing.append(f"{kind} expired {max(expiries) if expiries else None}")
+    if missing:
+        return FAIL, "clearances: " + "; ".join(missing)
+    return PASS, "clearances: " + ", ".join(held)
+
+
+def old_credentials(options: dict, items: tuple, d: date) -> tuple[str, str]:
+    def why_not(cid: str) -> str:
+        mine = [c for c in items if c.id == cid]
+        if not mine:
+            return f"no {cid}"
+        if all(c.date > d for c in mine):
+            return f"{cid} dated {min(c.date for c in mine)}, after {d}"
+        expiries = [c.expires for c in mine if c.expires is not None]
+        return f"{cid} expired {max(expiries) if expiries else None}"
+
+    held = {c.id for c in items if c.date <= d and (c.expires is None or c.expires >= d)}
+    problems = [why_not(cid) for cid in options.get("all_of", ()) if cid not in held]
+    any_of = options.get("any_of")
+    if any_of and not held.intersection(any_of):
+        problems.append(f"none of {words(list(any_of))}")
+    if problems:
+        return FAIL, "credentials: " + "; ".join(problems)
+    relevant = sorted(held.intersection([*options.get("all_of", ()), *(any_of or ())]))
+    return PASS, "credentials: " + ", ".join(relevant)
+
+
+def old_coursework(options: dict, items: tuple, d: date) -> tuple[str, str]:
+    done = {c.id for c in items if c.date <= d}
+    problems = []
+    missing = [cid for cid in options.get("all_of", ()) if cid not in done]
+    if missing:
+        problems.append("missing " + ", ".join(missing))
+    min_count = options.get("min_count")
+    if min_count is not None and len(done) < int(min_count):
+        problems.append(f"{len(done)} course{'s' if len(done) != 1 else ''} completed, needs {min_count}")
+    if problems:
+        return FAIL, "coursework: " + "; ".join(problems)
+    return PASS, f"coursework: {len(done)} course{'s' if len(done) != 1 else ''} completed"
+
+
+def old_evaluation(options: dict, items: tuple, ctx: Context) -> tuple[str, str]:
+    minimum = options["min"]
+    last = int(options.get("last", 1))
+    scale = ctx.rating_scale
+    floor = scale.index(minimum) if minimum in scale else len(scale)
+    ended = []
+    for e in items:
+        end = ctx.term_end.get(e.term)
+        if end is not None and end < ctx.as_of:
+            ended.append((end, e))
+    ended.sort(key=itemgetter(0), reverse=True)
+    recent = [e for _, e in ended[:last]]
+    need = f"{minimum} or better" if last == 1 else f"the last {last} at {minimum} or better"
+    if len(recent) < last:
+        have = f"{len(recent)} rating{'s' if len(recent) != 1 else ''} of ended terms"
+        return FAIL, f"evaluation: {have}, needs {need}"
+    low = [e for e in recent if (scale.index(e.rating) if e.rating in scale else -1) < floor]
+    if low:
+        return FAIL, f"evaluation: {', '.join(f'{e.term} {e.rating}' for e in low)}, needs {need}"
+    return PASS, "evaluation: " + ", ".join(f"{e.term} {e.rating}" for e in recent)
+
+
+# --- each rule on several dates: the scan's answer, then the index's ----------------------------------------------
+
+licenses_st = st.lists(
+    st.builds(
+        lambda state, kind, status, issued, expires: License(
+            state, kind, None, status, None if issued is None else _day(issued), None if expires is None else _day(expires), SRC
+        ),
+        st.sampled_from(["MA", "VT"]),
+        st.sampled_from([None, "pro", "initial"]),
+        st.sampled_from(["active", "pending", "expired"]),
+        maybe_day,
+        maybe_day,
+    ),
+    max_size=6,
+).map(tuple)  # fmt: skip
+license_options = st.fixed_dictionaries(
+    {"states": st.sampled_from([["MA"], ["MA", "VT"]])},
+    optional={"types": st.sampled_from([["pro"], ["pro", "initial"]]), "allow_pending": st.booleans()},
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(license_options, licenses_st, dates)
+def test_license(options, items, when):
+    teacher = SimpleNamespace(licenses=items)
+    for d in when:
+        assert license.check(options, teacher, _ctx(d)) == old_license(options, items, d)
+        assert license.check(options, teacher, _ctx(d, many=False)) == old_license(options, items, d)
+
+
+clearances_st = st.lists(
+    st.builds(lambda k, d, e: Clearance(k, _day(d), None if e is None else _day(e), SRC), st.sampled_from("abc"), days, maybe_day),
+    max_size=6,
+).map(tuple)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from("abcd"), min_size=1, max_size=4), clearances_st, dates)
+def test_clearances(kinds, items, when):
+    teacher = SimpleNamespace(clearances=items)
+    for d in when:
+        for many in (True, False):
+            assert clearances.check({"kinds": kinds}, teacher, _ctx(d, many=many)) == old_clearances(
+                {"kinds": kinds}, items, d
+            )
+
+
+credentials_st = st.lists(
+    st.builds(lambda i, d, e: Credential(i, _day(d), None if e is None else _day(e), SRC), st.sampled_from("abc"), days, maybe_day),
+    max_size=6,
+).map(tuple)  # fmt: skip
+credential_options = st.fixed_dictionaries(
+    {}, optional={"all_of": st.lists(st.sampled_from("abcd"), max_size=3), "any_of": st.lists(st.sampled_from("abcd"), min_size=1, max_size=3)}
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(credential_options, credentials_st, dates)
+def test_credentials(options, items, when):
+    teacher = SimpleNamespace(credentials=items)
+    for d in when:
+        for many in (True, False):
+            assert credentials.check(options, teacher, _ctx(d, many=many)) == old_credentials(options, items, d)
+
+
+courses_st = st.lists(st.builds(lambda i, d: Course(i, _day(d)), st.sampled_from("abc"), days), max_size=6).map(tuple)
+course_options = st.fixed_dictionaries(
+    {}, optional={"all_of": st.lists(st.sampled_from("abcd"), max_size=3), "min_count": st.integers(0, 4)}
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(course_options, courses_st, dates)
+def test_coursework(options, items, when):
+    teacher = SimpleNamespace(coursework=items)
+    for d in when:
+        for many in (True, False):
+            assert coursework.check(options, teacher, _ctx(d, many=many)) == old_coursework(options, items, d)
+
+
+TERM_ENDS = {f"t{i}": _day(5 * i) for i in range(8)}
+evaluations_st = st.lists(
+    st.builds(lambda t, r: Evaluation(t, r, SRC), st.sampled_from([*TERM_ENDS, "gone"]), st.sampled_from(["low", "mid", "high", "odd"])),
+    max_size=7,
+).map(tuple)  # fmt: skip
+evaluation_options = st.fixed_dictionaries(
+    {"min": st.sampled_from(["low", "mid", "high", "off-scale"])}, optional={"last": st.integers(1, 3)}
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(evaluation_options, evaluations_st, dates)
+def test_evaluation(options, items, when):
+    teacher = SimpleNamespace(evaluations=items)
+    for d in when:
+        for many in (True, False):
+            ctx = _ctx(d, TERM_ENDS, many)
+            assert evaluation.check(options, teacher, ctx) == old_evaluation(options, items, ctx)
+
+
+experience_st = st.lists(
+    st.builds(
+        lambda employer, start, length, fte, years, tags: Experience(
+            employer,
+            None if years is not None else _day(start),
+            None if years is not None or length is None else _day(start + length),
+            fte,
+            years,
+            tags,
+            SRC,
+        ),
+        st.sampled_from(["BPS", "X"]),
+        days,
+        st.none() | st.integers(-5, 30),
+        st.sampled_from([__import__("decimal").Decimal(v) for v in ("1", "0.5", "0.33333", "0.25")]),
+        st.none() | st.sampled_from([__import__("decimal").Decimal(v) for v in ("1", "2.5", "0.125")]),
+        st.sampled_from([(), ("el",)]),
+    ),
+    max_size=6,
+).map(tuple)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(experience_st, st.sampled_from([None, "BPS"]), st.sampled_from([None, "el"]), dates)
+def test_experience(items, employer, tag, when):
+    index = Credited(items, employer, tag)
+    options = {"min_years": 1, **({"employer": employer} if employer else {}), **({"tag": tag} if tag else {})}
+    teacher = SimpleNamespace(experience=items)
+    for d in when:
+        units, other = credited_parts(items, d, employer, tag)
+        assert index(d) == (units, other)
+        answer = experience._answer(employer, tag, 1, units, other)
+        assert experience.check(options, teacher, _ctx(d)) == answer
+        assert experience.check(options, teacher, _ctx(d, many=False)) == answer
+
+
+# --- the work, counted, and listings cut ----------------------------------------------------------------------------
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch, cls: type, attr: str) -> list[int]:
+    count = [0]
+    slot = cls.__dict__[attr]
+
+    def get(self: Any) -> Any:
+        count[0] += 1
+        return slot.__get__(self, cls)
+
+    monkeypatch.setattr(cls, attr, property(get, lambda self, value: slot.__set__(self, value)))
+    return count
+
+
+ROLE = """\
+id: a
+title: A
+category: mentoring
+eligibility:
+  required:
+    - license: {states: [MA]}
+    - experience: {min_years: 90}
+    - clearances: {kinds: [k]}
+    - credentials: {all_of: [c]}
+    - coursework: {all_of: [x]}
+    - evaluation: {min: exemplary}
+"""
+
+
+def test_each_list_is_read_a_few_times_however_many_dates(make_repo, run, tmp_path, monkeypatch):
+    n = 1500
+    monkeypatch.setenv("TLT_JOBS", "1")
+    reads = {
+        cls.__name__: _count_reads(monkeypatch, cls, attr)
+        for cls, attr in ((License, "issued"), (Experience, "start"), (Clearance, "date"), (Credential, "date"),
+                          (Course, "date"), (Evaluation, "term"))
+    }  # fmt: skip
+    lists = {
+        "licenses": "{state: MA, issued: 1990-01-01, expires: 1990-01-02}",
+        "experience": "{employer: X, start: 1990-01-01, end: 1990-01-02}",
+        "clearances": "{kind: k, date: 1990-01-01, expires: 1990-01-02}",
+        "credentials": "{id: c, date: 1990-01-01, expires: 1990-01-02}",
+        "coursework": "{id: y, date: 1990-01-01}",
+        "evaluations": "{term: 2024-25, rating: proficient}",
+    }
+    text = "id: t-1\nname: A\n" + "".join(f"{key}:\n" + f"  - {item}\n" * n for key, item in lists.items())
+    text += "assignments:\n" + "".join(f"  - {{role: a, start: {_day(i)}, end: {_day(i)}}}\n" for i in range(n))
+    root = make_repo(roles={"a": ROLE}, teachers={"t-1": text})
+    out = tmp_path / "p.json"
+    code, _, err = run(["-q", "-C", root, "validate", "--format", "json", "--as-of", "2026-03-02", "-o", out])
+    assert code == 1, err
+    problems = [p for p in json.loads(out.read_text())["problems"] if p["code"] == "ineligible-assignment"]
+    assert len(problems) == n
+    licenses = "; ".join(["MA license expired 1990-01-02"] * LIST_LIMIT) + f"; and {n - LIST_LIMIT} more"
+    assert problems[0]["message"] == (
+        f"t-1 was ineligible for a on 2024-01-01: license: {licenses}; experience: 8.21 years, needs 90; "
+        "clearances: k expired 1990-01-02; credentials: c expired 1990-01-02; coursework: missing x; evaluation: "
+        "0 ratings of ended terms, needs exemplary or better"
+    )
+    for name, count in reads.items():
+        # a few reads an item, and the first LIST_LIMIT licenses' reasons on each date; scanning each list on each
+        # date read it 2.25 million times
+        assert count[0] < (10 + 3 * LIST_LIMIT) * n, (name, count[0])
+
+
+def test_long_lists_in_reasons_are_cut():
+    from tlt.rules import membership, status
+
+    many = [f"m{i}" for i in range(LIST_LIMIT + 5)]
+    teacher = SimpleNamespace(memberships=tuple(many), status="temp")
+    shown = ", ".join(many[:LIST_LIMIT])
+    assert membership.check({"any_of": many}, teacher, _ctx(BASE))[1] == f"membership: {shown}, and 5 more"
+    assert status.check({"in": many}, teacher, _ctx(BASE))[1] == f"status: temp, needs {shown} or 5 more"
+    short = {"in": ["a", "b", "c"]}
+    assert status.check(short, teacher, _ctx(BASE))[1] == "status: temp, needs a, b or c"
