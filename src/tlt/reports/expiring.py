@@ -80,20 +80,19 @@ def items(teacher: Teacher) -> list[Item]:
 
 
 def _latest(found: list[Item]) -> list[Item]:
-    """Drop every item that a later-expiring (or never-expiring) renewal of the same identity replaces."""
-    out = []
+    """Drop every item that a later-expiring (or never-expiring) renewal of the same identity replaces: what is
+    kept of each identity is the items expiring last, unless one never expires. By identity, in one pass, not
+    each item against every other (25,000 licenses in one file were 600 million comparisons)."""
+    latest: dict[tuple[str, tuple[str, ...]], date | None] = {}
     for x in found:
-        if x.expires is None:
+        key = (x.kind, x.identity)
+        if key not in latest:
+            latest[key] = x.expires
             continue
-        expires = x.expires
-        replaced = any(
-            y is not x and y.kind == x.kind and y.identity == x.identity
-            and (y.expires is None or y.expires > expires)
-            for y in found
-        )  # fmt: skip
-        if not replaced:
-            out.append(x)
-    return out
+        best = latest[key]
+        if best is not None and (x.expires is None or x.expires > best):  # None: never expires, nothing later
+            latest[key] = x.expires
+    return [x for x in found if x.expires is not None and x.expires == latest[(x.kind, x.identity)]]
 
 
 def expiring_rows(repo: Repository, as_of: date, within: int = DEFAULT_WITHIN) -> list[ExpiringRow]:
