@@ -276,3 +276,16 @@ def test_the_cooling_off_index_names_what_the_scan_names(spans, entries, days):
         else:
             left, entry = barring[found[0]]
             assert scanned == implicit._barred(target, left, entry, assignments[found[1]].end)  # type: ignore[arg-type]
+
+
+def test_a_long_rating_scale_is_listed_cut_in_messages(config_yaml, make_repo, run, tmp_path):
+    from tlt.problems import LIST_LIMIT
+
+    scale = [f"r{i}" for i in range(2000)]
+    root = make_repo(
+        config=config_yaml(f"rating_scale: [{', '.join(scale)}]\n"),
+        teachers={"t-1": "id: t-1\nname: A\nevaluations:\n" + "  - {term: 2024-25, rating: odd}\n" * 50},
+    )
+    messages = [p["message"] for p in _problems(run, root, tmp_path)]
+    assert len(messages) == 50
+    assert messages[0] == f"rating 'odd' is not on the rating scale: {', '.join(scale[:LIST_LIMIT])}, and {2000 - LIST_LIMIT} more"
