@@ -244,38 +244,50 @@ def test_cooling_off_on_every_start_reads_each_assignment_a_few_times(hostile, r
 
 
 day_numbers = st.integers(0, 40)
+after_service = st.lists(
+    st.tuples(st.sampled_from(["id", "category"]), st.integers(0, 3)), min_size=0, max_size=3
+)  # (what the entry bars: role x by id, or the category mentoring; months)
 
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.lists(st.tuples(st.sampled_from("ab"), day_numbers, st.none() | st.integers(0, 15)), max_size=8),
-    st.lists(st.tuples(st.sampled_from("ab"), st.integers(0, 2)), min_size=1, max_size=4),
+    st.lists(st.tuples(st.sampled_from("abx"), day_numbers, st.none() | st.integers(-2, 15)), max_size=8),
+    st.tuples(after_service, after_service, after_service),
     st.lists(day_numbers, min_size=1, max_size=6),
 )
 def test_the_cooling_off_index_names_what_the_scan_names(spans, entries, days):
     from datetime import date, timedelta
 
-    from tlt.model import AfterService, Assignment, Src
+    from tlt.model import Assignment, Src, build_role
     from tlt.rules import implicit
+    from tlt.rules.base import Context
 
+    roles = {}
+    for role_id, items in zip("abx", entries, strict=True):
+        service = [
+            {"bars": {"roles": ["x"]} if kind == "id" else {"categories": ["mentoring"]}, "months": months}
+            for kind, months in items
+        ]
+        roles[role_id] = build_role(
+            {"id": role_id, "title": role_id, "category": "mentoring", "after_service": service},
+            f"roles/{role_id}.yaml",
+        )
     first = date(2024, 1, 1)
     assignments = tuple(
         Assignment("t", role, first + timedelta(days=s), None if n is None else first + timedelta(days=s + n), None, 0,
                    Src("t.yaml", ("assignments", i)))
         for i, (role, s, n) in enumerate(spans)
     )  # fmt: skip
-    barring = [(left, AfterService((), ("x",), months, None, Src("r.yaml"))) for left, months in entries]
-    target = SimpleNamespace(id="x", category="other")
-    index = implicit._Bars(assignments, barring)
-    for n in days:
-        d = first + timedelta(days=n)
-        scanned = implicit.scan_cooling_off(target, assignments, d, barring)  # type: ignore[arg-type]
-        found = index.at(d)
-        if found is None:
-            assert scanned == (implicit.PASS, implicit.NONE_IN_FORCE)
-        else:
-            left, entry = barring[found[0]]
-            assert scanned == implicit._barred(target, left, entry, assignments[found[1]].end)  # type: ignore[arg-type]
+    teacher = SimpleNamespace(assignments=assignments)
+    for target in roles.values():
+        barring = implicit.barring_entries(target, roles)
+        if not barring:
+            continue
+        for n in days:
+            d = first + timedelta(days=n)
+            ctx = Context(as_of=d, terms=(), rating_scale=(), organization=None, roles=roles, many_dates=True)
+            indexed = implicit.cooling_off(target, teacher, ctx, barring)  # type: ignore[arg-type]
+            assert indexed == implicit.scan_cooling_off(target, assignments, d, barring)
 
 
 def test_a_long_rating_scale_is_listed_cut_in_messages(config_yaml, make_repo, run, tmp_path):

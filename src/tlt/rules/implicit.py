@@ -8,10 +8,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import date
 
 from tlt.model import AfterService, Assignment, Role, Teacher
-from tlt.rules.base import FAIL, PASS, Context, Result, Stretches, asked_again
+from tlt.rules.base import FAIL, PASS, Context, Result, Stretches
 from tlt.timeline import ONE_DAY, add_months, served_in
 
 TERM_LIMIT = "term_limit"
@@ -36,21 +37,24 @@ def barring_entries(role: Role, roles: dict[str, Role]) -> list[tuple[str, After
 
 def cooling_off(role: Role, teacher: Teacher, ctx: Context, barring: list[tuple[str, AfterService]]) -> Result:
     """Fail while a cooling-off from a role the teacher left bars `role`; `barring` from `barring_entries`. The
-    first barring entry (in `barring` order) and, for it, the first left assignment (in file order) is named."""
+    first barring entry (in `barring` order) and, for it, the first left assignment (in file order) is named.
+
+    Judged on one date, a teacher with few assignments is scanned (`scan_cooling_off`); judged on many dates, or
+    when the scan would be long (every barring entry against every assignment), the answer comes from the
+    teacher's index (`_TeacherBars`), built once for the teacher and shared by every role judged."""
     d = ctx.as_of
     assignments = teacher.assignments or ()
-    index = (
-        asked_again((assignments, barring), (COOLING_OFF, id(barring)), d, lambda: _Bars(assignments, barring))
-        if ctx.many_dates
-        else None
-    )
-    if index is not None:
-        found = index.at(d)
-        if found is None:
-            return PASS, NONE_IN_FORCE
-        left_id, entry = barring[found[0]]
-        return _barred(role, left_id, entry, assignments[found[1]].end)  # type: ignore[arg-type]
-    return scan_cooling_off(role, assignments, d, barring)
+    if not ctx.many_dates and len(barring) * len(assignments) <= _SCAN_AT_MOST:
+        return scan_cooling_off(role, assignments, d, barring)
+    found = _teacher_bars(assignments, ctx.roles).first(role, d)
+    if found is None:
+        return PASS, NONE_IN_FORCE
+    left_id, entry, end = found
+    return _barred(role, left_id, entry, end)
+
+
+#: A single question scans up to this many (barring entry, assignment) pairs before an index pays.
+_SCAN_AT_MOST = 4096
 
 
 def scan_cooling_off(
@@ -76,20 +80,134 @@ def _barred(role: Role, left_id: str, entry: AfterService, end: date) -> Result:
     return FAIL, f"cooling-off: left {left_id} on {end}; barred from {what} until {until}{cite}"
 
 
-class _Bars(Stretches):
-    """Which (barring entry, left assignment) bars a role on any date, for a teacher asked about on many dates:
-    each pair bars the days [end + 1, end + months], and the one named on a day is the first in (entry, file)
-    order among those barring it."""
+_BARS: dict[tuple[int, int], _TeacherBars] = {}
 
-    def __init__(self, assignments: tuple[Assignment, ...], barring: list[tuple[str, AfterService]]) -> None:
-        by_role: dict[str, list[int]] = {}
+
+def _teacher_bars(assignments: tuple[Assignment, ...], roles: dict[str, Role]) -> _TeacherBars:
+    """The index of one teacher's left assignments, for the last teachers asked about (kept by identity)."""
+    slot = (id(assignments), id(roles))
+    hit = _BARS.get(slot)
+    if hit is not None and hit.assignments is assignments and hit.roles is roles:
+        return hit
+    if len(_BARS) >= 256:
+        _BARS.clear()
+    made = _BARS[slot] = _TeacherBars(assignments, roles)
+    return made
+
+
+class _TeacherBars:
+    """Which cooling-off bars a role on a date, for one teacher, whatever the number of entries and assignments.
+
+    A role X is barred through the entries naming X's id or X's category (a "key"); `barring` order is the
+    roles' order, then each role's entries. Per key, built when first asked: for each role left, the entries with
+    the key that bar longer than every earlier one ("records": a later entry barring no longer than an earlier
+    one is never the first in force), and when each of the teacher's left assignments of it bars (a `Stretches`
+    over the roles, so the first role barring on a date is one bisection). Within that role the first entry in
+    force is the first record reaching the date from the latest end before it (a later end needs fewer months),
+    and the assignment named, the first in file order whose end that record still reaches: the ends that do
+    form a run, searched by bisection, and the least file position in the run comes from a sparse table."""
+
+    def __init__(self, assignments: tuple[Assignment, ...], roles: dict[str, Role]) -> None:
+        self.assignments = assignments
+        self.roles = roles
+        self.position = {role_id: i for i, role_id in enumerate(roles)}
+        left: dict[str, list[tuple[date, int]]] = {}
         for i, a in enumerate(assignments):
-            if a.end is not None:
-                by_role.setdefault(a.role, []).append(i)
-        spans: list[tuple[date, date | None, tuple[int, int]]] = []
-        for b, (left_id, entry) in enumerate(barring):
-            for i in by_role.get(left_id, ()):
-                end = assignments[i].end
-                assert end is not None
-                spans.append((end + ONE_DAY, add_months(end, entry.months), (b, i)))
-        super().__init__(spans)
+            if a.end is not None and a.role in roles and roles[a.role].after_service:
+                left.setdefault(a.role, []).append((a.end, i))
+        self.left = {role_id: sorted(ends) for role_id, ends in left.items()}
+        self.keys: dict[tuple[str, str], _KeyBars | None] = {}
+        self._ids: list[str] | None = None
+
+    def first(self, role: Role, d: date) -> tuple[str, AfterService, date] | None:
+        """(role left, its entry, the left assignment's end) of the cooling-off barring `role` on `d`, or None."""
+        best: tuple[int, int, int] | None = None
+        for key in (("id", role.id), ("category", role.category)):
+            if key not in self.keys:
+                self.keys[key] = _KeyBars(self, key) if self.left else None
+            bars = self.keys[key]
+            found = bars.first(d) if bars is not None else None
+            if found is not None and (best is None or found < best):
+                best = found
+        if best is None:
+            return None
+        left_id = self._role_at(best[0])
+        return left_id, self.roles[left_id].after_service[best[1]], self.assignments[best[2]].end  # type: ignore[return-value]
+
+    def _role_at(self, position: int) -> str:
+        if self._ids is None:
+            self._ids = list(self.roles)
+        return self._ids[position]
+
+
+class _KeyBars:
+    """`_TeacherBars` for one key: the roles left whose entries bar it."""
+
+    def __init__(self, owner: _TeacherBars, key: tuple[str, str]) -> None:
+        kind, name = key
+        self.records: dict[str, tuple[list[int], list[int]]] = {}  # role → (entry positions, months), increasing
+        spans: list[tuple[date, date | None, int]] = []
+        for role_id, ends in owner.left.items():
+            js: list[int] = []
+            months: list[int] = []
+            for j, entry in enumerate(owner.roles[role_id].after_service):
+                if name in (entry.roles if kind == "id" else entry.categories) and (
+                    not months or entry.months > months[-1]
+                ):
+                    js.append(j)
+                    months.append(entry.months)
+            if not js:
+                continue
+            self.records[role_id] = (js, months)
+            position = owner.position[role_id]
+            spans.extend((end + ONE_DAY, add_months(end, months[-1]), position) for end, _ in ends)
+        self.owner = owner
+        self.active = Stretches(spans)
+        self.tables: dict[str, _SparseMin] = {}
+
+    def first(self, d: date) -> tuple[int, int, int] | None:
+        """(role position, entry position, assignment position) of the first bar on `d`, or None."""
+        position = self.active.at(d)
+        if position is None:
+            return None
+        role_id = self.owner._role_at(position)
+        ends = self.owner.left[role_id]
+        js, months = self.records[role_id]
+        p = bisect_left(ends, (d,))  # the assignments left before D
+        latest = ends[p - 1][0]
+        k = bisect_left(months, _months_to_reach(latest, d))  # the first record reaching D from the latest end
+        reach = months[k]
+        lo, hi = 0, p - 1  # the first end from which that record still reaches D (the ends that do are a run)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if add_months(ends[mid][0], reach) >= d:
+                hi = mid
+            else:
+                lo = mid + 1
+        if role_id not in self.tables:
+            self.tables[role_id] = _SparseMin([i for _, i in ends])
+        return position, js[k], self.tables[role_id].least(lo, p)
+
+
+def _months_to_reach(end: date, d: date) -> int:
+    """The fewest calendar months m with add_months(end, m) >= d (for end < d)."""
+    m = max(0, (d.year - end.year) * 12 + d.month - end.month)
+    return m if add_months(end, m) >= d else m + 1
+
+
+class _SparseMin:
+    """The least value over any run of a list, in O(1) after O(n log n)."""
+
+    def __init__(self, values: list[int]) -> None:
+        self.levels = [values]
+        width = 1
+        while 2 * width <= len(values):
+            prev = self.levels[-1]
+            self.levels.append([min(prev[i], prev[i + width]) for i in range(len(prev) - width)])
+            width *= 2
+
+    def least(self, lo: int, hi: int) -> int:
+        """min(values[lo:hi]), hi > lo."""
+        level = (hi - lo).bit_length() - 1
+        row = self.levels[level]
+        return min(row[lo], row[hi - (1 << level)])
