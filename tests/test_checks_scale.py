@@ -300,4 +300,7 @@ def test_a_long_rating_scale_is_listed_cut_in_messages(config_yaml, make_repo, r
     )
     messages = [p["message"] for p in _problems(run, root, tmp_path)]
     assert len(messages) == 50
-    assert messages[0] == f"rating 'odd' is not on the rating scale: {', '.join(scale[:LIST_LIMIT])}, and {2000 - LIST_LIMIT} more"
+    assert (
+        messages[0]
+        == f"rating 'odd' is not on the rating scale: {', '.join(scale[:LIST_LIMIT])}, and {2000 - LIST_LIMIT} more"
+    )

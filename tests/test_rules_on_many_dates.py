@@ -368,3 +368,84 @@ def test_long_lists_in_reasons_are_cut():
     assert status.check({"in": many}, teacher, _ctx(BASE))[1] == f"status: temp, needs {shown} or 5 more"
     short = {"in": ["a", "b", "c"]}
     assert status.check(short, teacher, _ctx(BASE))[1] == "status: temp, needs a, b or c"
+
+
+# --- a role's written rules on many dates: those no date changes, judged once -------------------------------------
+
+
+def _oracle(compiled: Any, teacher: Any, ctx: Context) -> tuple[bool, list[str], int]:
+    from tlt.judge import INELIGIBLE, judge_compiled
+
+    verdict = judge_compiled(compiled, teacher, ctx, implicit=False)
+    reasons = verdict.reasons
+    return verdict.verdict == INELIGIBLE, reasons[:LIST_LIMIT], len(reasons)
+
+
+rule_items = st.sampled_from(
+    [
+        {"status": {"in": ["permanent"]}},
+        {"status": {"in": ["temp"]}},
+        {"membership": {"any_of": ["BTU"]}},
+        {"degree": {"min": "master"}},
+        {"license": {"states": ["MA"]}},
+        {"experience": {"min_years": 1}},
+        {"experience": {"min_years": 1, "cite": "x"}},
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(rule_items, max_size=5),
+    st.lists(rule_items, max_size=3),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "status": st.sampled_from(["permanent", "temp"]),
+            "memberships": st.sampled_from([[], ["BTU"]]),
+            "degrees": st.sampled_from([[], [{"level": "master"}]]),
+            "licenses": st.sampled_from([[], [{"state": "MA", "issued": "2024-01-10", "expires": "2024-01-20"}]]),
+            "experience": st.sampled_from([[], [{"employer": "X", "start": "2023-01-01", "end": "2024-01-15"}]]),
+        },
+    ),
+    dates,
+)
+def test_written_rules_on_many_dates_are_the_verdicts_rules(required, preferred, data, when):
+    from tlt.judge import WrittenRules, compile_role
+    from tlt.model import build_role, build_teacher
+
+    role = build_role(
+        {"id": "r", "title": "R", "category": "other", "eligibility": {"required": required, "preferred": preferred}},
+        "roles/r.yaml",
+    )
+    teacher = build_teacher({"id": "t", "name": "T", **data}, "teachers/t.yaml")
+    compiled = compile_role(role, {"r": role})
+    written = WrittenRules(compiled, teacher)
+    for d in when:
+        ctx = Context.build(None, {"r": role}, d, many_dates=True)
+        assert written.failing(ctx, LIST_LIMIT) == _oracle(compiled, teacher, Context.build(None, {"r": role}, d))
+
+
+def test_rules_no_date_changes_are_judged_once_per_teacher(make_repo, run, tmp_path, monkeypatch):
+    from tlt.rules import status
+
+    monkeypatch.setenv("TLT_JOBS", "1")
+    asked = [0]
+    real = status.check
+
+    def counting(*args: Any) -> Any:
+        asked[0] += 1
+        return real(*args)
+
+    monkeypatch.setattr(status, "check", counting)
+    rules = "".join(f"    - status: {{in: [s{i}]}}\n" for i in range(3000))
+    role = f"id: a\ntitle: A\ncategory: mentoring\neligibility:\n  required:\n{rules}"
+    lines = "".join(f"  - {{role: a, start: {_day(i)}, end: {_day(i)}}}\n" for i in range(300))
+    root = make_repo(roles={"a": role}, teachers={"t-1": f"id: t-1\nname: A\nstatus: x\nassignments:\n{lines}"})
+    out = tmp_path / "p.json"
+    code, _, err = run(["-q", "-C", root, "validate", "--format", "json", "--as-of", "2026-03-02", "-o", out])
+    assert code == 1, err
+    problems = [p for p in json.loads(out.read_text())["problems"] if p["code"] == "ineligible-assignment"]
+    assert len(problems) == 300
+    assert problems[0]["message"].endswith(f"status: x, needs s{LIST_LIMIT - 1}; and {3000 - LIST_LIMIT} more")
+    assert asked[0] == 3000  # every rule on every date: 900,000

@@ -15,10 +15,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from tlt.judge import INELIGIBLE, CompiledRole, compile_role, judge_compiled
+from tlt.judge import CompiledRole, WrittenRules, compile_role
 from tlt.model import Assignment, Role, Src, Teacher
 from tlt.pipeline import Repository
-from tlt.problems import Problem, listed, shorten, warning
+from tlt.problems import LIST_LIMIT, Problem, listed, shorten, warning
 from tlt.rules.base import FAIL, Context
 from tlt.rules.implicit import cooling_off
 from tlt.timeline import ONE_DAY, TermIndex, term_index
@@ -167,7 +167,7 @@ class _Contexts:
         self.repo = repo
         self.by_date: dict[date, Context] = {}
         self.compiled: dict[str, CompiledRole] = {}
-        self.quoted: dict[str, Role] | None = None
+        self.quoted: dict[str, Role] = _quoted_roles(repo.roles)  # what rules quote of roles (a cooling-off)
         # the answers judging shares between teachers with an equal rule field: all of them answers that no date
         # changes (an unrecorded or empty list, a status, memberships, degrees), so every date shares them too,
         # and a teacher judged on each assignment's start is not judged anew on each
@@ -175,13 +175,11 @@ class _Contexts:
 
     def context(self, d: date) -> Context:
         if d not in self.by_date:
-            self.by_date[d] = Context.build(self.repo.config, self.repo.roles, d, self.shared, many_dates=True)
+            self.by_date[d] = Context.build(self.repo.config, self.quoted, d, self.shared, many_dates=True)
         return self.by_date[d]
 
     def role(self, role_id: str) -> CompiledRole:
         if role_id not in self.compiled:
-            if self.quoted is None:
-                self.quoted = _quoted_roles(self.repo.roles)
             self.compiled[role_id] = compile_role(self.quoted[role_id], self.quoted)
         return self.compiled[role_id]
 
@@ -190,7 +188,10 @@ def check_cooling_off_and_eligibility(repo: Repository, as_of: date) -> Iterator
     """An assignment that starts inside a cooling-off (`cooling-off`), else one whose teacher was ineligible for
     the role by its written rules on the start date (`ineligible-assignment`)."""
     contexts = _Contexts(repo)
+    written: dict[tuple[str, str], WrittenRules] = {}  # the teacher's rules no date changes, judged once
     for t, a in _assignments(repo):
+        if written and next(iter(written))[0] != t.id:
+            written.clear()  # one teacher's at a time (teachers come in order)
         if a.role not in repo.roles:
             continue
         compiled = contexts.role(a.role)
@@ -204,11 +205,15 @@ def check_cooling_off_and_eligibility(repo: Repository, as_of: date) -> Iterator
                     f"{t.id} starts {a.role} on {a.start} inside a cooling-off: {detail.removeprefix('cooling-off: ')}",
                 )
                 continue
-        verdict = judge_compiled(compiled, t, ctx, implicit=False)
-        if verdict.verdict == INELIGIBLE:
-            failing = listed(verdict.reasons, "; ", each=None)  # the failing or unknown required rules (SPEC 4)
+        key = (t.id, a.role)
+        if key not in written:
+            written[key] = WrittenRules(compiled, t)
+        ineligible, shown, total = written[key].failing(ctx, LIST_LIMIT)
+        if ineligible:
             yield repo.error_at(
-                a.src["start"], "ineligible-assignment", f"{t.id} was ineligible for {a.role} on {a.start}: {failing}"
+                a.src["start"],
+                "ineligible-assignment",
+                f"{t.id} was ineligible for {a.role} on {a.start}: {listed(shown, '; ', each=None, total=total)}",
             )
 
 

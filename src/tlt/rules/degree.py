@@ -13,6 +13,8 @@ from tlt.model import DEGREE_LEVELS, Teacher
 from tlt.rules.base import FAIL, PASS, Context, Result
 
 KIND = "degree"
+#: no date changes the answer: judged once for a teacher judged on many dates (`judge.WrittenRules`)
+DATED = False
 FIELD = "degrees"
 
 

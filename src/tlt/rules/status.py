@@ -14,6 +14,8 @@ from tlt.problems import shorten
 from tlt.rules.base import FAIL, PASS, Context, Result, derived, option_set, words
 
 KIND = "status"
+#: no date changes the answer: judged once for a teacher judged on many dates (`judge.WrittenRules`)
+DATED = False
 FIELD = "status"
 
 
