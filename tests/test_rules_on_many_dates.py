@@ -193,7 +193,9 @@ clearances_st = st.lists(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from("abcd"), min_size=1, max_size=4), clearances_st, dates)
+@given(
+    st.lists(st.sampled_from("abcd"), min_size=1, max_size=4, unique=True), clearances_st, dates
+)  # unique: the schema
 def test_clearances(kinds, items, when):
     teacher = SimpleNamespace(clearances=items)
     for d in when:
@@ -208,7 +210,7 @@ credentials_st = st.lists(
     max_size=6,
 ).map(tuple)  # fmt: skip
 credential_options = st.fixed_dictionaries(
-    {}, optional={"all_of": st.lists(st.sampled_from("abcd"), max_size=3), "any_of": st.lists(st.sampled_from("abcd"), min_size=1, max_size=3)}
+    {}, optional={"all_of": st.lists(st.sampled_from("abcd"), max_size=3, unique=True), "any_of": st.lists(st.sampled_from("abcd"), min_size=1, max_size=3, unique=True)}
 )  # fmt: skip
 
 
@@ -223,7 +225,7 @@ def test_credentials(options, items, when):
 
 courses_st = st.lists(st.builds(lambda i, d: Course(i, _day(d)), st.sampled_from("abc"), days), max_size=6).map(tuple)
 course_options = st.fixed_dictionaries(
-    {}, optional={"all_of": st.lists(st.sampled_from("abcd"), max_size=3), "min_count": st.integers(0, 4)}
+    {}, optional={"all_of": st.lists(st.sampled_from("abcd"), max_size=3, unique=True), "min_count": st.integers(0, 4)}
 )
 
 
@@ -449,3 +451,39 @@ def test_rules_no_date_changes_are_judged_once_per_teacher(make_repo, run, tmp_p
     assert len(problems) == 300
     assert problems[0]["message"].endswith(f"status: x, needs s{LIST_LIMIT - 1}; and {3000 - LIST_LIMIT} more")
     assert asked[0] == 3000  # every rule on every date: 900,000
+
+
+class Walked(list):  # type: ignore[type-arg]
+    """A rule's option list that counts the items walked through."""
+
+    items = 0
+
+    def __iter__(self) -> Any:
+        for item in super().__iter__():
+            Walked.items += 1
+            yield item
+
+
+@pytest.mark.parametrize("many", [True, False])
+def test_a_long_option_list_is_walked_once_not_on_every_date(many):
+    """A role naming 50,000 kinds, ids or courses: the set is made once, then each date looks at the teacher's
+    few items and the reasons shown, never the whole list (every date walked all of it)."""
+    n, dates_asked = 50_000, 200
+    names = Walked(f"k{i}" for i in range(n))
+    teacher = SimpleNamespace(
+        clearances=(Clearance("k7", BASE, None, SRC),),
+        credentials=(Credential("k7", BASE, None, SRC),),
+        coursework=(Course("k7", BASE),),
+    )
+    cases = [
+        (clearances, {"kinds": names}),
+        (credentials, {"all_of": names, "any_of": names}),
+        (coursework, {"all_of": names}),
+    ]
+    for module, options in cases:
+        Walked.items = 0
+        for k in range(dates_asked):
+            outcome, detail = module.check(options, teacher, _ctx(_day(k), many=many))
+            assert outcome == FAIL
+            assert detail.endswith(f"and {n - 1 - LIST_LIMIT} more"), detail[-80:]
+        assert Walked.items <= 2 * n + dates_asked * (LIST_LIMIT + 2), module.KIND  # every date: 10 million

@@ -197,6 +197,11 @@ _DERIVED: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
 def option_set(options: dict[str, Any], key: str) -> frozenset[Any]:
     """`options[key]` (a list from a role file, or absent) as a set, made once per rule: a rule asks whether a
     value is among its options for every teacher and date, and a role file can list 100,000 of them."""
+    entry = _DERIVED.get(id(options))  # (`derived`, inlined for the hit: every rule asks on every teacher)
+    if entry is not None and entry[0] is options:
+        made = entry[1].get(key)
+        if made is not None:
+            return made  # type: ignore[no-any-return]
     return derived(options, key, lambda: frozenset(options.get(key) or ()))  # type: ignore[no-any-return]
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
+from itertools import islice
 
 from tlt.model import Course, Teacher
-from tlt.problems import listed
-from tlt.rules.base import FAIL, PASS, Context, Result, asked_again
+from tlt.problems import LIST_LIMIT, listed
+from tlt.rules.base import FAIL, PASS, Context, Result, asked_again, option_set
 
 KIND = "coursework"
 FIELD = "coursework"
@@ -45,16 +46,21 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
     coursework = teacher.coursework or ()
     d = ctx.as_of
     index = asked_again((coursework,), KIND, d, lambda: _Index(coursework)) if ctx.many_dates else None
+    all_of = options.get("all_of", ())  # (no id twice: the schema's uniqueItems)
+    needed = option_set(options, "all_of")
     if index is None:  # one question: the courses done by D, as a set
         completed = {c.id for c in coursework if c.date <= d}
         done = len(completed)
-        missing = [cid for cid in options.get("all_of", ()) if cid not in completed]
     else:
         done = index.done(d)
-        missing = [cid for cid in options.get("all_of", ()) if not index.has(cid, d)]
+        completed = {cid for cid in index.first if cid in needed and index.has(cid, d)}
+    # the first missing courses, in the rule's order: the courses done are the only ones skipped, so the work is
+    # the teacher's courses and the names shown, never the whole list (a role can name 100,000 courses)
+    missing_count = len(all_of) - len(completed & needed)
+    missing = [cid for cid in islice((cid for cid in all_of if cid not in completed), LIST_LIMIT)]
     problems = []
-    if missing:
-        problems.append("missing " + listed(missing))
+    if missing_count:
+        problems.append("missing " + listed(missing, total=missing_count))
     min_count = options.get("min_count")
     if min_count is not None and done < int(min_count):
         problems.append(f"{done} course{'s' if done != 1 else ''} completed, needs {min_count}")
