@@ -304,3 +304,13 @@ def test_a_long_rating_scale_is_listed_cut_in_messages(config_yaml, make_repo, r
         messages[0]
         == f"rating 'odd' is not on the rating scale: {', '.join(scale[:LIST_LIMIT])}, and {2000 - LIST_LIMIT} more"
     )
+
+
+def test_a_file_of_names_with_no_close_match_asks_ten_times(make_repo, run, tmp_path, monkeypatch):
+    asked = _count_calls(monkeypatch, suggest.Suggester, "_closest")
+    lines = "".join(f"  - {{role: zz-{i:05d}-q, start: 2024-09-01}}\n" for i in range(500))
+    root = make_repo(roles={"coach": "id: coach\ntitle: Coach\ncategory: coaching\n"},
+                     teachers={"t-1": f"id: t-1\nname: A\nassignments:\n{lines}"})  # fmt: skip
+    problems = [p for p in _problems(run, root, tmp_path) if p["code"] == "unknown-role"]
+    assert len(problems) == 500
+    assert asked[0] == suggest.PER_FILE  # was one search for each of the 500, each finding nothing

@@ -8,8 +8,8 @@ and a caseload of 4,000 unknown members asked it 4,000 times. So:
 * beyond, only the choices one edit away (a character deleted, inserted, replaced, or two neighbours swapped:
   the typos people make) are looked up, each in the set of choices, and difflib picks among those: a few
   thousand set lookups a word whatever the number of choices, and no index to build;
-* a file gets at most `PER_FILE` suggestions (`Hints`): a file naming 100,000 unknown teachers gets ten, and the
-  rest of its messages say only what is wrong. Which messages get one depends only on the file, never on how the
+* a suggestion is looked for in the problems of a file at most `PER_FILE` times (`Hints`): a file naming
+  100,000 unknown teachers gets at most ten, and the rest of its messages say only what is wrong. Which messages get one depends only on the file, never on how the
   work was shared between processes.
 """
 
@@ -72,15 +72,15 @@ class Hints:
     def __init__(self, choices: Collection[str]) -> None:
         self.suggest = Suggester(choices)
         self._file: str | None = None
-        self._given = 0
+        self._asked = 0
 
     def __call__(self, word: str, file: str) -> str:
         if file != self._file:
-            self._file, self._given = file, 0
-        if self._given >= PER_FILE:
+            self._file, self._asked = file, 0
+        if self._asked >= PER_FILE:
             return ""
+        # every question counts, answered or not, found or not: the cap bounds the work (a file naming 26,000
+        # unknown roles asked 26,000 times when each found nothing) and depends on the file alone
+        self._asked += 1
         match = self.suggest(word)
-        if match is None:
-            return ""
-        self._given += 1
-        return f" (did you mean '{match}'?)"
+        return f" (did you mean '{match}'?)" if match is not None else ""
