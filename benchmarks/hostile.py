@@ -175,6 +175,86 @@ def prior_role(n: int | None) -> Files:
     }
 
 
+def category_bars(n: int | None) -> Files:
+    """200 roles each barring its whole category for a year after it is left, and a holder of `n` one-day
+    assignments spread over them (each start judged for a cooling-off from every other)."""
+    roles = {
+        f"roles/r{i}.yaml": role(f"r{i}", "after_service:\n  - {bars: {categories: [mentoring]}, months: 12}\n")
+        for i in range(200)
+    }
+    text, _ = fill(
+        teacher("t-1", "assignments:\n"),
+        lambda i: f"  - {{role: r{i % 200}, start: {day(i, date(2024, 8, 26))}, end: {day(i, date(2024, 8, 26))}}}\n",
+        n,
+    )
+    return {**roles, "teachers/t-1.yaml": text}
+
+
+def many_entries(n: int | None) -> Files:
+    """A role whose 1 MiB of after_service entries bar itself, ever longer, and a holder of 2,000 of its
+    assignments."""
+    text, _ = fill(
+        "id: a\ntitle: A\ncategory: mentoring\nafter_service:\n",
+        lambda i: f"  - {{bars: {{roles: [a]}}, months: {i + 1}}}\n",
+        n,
+    )
+    lines = "".join(f"  - {{role: a, start: {day(3 * i)}, end: {day(3 * i)}}}\n" for i in range(2000))
+    return {"roles/a.yaml": text, "teachers/t-1.yaml": teacher("t-1", "assignments:\n" + lines)}
+
+
+def many_rules(n: int | None) -> Files:
+    """A role of 1 MiB of status rules, and a holder of 2,000 of its assignments (each judged on its start)."""
+    text, _ = fill(
+        "id: a\ntitle: A\ncategory: mentoring\neligibility:\n  required:\n",
+        lambda i: f"    - status: {{in: [s{i}]}}\n",
+        n,
+    )
+    lines = "".join(f"  - {{role: a, start: {day(i)}, end: {day(i)}}}\n" for i in range(2000))
+    return {"roles/a.yaml": text, "teachers/t-1.yaml": teacher("t-1", "status: x\nassignments:\n" + lines)}
+
+
+def many_kinds(n: int | None) -> Files:
+    """A role needing 1 MiB of clearance kinds, and a holder of 2,000 of its assignments."""
+    text, _ = fill(
+        "id: a\ntitle: A\ncategory: mentoring\neligibility:\n  required:\n    - clearances: {kinds: [",
+        lambda i: f"k{i}, ",
+        n,
+        "z]}\n",
+    )
+    lines = "".join(f"  - {{role: a, start: {day(i)}, end: {day(i)}}}\n" for i in range(2000))
+    extra = "clearances: [{kind: k1, date: 2000-01-01}]\nassignments:\n" + lines
+    return {"roles/a.yaml": text, "teachers/t-1.yaml": teacher("t-1", extra)}
+
+
+def unknown_roles(n: int | None) -> Files:
+    """2,000 roles, and a teacher naming `n` roles that none of them is, none close to one."""
+    roles = {f"roles/role-{i:04d}.yaml": role(f"role-{i:04d}") for i in range(2000)}
+    text, _ = fill(teacher("t-1", "assignments:\n"), lambda i: f"  - {{role: rolx-{i:05d}, start: 2024-09-01}}\n", n)
+    return {**roles, "teachers/t-1.yaml": text}
+
+
+def own_caseload(n: int | None) -> Files:
+    """A holder listing itself `n` times on its caseload (a `caseload-member` problem each): the slowest file
+    found, as every member of a valid-looking 1 MiB file goes through the reference schema check."""
+    text, _ = fill(
+        teacher("t-1", "assignments:\n  - role: a\n    start: 2024-09-01\n    caseload: ["),
+        lambda i: "t-1, ",
+        n,
+        "t-1]\n",
+    )
+    return {"roles/a.yaml": role("a", "caseload: {max: 5}\n"), "teachers/t-1.yaml": text}
+
+
+def expiring_renewals(n: int | None) -> Files:
+    """A current holder with `n` renewals of licenses of 50 types (each renewal replaces the earlier ones)."""
+    text, _ = fill(
+        teacher("t-1", "assignments:\n  - {role: a, start: 2024-09-01}\nlicenses:\n"),
+        lambda i: f"  - {{state: MA, type: t{i % 50}, expires: {day(i, date(2026, 3, 1))}}}\n",
+        n,
+    )
+    return {"roles/a.yaml": role("a"), "teachers/t-1.yaml": text}
+
+
 @dataclass(frozen=True)
 class Case:
     write: Callable[[int | None], Files]
@@ -193,6 +273,13 @@ CASES: dict[str, Case] = {
     "mapping-tags": Case(mapping_tags, VALIDATE),
     "licenses": Case(licenses_and_assignments, VALIDATE),
     "prior-role": Case(prior_role, (*VALIDATE, ("check-eligibility", "--all", "--format", "csv", "--as-of", AS_OF))),
+    "category-bars": Case(category_bars, VALIDATE),
+    "many-entries": Case(many_entries, VALIDATE),
+    "many-rules": Case(many_rules, VALIDATE),
+    "many-kinds": Case(many_kinds, VALIDATE),
+    "unknown-roles": Case(unknown_roles, VALIDATE),
+    "own-caseload": Case(own_caseload, VALIDATE),
+    "expiring-renewals": Case(expiring_renewals, (("expiring", "--format", "csv", "--as-of", AS_OF),)),
 }
 
 
