@@ -89,6 +89,32 @@ class Config:
             return None
 
 
+class Choices(list):  # type: ignore[type-arg]
+    """A list of options from a role file (states, statuses, kinds, ids): the list as written, for messages and
+    order, with its set, so that `x in choices` costs the same for 1 option or 100,000 (a rule asks it for every
+    teacher and date; `rules.base.option_set` hands out the set itself)."""
+
+    __slots__ = ("set",)
+
+    def __init__(self, items: list[Any]) -> None:
+        super().__init__(items)
+        self.set: frozenset[Any] = frozenset(items)
+
+    def __contains__(self, item: object) -> bool:
+        try:
+            return item in self.set
+        except TypeError:  # an unhashable value is in no list of text
+            return list.__contains__(self, item)
+
+
+def _choices(options: dict[str, Any]) -> dict[str, Any]:
+    """A rule's options with each list of text as `Choices`."""
+    return {
+        key: Choices(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else value
+        for key, value in options.items()
+    }
+
+
 @dataclass(slots=True)
 class RuleSpec:
     """One written rule: its kind, its options (as in the file, minus `cite`), its citation and its place."""
@@ -324,7 +350,7 @@ def _rules(items: list[dict[str, Any]], required: bool, src: Src) -> tuple[RuleS
     out = []
     for i, item in enumerate(items):
         ((kind, options),) = item.items()
-        opts = dict(options)
+        opts = _choices(options)
         cite = opts.pop("cite", None)
         out.append(RuleSpec(kind, opts, cite, required, src[i][kind]))
     return tuple(out)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from tlt.model import Config, Role, Teacher, Term
+from tlt.model import Choices, Config, Role, Teacher, Term
 from tlt.problems import some
 
 PASS = "pass"
@@ -194,15 +194,22 @@ def derived(options: dict[str, Any], name: str, make: Callable[[], Any]) -> Any:
 _DERIVED: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
 
 
+_NO_OPTIONS: frozenset[Any] = frozenset()
+
+
 def option_set(options: dict[str, Any], key: str) -> frozenset[Any]:
     """`options[key]` (a list from a role file, or absent) as a set, made once per rule: a rule asks whether a
     value is among its options for every teacher and date, and a role file can list 100,000 of them."""
-    entry = _DERIVED.get(id(options))  # (`derived`, inlined for the hit: every rule asks on every teacher)
-    if entry is not None and entry[0] is options:
-        made = entry[1].get(key)
-        if made is not None:
-            return made  # type: ignore[no-any-return]
+    value = options.get(key)
+    if type(value) is Choices:  # a role file's list: the model made its set
+        return value.set
+    if value is None:
+        return _NO_OPTIONS
     return derived(options, key, lambda: frozenset(options.get(key) or ()))  # type: ignore[no-any-return]
+
+
+#: Up to this many comparisons (options × a teacher's items), a rule simply looks; beyond, it goes by key.
+SMALL = 64
 
 
 def words(items: list[str] | tuple[str, ...], joiner: str = "or") -> str:

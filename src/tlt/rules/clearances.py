@@ -15,7 +15,7 @@ from datetime import date
 
 from tlt.model import Clearance, Teacher
 from tlt.problems import LIST_LIMIT, listed, shorten
-from tlt.rules.base import FAIL, PASS, Context, Result, asked_again, option_set
+from tlt.rules.base import FAIL, PASS, SMALL, Context, Result, asked_again, option_set
 
 KIND = "clearances"
 FIELD = "clearances"
@@ -26,6 +26,12 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
     index = asked_again((clearances,), KIND, ctx.as_of, lambda: _Index(clearances)) if ctx.many_dates else None
     d = ctx.as_of
     kinds = options["kinds"]  # (no kind twice: the schema's uniqueItems)
+    if index is None and len(kinds) * len(clearances) <= SMALL:  # a few of each: looking is cheapest
+        in_order = [_why_not([c for c in clearances if c.kind == kind], kind, d) for kind in kinds]
+        lacking = [why for why in in_order if why is not None]
+        if lacking:
+            return FAIL, "clearances: " + listed(lacking, "; ", each=None)
+        return PASS, "clearances: " + listed(kinds)
     wanted = option_set(options, "kinds")
     # Only the kinds the teacher has can be held; each other kind is simply "no <kind>". So the work is the
     # teacher's clearances and the few reasons shown, never the whole list (a role can name 100,000 kinds).

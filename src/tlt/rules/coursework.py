@@ -17,7 +17,7 @@ from itertools import islice
 
 from tlt.model import Course, Teacher
 from tlt.problems import LIST_LIMIT, listed
-from tlt.rules.base import FAIL, PASS, Context, Result, asked_again, option_set
+from tlt.rules.base import FAIL, PASS, SMALL, Context, Result, asked_again, option_set
 
 KIND = "coursework"
 FIELD = "coursework"
@@ -47,6 +47,9 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
     d = ctx.as_of
     index = asked_again((coursework,), KIND, d, lambda: _Index(coursework)) if ctx.many_dates else None
     all_of = options.get("all_of", ())  # (no id twice: the schema's uniqueItems)
+    if index is None and len(all_of) <= SMALL:  # a few courses named: looking is cheapest
+        completed = {c.id for c in coursework if c.date <= d}
+        return _answer([cid for cid in all_of if cid not in completed], None, len(completed), options)
     needed = option_set(options, "all_of")
     if index is None:  # one question: the courses done by D, as a set
         completed = {c.id for c in coursework if c.date <= d}
@@ -58,8 +61,14 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
     # the teacher's courses and the names shown, never the whole list (a role can name 100,000 courses)
     missing_count = len(all_of) - len(completed & needed)
     missing = [cid for cid in islice((cid for cid in all_of if cid not in completed), LIST_LIMIT)]
+    return _answer(missing, missing_count, done, options)
+
+
+def _answer(missing: list[str], missing_count: int | None, done: int, options: dict) -> Result:  # type: ignore[type-arg]
+    """The answer from the first missing courses (and how many are missing, when that is more) and the courses
+    done."""
     problems = []
-    if missing_count:
+    if missing:
         problems.append("missing " + listed(missing, total=missing_count))
     min_count = options.get("min_count")
     if min_count is not None and done < int(min_count):

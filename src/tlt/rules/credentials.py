@@ -16,7 +16,7 @@ from datetime import date
 
 from tlt.model import Credential, Teacher
 from tlt.problems import LIST_LIMIT, listed
-from tlt.rules.base import FAIL, PASS, Context, Result, asked_again, derived, option_set, words
+from tlt.rules.base import FAIL, PASS, SMALL, Context, Result, asked_again, derived, option_set, words
 
 KIND = "credentials"
 FIELD = "credentials"
@@ -60,11 +60,30 @@ class _Index:
         return f"{cid} expired {latest}"
 
 
+def _why_not(cid: str, credentials: tuple[Credential, ...], d: date) -> str:
+    """Why `cid` is not held on `d` (for a few credentials: `_Index.why_not` says the same)."""
+    mine = [c for c in credentials if c.id == cid]
+    if not mine:
+        return f"no {cid}"
+    if all(c.date > d for c in mine):
+        return f"{cid} dated {min(c.date for c in mine)}, after {d}"
+    expiries = [c.expires for c in mine if c.expires is not None]
+    return f"{cid} expired {max(expiries) if expiries else None}"
+
+
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
     credentials = teacher.credentials or ()
     d = ctx.as_of
     all_of = options.get("all_of", ())  # (no id twice: the schema's uniqueItems)
     any_of = options.get("any_of") or ()
+    if not ctx.many_dates and (len(all_of) + len(any_of)) * len(credentials) <= SMALL:  # looking is cheapest
+        held_ids = {c.id for c in credentials if c.date <= d and (c.expires is None or c.expires >= d)}
+        reasons = [_why_not(cid, credentials, d) for cid in all_of if cid not in held_ids]
+        if any_of and not held_ids.intersection(any_of):
+            reasons.append(f"none of {derived(options, 'any of words', lambda: words(options['any_of']))}")
+        if reasons:
+            return FAIL, "credentials: " + listed(reasons, "; ", each=None)
+        return PASS, "credentials: " + listed(sorted(held_ids.intersection([*all_of, *any_of])))
     needed, enough = option_set(options, "all_of"), option_set(options, "any_of")
     # Only the ids the teacher has can be held, so the work is the teacher's credentials and the reasons shown,
     # never the whole lists (a role can name 100,000 ids).
