@@ -7,7 +7,8 @@ from the reference path; the fast path only ever says "this file is fine".
 
 A file takes the fast path only when a cheap scan finds none of what the two parsers could treat differently:
 tags, anchors, aliases, merge keys (`!`, `&`, `*`, `<`), tabs, control characters, directives and explicit keys
-(`%`, `?`), more than 3,000 dashes (deep compact sequences `- - x` would overflow the Rust parser's stack), and
+(`%`, `?`), more than 3,000 dashes that can start a sequence entry (a dash before white space: deep compact
+sequences `- - x` would overflow the Rust parser's stack; dashes inside ids such as `t-1` cannot), and
 every number yaml-rs reads by a looser grammar than tlt's (docs/ci.md, "How values are read"): a
 `0` before any of `xXoObB` (yaml-rs reads `0X1F`, `0B101`, `0O17` and `+0x10` as integers, and hex of any length
 as a big integer that jsonschema-rs lets through), an underscore beside a digit or a dot (`92__000`, `92000_`,
@@ -69,7 +70,8 @@ _NON_FINITE = re.compile(rb"\.(?:[iI][nN][fF]|[nN][aA][nN])")
 #: one scan finds "a digit beside one of those", which few files have, before the exact patterns are looked for
 _NUMBER_HINT = bytes(ord("d") if c == ord("d") else ord("x") if c in b"b_e" else ord(" ") for c in range(256))
 #: yaml-rs recurses once per compact nested sequence (`- - - x`); 5,000 levels are fine, 20,000 overflow its
-#: stack. A file with more dashes than this is not ordinary: the reference path streams it.
+#: stack. A file with more sequence-entry dashes (a dash before white space) than this is not ordinary: the
+#: reference path streams it. Dashes elsewhere (`t-1`, dates) nest nothing; deep flow brackets fail in yaml-rs.
 _MAX_DASHES = 3000
 
 
@@ -117,7 +119,7 @@ def ordinary(text: str, data: bytes | None = None) -> bool:
         return False
     if b"." in data and _NON_FINITE.search(data):
         return False
-    if len(classes) > _MAX_DASHES and classes.count(b"-") > _MAX_DASHES:
+    if len(classes) > _MAX_DASHES and classes.count(b"-w") > _MAX_DASHES:
         return False
     return not _indicator_starts_scalar(classes)
 
