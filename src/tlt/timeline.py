@@ -51,20 +51,8 @@ def credited_parts(
 ) -> tuple[int, Fraction | int]:
     """`credited_years` in two parts: whole units (years = units / UNITS_PER_YEAR) and the rest in years, an exact
     fraction (0 unless an FTE has more than four decimals or `years` more than two: judging stays in integers)."""
-    units = 0
-    other: Fraction | int = 0
-    for e in entries:
-        if employer is not None and e.employer != employer:
-            continue
-        if tag is not None and tag not in e.tags:
-            continue
-        if e.years is not None:
-            scaled = _units(e.years, UNITS_PER_YEAR)
-            if scaled is None:
-                other += Fraction(e.years)
-            else:
-                units += scaled
-            continue
+    units, other, dated = _undated_parts(entries, employer, tag)
+    for e in dated:
         assert e.start is not None
         stop = as_of if e.end is None else min(e.end + ONE_DAY, as_of)
         days = (stop - e.start).days
@@ -78,6 +66,30 @@ def credited_parts(
     return units, other
 
 
+def _undated_parts(
+    entries: Iterable[Experience], employer: str | None, tag: str | None
+) -> tuple[int, Fraction | int, list[Experience]]:
+    """The entries of this employer and tag: the credit of those given in `years` (whole units, and the rest as
+    an exact fraction), and the dated ones, whose credit depends on the date."""
+    units = 0
+    other: Fraction | int = 0
+    dated: list[Experience] = []
+    for e in entries:
+        if employer is not None and e.employer != employer:
+            continue
+        if tag is not None and tag not in e.tags:
+            continue
+        if e.years is None:
+            dated.append(e)
+            continue
+        scaled = _units(e.years, UNITS_PER_YEAR)
+        if scaled is None:
+            other += Fraction(e.years)
+        else:
+            units += scaled
+    return units, other, dated
+
+
 class Credited:
     """`credited_parts` of some experience entries, for many dates: O(log n) a date after O(n log n) once.
 
@@ -87,21 +99,9 @@ class Credited:
     units in integers, the rest (FTEs beyond four decimals) in fractions, as `credited_parts` adds them."""
 
     def __init__(self, entries: Iterable[Experience], employer: str | None = None, tag: str | None = None) -> None:
-        self.units: int = 0
-        self.other: Fraction | int = 0
+        self.units, self.other, entries_dated = _undated_parts(entries, employer, tag)
         dated: dict[bool, list[tuple[int, int | None, Fraction | int]]] = {True: [], False: []}
-        for e in entries:
-            if employer is not None and e.employer != employer:
-                continue
-            if tag is not None and tag not in e.tags:
-                continue
-            if e.years is not None:
-                scaled = _units(e.years, UNITS_PER_YEAR)
-                if scaled is None:
-                    self.other += Fraction(e.years)
-                else:
-                    self.units += scaled
-                continue
+        for e in entries_dated:
             assert e.start is not None
             start = e.start.toordinal()
             stop = None if e.end is None else (e.end + ONE_DAY).toordinal()
