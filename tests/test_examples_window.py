@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from example_dates import PROJECT, REFERENCE, VALID_UNTIL
-from tlt.checks import check_repository
-from tlt.pipeline import load_repository
+from tlt.checks import validate_repository
 from tlt.policy import POLICY_CHECKS
 
 EXAMPLES = sorted(p.parent.name for p in (PROJECT / "examples").glob("*/tlt.yaml"))
@@ -57,7 +56,6 @@ def test_each_example_validates_on_every_day_of_its_window(example: str) -> None
     """An answer can only change on a date the data names or the day after it: checking those days (and the
     window's ends) checks every day from the example's first date to `valid_until`."""
     root = PROJECT / "examples" / example
-    repo = load_repository(root)
     named = _dates_in(root)
     first = min(named)
     days = {first, REFERENCE, VALID_UNTIL} | {
@@ -65,7 +63,7 @@ def test_each_example_validates_on_every_day_of_its_window(example: str) -> None
     }
     failing = {}
     for d in sorted(days):
-        errors = [f"{p.path}:{p.line}: {p.code}" for p in check_repository(repo, d, POLICY_CHECKS) if p.is_error]
+        errors = [f"{p.path}:{p.line}: {p.code}" for p in validate_repository(root, d, POLICY_CHECKS)[1] if p.is_error]
         if errors:
             failing[d] = errors
     assert failing == {}, f"{len(days)} days checked from {first}"
@@ -77,7 +75,7 @@ def test_the_window_ends_where_the_first_error_appears() -> None:
     errors = [
         p
         for example in EXAMPLES
-        for p in check_repository(load_repository(PROJECT / "examples" / example), day_after, POLICY_CHECKS)
+        for p in validate_repository(PROJECT / "examples" / example, day_after, POLICY_CHECKS)[1]
         if p.is_error
     ]
     assert errors, f"no example has an error on {day_after}: set valid_until later in examples/window.yaml"

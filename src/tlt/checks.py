@@ -5,7 +5,8 @@ start date, expiring documents, staffing) from `tlt.policy`.
 Each check is a generator of `Problem`s over the loaded `Repository`. Most look at each teacher alone and run on
 each share of the teachers (`teacher_findings`, in as many processes as there are shares); `finish_checks` then
 adds what needs every teacher (caseload members that exist, staffing shares) and the checks of tlt.yaml and the
-roles. `validate_repository` does it all on every core; `check_repository` on a repository already loaded.
+roles. `validate_repository` does it all: the one validate pipeline, which the CLI, the pre-commit hook and the
+tests call.
 """
 
 from __future__ import annotations
@@ -279,11 +280,6 @@ def finish_checks(
             holders.setdefault(role_id, set()).update(ids)
     problems.extend(staffing_problems(repo, as_of, holders, len(known)))
     return sort_problems(problems)
-
-
-def check_repository(repo: Repository, as_of: date, extra: tuple[Check, ...] = ()) -> list[Problem]:
-    """Every problem of a repository loaded whole: load problems, structural checks, `extra` (policy) checks."""
-    return finish_checks(repo, as_of, [teacher_findings(repo, as_of, extra)], lambda src: _at(repo, src))
 
 
 def validate_repository(
