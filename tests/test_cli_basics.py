@@ -31,7 +31,7 @@ def test_exit_0_with_warnings_only(make_repo, run, monkeypatch):
     def staffing_check(repo, as_of):
         yield warning("roles/mentor.yaml", 7, 3, "staffing", "2 of 10 teachers hold mentor; expected at most 10%")
 
-    monkeypatch.setattr("tlt.cli.validate.policy_checks", lambda: (staffing_check,))
+    monkeypatch.setattr("tlt.cli.validate.POLICY_CHECKS", (staffing_check,))
     code, out, err = run(["-C", make_repo(), "validate", "--as-of", AS_OF])
     assert code == 0
     assert out == "roles/mentor.yaml:7:3: warning[staffing] 2 of 10 teachers hold mentor; expected at most 10%\n"

@@ -82,12 +82,6 @@ class Config:
     def term(self, term_id: str) -> Term | None:
         return next((t for t in self.terms if t.id == term_id), None)
 
-    def rating_rank(self, rating: str) -> int | None:
-        try:
-            return self.rating_scale.index(rating)
-        except ValueError:
-            return None
-
 
 class Choices(list):  # type: ignore[type-arg]
     """A list of options from a role file (states, statuses, kinds, ids): the list as written, for messages and

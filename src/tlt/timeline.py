@@ -395,11 +395,6 @@ def served_in(
     return served
 
 
-def cooling_off_until(end: date, months: int) -> date:
-    """The last day a cooling-off bars: end + months calendar months (clamped). Barred while D ≤ this day."""
-    return add_months(end, months)
-
-
 def default_term(terms: tuple[Term, ...], as_of: date) -> Term | None:
     """The term containing D, else the latest term that started before D, else the first term."""
     if not terms:

@@ -58,14 +58,7 @@ def _globals(
 
 def _register() -> None:
     # Explicit registry: importing a command module adds its command to `app`.
-    from tlt.cli import schema_cmd, validate  # noqa: F401
-
-    for name in ("eligibility", "reports", "review"):
-        try:
-            __import__(f"tlt.cli.{name}")
-        except ModuleNotFoundError as exc:  # a command module not written yet
-            if exc.name != f"tlt.cli.{name}":
-                raise
+    from tlt.cli import eligibility, reports, review, schema_cmd, validate  # noqa: F401
 
 
 _register()

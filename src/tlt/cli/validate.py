@@ -28,6 +28,7 @@ from tlt.errors import TltError
 from tlt.loading import gitrev
 from tlt.loading.repository import CONFIG_NAME, find_root
 from tlt.pipeline import Repository
+from tlt.policy import POLICY_CHECKS
 from tlt.problems import Problem, escape_control, with_path_prefix
 from tlt.render import problems as render
 
@@ -86,16 +87,6 @@ def automatic_prefix(root: Path) -> str:
     except TltError as exc:
         message(f"tlt: note: paths are not prefixed with the data repository's folder: {exc}; pass --path-prefix")
         return ""
-
-
-def policy_checks() -> tuple:  # type: ignore[type-arg]
-    try:
-        from tlt.policy import POLICY_CHECKS
-    except ModuleNotFoundError as exc:
-        if exc.name != "tlt.policy":
-            raise
-        return ()
-    return POLICY_CHECKS
 
 
 def changed_since(root: Path, rev: str, problems: list[Problem]) -> frozenset[str]:
@@ -228,7 +219,7 @@ def validate(
                 f"in {source.root} is a data repository; `git add {CONFIG_NAME}` first"
             )
     with loading_progress() as progress:
-        loaded, problems = validate_repository(start, d, policy_checks(), progress, source)
+        loaded, problems = validate_repository(start, d, POLICY_CHECKS, progress, source)
     changed = changed_since(loaded.root, since, problems) if since is not None else frozenset()
     if prefix is None:
         prefix = automatic_prefix(loaded.root) if fmt in CI_FORMATS else ""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import string
-from collections import Counter
 from collections.abc import Collection
 
 from tlt.problems import Problem, Severity, escape_control, no_legacy_command, no_workflow_command, sort_problems
@@ -159,7 +158,3 @@ def escape_control_keep_newlines(text: str) -> str:
 
 
 _CR_LF = re.compile("([\r\n])")
-
-
-def counts_by_code(problems: list[Problem]) -> Counter[str]:
-    return Counter(p.code for p in problems)
