@@ -1,5 +1,11 @@
-""" "Did you mean …?" for a word that names no role, term or teacher, at a cost that the number of choices does not
-multiply (issue 12, item 3). Imports nothing from tlt.
+""" "Did you mean …?": the one place tlt looks for the choice a mistyped word meant, and says so. Imports nothing
+from tlt.
+
+* `closest(word, choices, n, cutoff)`: difflib's closest choices, best first;
+* `in_problem(matches)`: the words a problem's message ends with, ` (did you mean 'x'?)`;
+* `in_error(matches)`: the words a command's error ends with, `; did you mean x, y?`;
+* `Suggester` and `Hints`: the same for the problems of a whole repository, at a cost that the number of choices
+  does not multiply (issue 12, item 3).
 
 `difflib.get_close_matches` compares the word with every choice: 1.25 s for one word against 100,000 teacher ids,
 and a caseload of 4,000 unknown members asked it 4,000 times. So:
@@ -28,6 +34,21 @@ ID_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_-"
 MAX_ID_LENGTH = 64
 
 
+def closest(word: str, choices: Collection[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """At most `n` choices like `word` (difflib's ratio at least `cutoff`), best first."""
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
+
+
+def in_problem(matches: list[str]) -> str:
+    """What a problem's message ends with: ` (did you mean 'x'?)` for the best match, or nothing."""
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def in_error(matches: list[str]) -> str:
+    """What a command's error (`TltError`) ends with: `; did you mean x, y?`, or nothing."""
+    return f"; did you mean {', '.join(matches)}?" if matches else ""
+
+
 class Suggester:
     """The closest choice to a word, or None; each word answered once."""
 
@@ -50,7 +71,7 @@ class Suggester:
             return None
         else:
             pool = sorted({edit for edit in one_edit(word) if edit in self.choices})
-        match = difflib.get_close_matches(word, pool, n=1)
+        match = closest(word, pool)
         return match[0] if match else None
 
 
@@ -83,4 +104,4 @@ class Hints:
         # unknown roles asked 26,000 times when each found nothing) and depends on the file alone
         self._asked += 1
         match = self.suggest(word)
-        return f" (did you mean '{match}'?)" if match is not None else ""
+        return in_problem([match] if match is not None else [])

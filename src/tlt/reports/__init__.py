@@ -9,7 +9,6 @@ This module holds what the reports share: choosing the term, and listing the ass
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -20,6 +19,7 @@ from tlt.errors import BrokenRepository, TltError
 from tlt.model import Assignment, Config, Member, Role, Teacher, Term
 from tlt.problems import excerpt
 from tlt.render.rows import Column, Table
+from tlt.suggest import closest, in_error
 from tlt.timeline import default_term
 
 
@@ -65,9 +65,7 @@ def _find_term(config: Config, term_id: str | None, as_of: date) -> Term:
     if term is not None:
         return term
     ids = [t.id for t in config.terms]
-    close = difflib.get_close_matches(term_id, ids, n=3, cutoff=0.0)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    raise TltError(f"no term {excerpt(term_id)} in tlt.yaml{hint}")
+    raise TltError(f"no term {excerpt(term_id)} in tlt.yaml{in_error(closest(term_id, ids, n=3, cutoff=0.0))}")
 
 
 def term_assignments(teachers: dict[str, Teacher], term: Term) -> Iterator[tuple[Teacher, Assignment]]:
