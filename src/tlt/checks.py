@@ -289,8 +289,8 @@ def validate_repository(
     progress: Progress | None = None,
     source: Source | None = None,
 ) -> tuple[Repository, list[Problem]]:
-    """Load and check a repository on every core (`load_in_shares`); the same problems as `check_repository`
-    over `load_repository`. Returns the repository (with this process's share of the teachers) and the problems.
+    """Load and check a repository on every core (`load_in_shares`). Returns the repository (with this
+    process's share of the teachers) and the problems, sorted.
     `source`: read the files from there (git's index) instead of the working tree at or above `start`."""
     if source is None:
         source = FileSource(find_root(start))
