@@ -36,42 +36,42 @@ def credited_years(
 ) -> Fraction:
     """Σ credited years over the entries of `employer` (exact match) carrying `tag`, when given. Exact, unrounded:
     Σ `entry_years` of those entries."""
-    units, other = credited_parts(entries, as_of, employer, tag)
-    return other + Fraction(units, UNITS_PER_YEAR) if units else Fraction(other)
+    ticks, other = credited_parts(entries, as_of, employer, tag)
+    return other + Fraction(ticks, TICKS_PER_YEAR) if ticks else Fraction(other)
 
 
-#: credited time is counted in integers, in ten-thousandths of a full-time day (a year is 365.25 days): exact
-#: for FTEs with up to four decimals and `years` with up to two, which is all that real records hold
-UNITS_PER_DAY = 10_000
-UNITS_PER_YEAR = 3_652_500
+#: credited time is counted in integer ticks, a tick a ten-thousandth of a full-time day (a year is 365.25
+#: days): exact for FTEs with up to four decimals and `years` with up to two, which is all that real records hold
+TICKS_PER_DAY = 10_000
+TICKS_PER_YEAR = 3_652_500
 
 
 def credited_parts(
     entries: Iterable[Experience], as_of: date, employer: str | None = None, tag: str | None = None
 ) -> tuple[int, Fraction | int]:
-    """`credited_years` in two parts: whole units (years = units / UNITS_PER_YEAR) and the rest in years, an exact
+    """`credited_years` in two parts: whole ticks (years = ticks / TICKS_PER_YEAR) and the rest in years, an exact
     fraction (0 unless an FTE has more than four decimals or `years` more than two: judging stays in integers)."""
-    units, other, dated = _undated_parts(entries, employer, tag)
+    ticks, other, dated = _undated_parts(entries, employer, tag)
     for e in dated:
         assert e.start is not None
         stop = as_of if e.end is None else min(e.end + ONE_DAY, as_of)
         days = (stop - e.start).days
         if days <= 0:
             continue
-        per_day = _units(e.fte, UNITS_PER_DAY)
+        per_day = _ticks(e.fte, TICKS_PER_DAY)
         if per_day is None:
             other += Fraction(e.fte) * days / DAYS_PER_YEAR
         else:
-            units += days * per_day
-    return units, other
+            ticks += days * per_day
+    return ticks, other
 
 
 def _undated_parts(
     entries: Iterable[Experience], employer: str | None, tag: str | None
 ) -> tuple[int, Fraction | int, list[Experience]]:
-    """The entries of this employer and tag: the credit of those given in `years` (whole units, and the rest as
+    """The entries of this employer and tag: the credit of those given in `years` (whole ticks, and the rest as
     an exact fraction), and the dated ones, whose credit depends on the date."""
-    units = 0
+    ticks = 0
     other: Fraction | int = 0
     dated: list[Experience] = []
     for e in entries:
@@ -82,12 +82,12 @@ def _undated_parts(
         if e.years is None:
             dated.append(e)
             continue
-        scaled = _units(e.years, UNITS_PER_YEAR)
+        scaled = _ticks(e.years, TICKS_PER_YEAR)
         if scaled is None:
             other += Fraction(e.years)
         else:
-            units += scaled
-    return units, other, dated
+            ticks += scaled
+    return ticks, other, dated
 
 
 class Credited:
@@ -96,10 +96,10 @@ class Credited:
     Each dated entry credits rate × max(0, min(stop, D) − start) days (stop = end + 1, or never), which is
     rate × (D − start) once started, less rate × (D − stop) once stopped; so with the entries sorted by start and
     by stop, and running sums of rate and rate × day, a date is two bisections and a few products. Exact: whole
-    units in integers, the rest (FTEs beyond four decimals) in fractions, as `credited_parts` adds them."""
+    ticks in integers, the rest (FTEs beyond four decimals) in fractions, as `credited_parts` adds them."""
 
     def __init__(self, entries: Iterable[Experience], employer: str | None = None, tag: str | None = None) -> None:
-        self.units, self.other, entries_dated = _undated_parts(entries, employer, tag)
+        self.ticks, self.other, entries_dated = _undated_parts(entries, employer, tag)
         dated: dict[bool, list[tuple[int, int | None, Fraction | int]]] = {True: [], False: []}
         for e in entries_dated:
             assert e.start is not None
@@ -107,7 +107,7 @@ class Credited:
             stop = None if e.end is None else (e.end + ONE_DAY).toordinal()
             if stop is not None and stop <= start:
                 continue  # never credits a day
-            per_day = _units(e.fte, UNITS_PER_DAY)
+            per_day = _ticks(e.fte, TICKS_PER_DAY)
             if per_day is None:
                 dated[False].append((start, stop, Fraction(e.fte) / DAYS_PER_YEAR))
             else:
@@ -117,7 +117,7 @@ class Credited:
     def __call__(self, as_of: date) -> tuple[int, Fraction | int]:
         d = as_of.toordinal()
         whole, rest = self.parts
-        return self.units + int(whole.credit(d)), (self.other + rest.credit(d)) if rest.starts else self.other
+        return self.ticks + int(whole.credit(d)), (self.other + rest.credit(d)) if rest.starts else self.other
 
 
 class _Rates:
@@ -148,7 +148,7 @@ def _running(pairs: list[tuple[int, Fraction | int]]) -> tuple[list[Fraction | i
 
 
 @cache
-def _units(value: Decimal, scale: int) -> int | None:
+def _ticks(value: Decimal, scale: int) -> int | None:
     """value × scale when that is a whole number, else None."""
     scaled = Fraction(value) * scale
     return scaled.numerator if scaled.denominator == 1 else None

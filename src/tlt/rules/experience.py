@@ -23,7 +23,7 @@ from functools import cache, lru_cache
 from tlt.model import Teacher
 from tlt.problems import shorten
 from tlt.rules.base import FAIL, PASS, Context, Result, asked_again, number
-from tlt.timeline import UNITS_PER_YEAR, Credited, credited_parts, format_years
+from tlt.timeline import TICKS_PER_YEAR, Credited, credited_parts, format_years
 
 KIND = "experience"
 FIELD = "experience"
@@ -41,10 +41,10 @@ def _label(employer: str | None, tag: str | None) -> str:
 
 
 @cache
-def _needed_units(min_years: Decimal | int) -> int:
-    """min_years in credited units (`timeline.UNITS_PER_YEAR` a year), rounded up: whole units reach min_years
+def _needed_ticks(min_years: Decimal | int) -> int:
+    """min_years in credited ticks (`timeline.TICKS_PER_YEAR` a year), rounded up: whole ticks reach min_years
     exactly when they reach this integer."""
-    needed = Fraction(min_years) * UNITS_PER_YEAR
+    needed = Fraction(min_years) * TICKS_PER_YEAR
     return -(-needed.numerator // needed.denominator)
 
 
@@ -57,23 +57,23 @@ def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ign
         if ctx.many_dates
         else None
     )
-    units, other = index(ctx.as_of) if index is not None else credited_parts(entries, ctx.as_of, employer, tag)
-    return _answer(employer, tag, options.get("min_years"), units, other)
+    ticks, other = index(ctx.as_of) if index is not None else credited_parts(entries, ctx.as_of, employer, tag)
+    return _answer(employer, tag, options.get("min_years"), ticks, other)
 
 
 @lru_cache(maxsize=1 << 16)
 def _answer(
-    employer: str | None, tag: str | None, min_years: Decimal | int | None, units: int, other: Fraction | int
+    employer: str | None, tag: str | None, min_years: Decimal | int | None, ticks: int, other: Fraction | int
 ) -> Result:
-    """The answer for credited time of `units` whole units plus `other` years (`timeline.credited_parts`): the same
+    """The answer for credited time of `ticks` whole ticks plus `other` years (`timeline.credited_parts`): the same
     for every teacher with the same figures, so made once for them."""
-    if other == 0:  # whole units only: integer arithmetic, the same answer as the exact fraction
-        cents = units * 100 // UNITS_PER_YEAR
+    if other == 0:  # whole ticks only: integer arithmetic, the same answer as the exact fraction
+        cents = ticks * 100 // TICKS_PER_YEAR
         shown = f"{cents // 100}.{cents % 100:02d}"
-        positive = units > 0
-        enough = min_years is not None and units >= _needed_units(min_years)
+        positive = ticks > 0
+        enough = min_years is not None and ticks >= _needed_ticks(min_years)
     else:
-        years = other + Fraction(units, UNITS_PER_YEAR)
+        years = other + Fraction(ticks, TICKS_PER_YEAR)
         shown = format_years(years)
         positive = years > 0
         enough = min_years is not None and years >= Fraction(min_years)
