@@ -3,7 +3,7 @@ caseload members, and the policy checks that need judgement (caps, tenure, cooli
 start date, expiring documents, staffing) from `tlt.policy`.
 
 Each check is a generator of `Problem`s over the loaded `Repository`. Most look at each teacher alone and run on
-each share of the teachers (`teacher_findings`, in as many processes as there are shares); `finish_checks` then
+each batch of the teachers (`teacher_findings`, in as many processes as there are batches); `finish_checks` then
 adds what needs every teacher (caseload members that exist, staffing shares) and the checks of tlt.yaml and the
 roles. `validate_repository` does it all: the one validate pipeline, which the CLI, the pre-commit hook and the
 tests call.
@@ -22,7 +22,7 @@ from tlt.loading.repository import find_root
 from tlt.loading.safeyaml import Document
 from tlt.loading.sources import FileSource, Source
 from tlt.model import Config, Src, Teacher
-from tlt.pipeline import Progress, Repository, load_in_shares
+from tlt.pipeline import Progress, Repository, load_in_batches
 from tlt.policy import staffing_holders, staffing_problems
 from tlt.problems import Problem, error, excerpt, listed, sort_problems, warning
 from tlt.suggest import Hints
@@ -181,7 +181,7 @@ def check_role_references(repo: Repository, as_of: date) -> Iterator[Problem]:
 
 def caseload_references(repo: Repository) -> list[tuple[str, Src]]:
     """(member, where) for each caseload member who is not a teacher of `repo` (nor the holder: that is a
-    `caseload-member` problem): known only once every share is loaded."""
+    `caseload-member` problem): known only once every batch is loaded."""
     return [
         (m.teacher, m.src)
         for t in repo.teachers.values()
@@ -229,13 +229,13 @@ def _at(repo: Repository, src: Src) -> tuple[str, int, int]:
     return src.file, line, col
 
 
-#: Checks of each teacher on its own (with tlt.yaml and the roles): they run on each share of the teachers.
+#: Checks of each teacher on its own (with tlt.yaml and the roles): they run on each batch of the teachers.
 STRUCTURAL_CHECKS: tuple[Check, ...] = (check_dates, check_references, check_caseload_members, check_outside_terms)
 
 
 @dataclass
 class Findings:
-    """What `tlt validate` learns from one share of the teacher files: its problems, and the few facts the
+    """What `tlt validate` learns from one batch of the teacher files: its problems, and the few facts the
     checks across all teachers need (SPEC section 4: caseload members exist, staffing shares)."""
 
     problems: list[Problem]
@@ -245,7 +245,7 @@ class Findings:
 
 
 def teacher_findings(repo: Repository, as_of: date, extra: tuple[Check, ...] = ()) -> Findings:
-    """The problems of the teachers loaded in `repo` (a share or all of them) and the facts `finish_checks` needs."""
+    """The problems of the teachers loaded in `repo` (a batch or all of them) and the facts `finish_checks` needs."""
     problems = list(repo.teacher_problems)
     for check in (*STRUCTURAL_CHECKS, *extra):
         problems.extend(check(repo, as_of))
@@ -256,7 +256,7 @@ def teacher_findings(repo: Repository, as_of: date, extra: tuple[Check, ...] = (
 def finish_checks(
     repo: Repository, as_of: date, findings: list[Findings], locate: Callable[[Src], tuple[str, int, int]]
 ) -> list[Problem]:
-    """Every problem, sorted: the problems before the teachers (tlt.yaml, folders, roles), each share's, and the
+    """Every problem, sorted: the problems before the teachers (tlt.yaml, folders, roles), each batch's, and the
     checks across all teachers and roles. `locate` places a node of any file (some were read by another process)."""
     problems = list(repo.problems[: repo.base_problems])
     for found in findings:
@@ -289,14 +289,14 @@ def validate_repository(
     progress: Progress | None = None,
     source: Source | None = None,
 ) -> tuple[Repository, list[Problem]]:
-    """Load and check a repository on every core (`load_in_shares`). Returns the repository (with this
-    process's share of the teachers) and the problems, sorted.
+    """Load and check a repository on every core (`load_in_batches`). Returns the repository (with this
+    process's batch of the teachers) and the problems, sorted.
     `source`: read the files from there (git's index) instead of the working tree at or above `start`."""
     if source is None:
         source = FileSource(find_root(start))
-    repo, findings = load_in_shares(
+    repo, findings = load_in_batches(
         start,
-        lambda share: teacher_findings(share, as_of, extra),
+        lambda batch: teacher_findings(batch, as_of, extra),
         progress,
         keep=lambda base: None if reference_only() else needs_checking(base.config),
         source=source,

@@ -1,7 +1,7 @@
 """Eligibility of many teachers at once, as CSV or JSON rows, on every core.
 
 The rows are sorted as SPEC section 3 asks: by role, verdict (eligible, needs_review, ineligible), preferred rules
-met (most first), teacher id. Each batch of the teacher files (`pipeline.load_in_shares`, on every core) is judged
+met (most first), teacher id. Each batch of the teacher files (`pipeline.load_in_batches`, on every core) is judged
 by its process's `judge.Bench` (made once, before the children fork), which decides each distinct tuple of
 answers once per unit of roles judged alike, and appends its rows to the process's spool file, grouped by (unit,
 verdict, preferred met). A unit's row is spooled once, with MARK where the role goes; `write_rows` copies each
@@ -39,7 +39,7 @@ from tlt.judge import (
     compile_roles,
 )
 from tlt.model import Teacher
-from tlt.pipeline import Progress, Repository, load_in_shares
+from tlt.pipeline import Progress, Repository, load_in_batches
 from tlt.problems import Problem, escape_json
 from tlt.render.rows import Column, Table, csv_cell, csv_line, json_item, render_csv
 from tlt.rules.base import Context
@@ -251,7 +251,7 @@ def eligibility_in_shares(
         benches.append(new_bench(base, as_of, role_ids, maker))
 
     try:
-        repo, answers = load_in_shares(start, work, progress, before=before)
+        repo, answers = load_in_batches(start, work, progress, before=before)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -46,7 +46,7 @@ class Repository:
 
     @property
     def teacher_problems(self) -> list[Problem]:
-        """The problems found while loading the teacher files (of this share, when loaded in shares)."""
+        """The problems found while loading the teacher files (of this batch, when loaded in batches)."""
         return self.problems[self.base_problems :]
 
     def input_paths(self) -> set[str]:
@@ -234,7 +234,7 @@ def load_teachers(
 T = TypeVar("T")
 
 
-def load_in_shares(
+def load_in_batches(
     start: str | os.PathLike[str] | None,
     work: Callable[[Repository], T],
     progress: Progress | None = None,
@@ -303,7 +303,7 @@ def load_in_shares(
         gc.freeze()
 
 
-#: Teachers per batch in `load_in_shares`: large enough that per-batch work is noise, small enough for caches
+#: Teachers per batch in `load_in_batches`: large enough that per-batch work is noise, small enough for caches
 #: (TLT_BATCH overrides it; tests use tiny batches).
 BATCH = 2000
 
@@ -313,10 +313,10 @@ def load_holders(start: str | os.PathLike[str] | None = None, progress: Progress
     (caseloads, stipends, the term report, expiring documents of role holders). Every file is still read and
     checked, so `require_loadable` refuses a broken repository as it would after `load_repository`."""
 
-    def holders(share: Repository) -> tuple[dict[str, Teacher], list[Problem]]:
-        return share.teachers, share.teacher_problems
+    def holders(batch: Repository) -> tuple[dict[str, Teacher], list[Problem]]:
+        return batch.teachers, batch.teacher_problems
 
-    repo, answers = load_in_shares(start, holders, progress, keep=lambda base: _holds_assignments)
+    repo, answers = load_in_batches(start, holders, progress, keep=lambda base: _holds_assignments)
     repo.teachers = {}
     for teachers, problems in answers:
         repo.teachers.update(teachers)
