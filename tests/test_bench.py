@@ -78,7 +78,7 @@ def test_the_bench_on_the_examples_and_a_subset_of_roles(monkeypatch):
 
 
 def test_a_row_holding_the_role_mark_keeps_it_escaped(make_repo, run):
-    """The role goes where a row holds a NUL (`eligibility.MARK`); a NUL in the data shows escaped, never
+    """The role goes where a row holds a NUL (`eligibility.PLACEHOLDER`); a NUL in the data shows escaped, never
     replaced."""
     role = "id: {rid}\ntitle: R\ncategory: coaching\neligibility:\n  required: []\n"
     root = make_repo(

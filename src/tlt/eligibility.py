@@ -4,7 +4,7 @@ The rows are sorted as SPEC section 3 asks: by role, verdict (eligible, needs_re
 met (most first), teacher id. Each batch of the teacher files (`pipeline.load_in_batches`, on every core) is judged
 by its process's `judge.Bench` (made once, before the children fork), which decides each distinct tuple of
 answers once per unit of roles judged alike, and appends its rows to the process's spool file, grouped by (unit,
-verdict, preferred met). A unit's row is spooled once, with MARK where the role goes; `write_rows` copies each
+verdict, preferred met). A unit's row is spooled once, with PLACEHOLDER where the role goes; `write_rows` copies each
 role's groups out with the role put in (a unit of one role has it put in as it is spooled, on every core, and its
 bytes are copied out by the kernel where the output allows). Batch k's teacher ids all sort before batch k+1's,
 so the output is each group of each role, batch after batch: no row is compared with another batch's.
@@ -77,8 +77,8 @@ def verdict_json(v: Verdict, role: str | None = None, teacher: str | None = None
 
 #: Where a spooled row's role goes (see `share_rows`): no row holds it otherwise, as CSV cells and JSON strings
 #: show every control character escaped.
-MARK = "\x00"
-MARK_BYTES = MARK.encode("utf-8")
+PLACEHOLDER = "\x00"
+PLACEHOLDER_BYTES = PLACEHOLDER.encode("utf-8")
 #: how every JSON item starts: its role is the first key
 _JSON_HEAD = '\n  {\n    "role": '
 
@@ -154,7 +154,7 @@ GroupKey = tuple[int, int]  # (verdict order, -preferred met)
 class ShareRows:
     """One batch's rows, spooled: for each unit (roles judged alike, see `units`), its groups as
     (key, offset, length) in `path`; `units[u]` lists the unit's roles by index, `pieces[r]` is the UTF-8 text
-    that replaces each row's MARK for role r."""
+    that replaces each row's PLACEHOLDER for role r."""
 
     path: str
     groups: list[list[tuple[GroupKey, int, int]]]
@@ -167,7 +167,7 @@ def share_rows(repo: Repository, bench: Bench, include_ineligible: bool, maker: 
     """Judge the teachers of `repo` (a batch) with `bench` (`new_bench`: one for every batch of a process) and
     append their rows to `spool` (a file opened for binary writing), grouped (see module doc).
 
-    Roles judged alike (`judge.judging_units`) share their rows: a row is spooled once per unit with MARK where
+    Roles judged alike (`judge.judging_units`) share their rows: a row is spooled once per unit with PLACEHOLDER where
     the role goes, and `write_rows` puts each role of the unit in its place. A row's cells after the teacher's
     are made once per distinct answers (`Bench.judge`)."""
     csv = maker.csv
@@ -182,12 +182,12 @@ def share_rows(repo: Repository, bench: Bench, include_ineligible: bool, maker: 
     # rows are bytes from the start: one cite beyond Latin-1 would make every joined text twice as wide
     for tid in sorted(repo.teachers):
         teacher = repo.teachers[tid]
-        middle = (MARK + "," + maker.teacher_piece(teacher) + ",").encode("utf-8") if csv else b""
+        middle = (PLACEHOLDER + "," + maker.teacher_piece(teacher) + ",").encode("utf-8") if csv else b""
         for _, hit in bench.judge(teacher, make):
             if hit is None:
                 continue
             v, key, tail = hit
-            text = middle + tail if csv else (MARK + maker.json_rest(v, tid)).encode("utf-8")
+            text = middle + tail if csv else (PLACEHOLDER + maker.json_rest(v, tid)).encode("utf-8")
             bucket = buckets.get(key)
             if bucket is None:
                 buckets[key] = [text]
@@ -202,7 +202,7 @@ def share_rows(repo: Repository, bench: Bench, include_ineligible: bool, maker: 
         data = joiner.join(buckets.pop(key))
         piece = alone[key[0]]
         if piece is not None:  # a unit of one role: its role put in here, on every core, so that
-            data = data.replace(MARK_BYTES, piece)  # `write_rows` copies the bytes as they are
+            data = data.replace(PLACEHOLDER_BYTES, piece)  # `write_rows` copies the bytes as they are
         spool.write(data)
         index_out[key[0]].append((key[1:], offset, len(data)))
         offset += len(data)
@@ -273,7 +273,7 @@ def discard(answers: list[ShareRows]) -> None:
 
 def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
     """The whole document to `out`: the CSV header or JSON bracket, then every batch's rows in order, role by
-    role, group by group, batch by batch, each role's text in its rows' MARK (a unit of one role has its role in
+    role, group by group, batch by batch, each role's text in its rows' PLACEHOLDER (a unit of one role has its role in
     place already: its bytes are copied as they are, by the kernel where it can). The spool files are removed."""
     paths = sorted({a.path for a in answers})
     opened = {path: os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)) for path in paths}
@@ -307,7 +307,7 @@ def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
                     if len(units[u]) == 1:
                         copy(spools[share], offset, length)
                     else:
-                        write(_pread(spools[share], offset, length).replace(MARK_BYTES, pieces[role]))
+                        write(_pread(spools[share], offset, length).replace(PLACEHOLDER_BYTES, pieces[role]))
         if binary is not None:
             binary.flush()
         if fmt == "json":
