@@ -28,7 +28,7 @@ from tlt.problems import Problem, error, excerpt, listed, sort_problems, warning
 from tlt.suggest import Hints
 from tlt.timeline import term_index
 
-Check = Callable[[Repository, date], Iterator[Problem]]
+RepositoryCheck = Callable[[Repository, date], Iterator[Problem]]
 
 
 def check_terms(repo: Repository, as_of: date) -> Iterator[Problem]:
@@ -230,7 +230,12 @@ def _at(repo: Repository, src: Src) -> tuple[str, int, int]:
 
 
 #: Checks of each teacher on its own (with tlt.yaml and the roles): they run on each batch of the teachers.
-STRUCTURAL_CHECKS: tuple[Check, ...] = (check_dates, check_references, check_caseload_members, check_outside_terms)
+STRUCTURAL_CHECKS: tuple[RepositoryCheck, ...] = (
+    check_dates,
+    check_references,
+    check_caseload_members,
+    check_outside_terms,
+)
 
 
 @dataclass
@@ -244,7 +249,7 @@ class Findings:
     holders: dict[str, set[str]]
 
 
-def teacher_findings(repo: Repository, as_of: date, extra: tuple[Check, ...] = ()) -> Findings:
+def teacher_findings(repo: Repository, as_of: date, extra: tuple[RepositoryCheck, ...] = ()) -> Findings:
     """The problems of the teachers loaded in `repo` (a batch or all of them) and the facts `finish_checks` needs."""
     problems = list(repo.teacher_problems)
     for check in (*STRUCTURAL_CHECKS, *extra):
@@ -285,7 +290,7 @@ def finish_checks(
 def validate_repository(
     start: str | os.PathLike[str] | None,
     as_of: date,
-    extra: tuple[Check, ...] = (),
+    extra: tuple[RepositoryCheck, ...] = (),
     progress: Progress | None = None,
     source: Source | None = None,
 ) -> tuple[Repository, list[Problem]]:
