@@ -379,8 +379,8 @@ def served_in(
     while the same teacher is asked about again: `tlt validate` judges a teacher on each assignment's start
     date, and choosing and merging the assignments again each time cost assignments² for one teacher. The
     objects are kept with the answer and compared by identity, so an id reused by another object never hits."""
-    slot = (id(assignments), key, id(terms), *map(id, context))
-    hit = _SERVED.get(slot)
+    cache_key = (id(assignments), key, id(terms), *map(id, context))
+    hit = _SERVED.get(cache_key)
     if (
         hit is not None
         and hit[0] is assignments
@@ -391,7 +391,7 @@ def served_in(
     if len(_SERVED) >= 256:
         _SERVED.clear()
     served = Served(tuple(a for a in assignments if keep(a)), term_index(terms))
-    _SERVED[slot] = (assignments, terms, context, served)
+    _SERVED[cache_key] = (assignments, terms, context, served)
     return served
 
 
