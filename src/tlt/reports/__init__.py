@@ -2,7 +2,7 @@
 
 Each module is a set of pure functions: a `Repository` and a term or an as-of date in, a `render.rows.Table`
 (or plain rows) out. Nothing here prints, reads a file or formats CSV/JSON; `tlt.render.rows` does that.
-May import `tlt.model`, `tlt.timeline`, `tlt.pipeline` (types only), `tlt.render.rows` (types), `tlt.errors`.
+What it may import is its row of docs/architecture.md (tests/test_imports.py).
 
 This module holds what the reports share: choosing the term, and listing the assignments that overlap it.
 """
