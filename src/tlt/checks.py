@@ -117,11 +117,11 @@ def check_references(repo: Repository, as_of: date) -> Iterator[Problem]:
 def needs_checking(config: Config | None) -> Callable[[dict[str, Any]], bool]:
     """For `tlt validate`: a test of a schema-valid teacher file's data that is False only when no check of a
     teacher on its own (`STRUCTURAL_CHECKS`, `tlt.policy.POLICY_CHECKS`) could find anything in it, so that the
-    file need not be modelled (a fifth of validate's time a teacher): it holds no assignment (the caseload, term,
-    cap, overlap, tenure, cooling-off, eligibility and expiring checks are all about assignments), each date pair
-    of `_DATE_PAIRS` is in order, and each evaluation names a term of tlt.yaml and a rating on its scale
-    (`check_references`). The same table and the same rules as those checks, on the data as loaded; dates that
-    are not YYYY-MM-DD text are left to the model. tests/test_screen.py holds it to the checks both ways."""
+    file need not be modelled (docs/performance.md, "Figures behind the code"): it holds no assignment (the
+    caseload, term, cap, overlap, tenure, cooling-off, eligibility and expiring checks are all about assignments),
+    each date pair of `_DATE_PAIRS` is in order, and each evaluation names a term of tlt.yaml and a rating on its
+    scale (`check_references`). The same table and the same rules as those checks, on the data as loaded; dates
+    that are not YYYY-MM-DD text are left to the model. tests/test_screen.py holds it to the checks both ways."""
     pairs = tuple((key, first, second) for key, first, second, _ in _DATE_PAIRS)
     terms = frozenset(t.id for t in config.terms) if config is not None else None
     scale = frozenset(config.rating_scale) if config is not None else frozenset()
@@ -312,8 +312,8 @@ def validate_repository(
     def locate(src: Src) -> tuple[str, int, int]:
         doc = repo.documents.get(src.file) or last.get(src.file)
         if doc is None:  # read by another process: parse it again here (only ever for a problem to show)
-            # once a file: its problems come one after another (each `unknown-teacher` of a 4,000-member
-            # caseload re-read and re-parsed its file), and only the last file is kept, so memory stays one file's
+            # once a file, not once a problem: a file's problems come one after another, and only the last
+            # file is kept, so memory stays one file's (docs/performance.md, "Figures behind the code")
             last.clear()
             doc = last[src.file] = source.read([src.file])[0]  # from where the other process read it
         line, col = doc.position(src.node)

@@ -1,6 +1,6 @@
 """The model: dataclasses built from schema-valid documents, immutable by convention (`slots=True` without
-`frozen`, whose per-field `object.__setattr__` made building 100,000 teachers four times slower). Dates become `datetime.date` and money
-`Decimal` here and nowhere earlier. Imports nothing from tlt but `tlt.loading.safeyaml` types.
+`frozen`, whose per-field `object.__setattr__` slows building the model: docs/performance.md, "Figures behind
+the code"). Dates become `datetime.date` and money `Decimal` here and nowhere earlier. Imports nothing from tlt.
 
 Absent versus empty (SPEC 2.3): a list field that was absent from the file is `None` ("not recorded"); an empty
 list is `()` ("recorded, none"). Every object that a problem may point at keeps `src`: the file and the node
@@ -27,8 +27,8 @@ Date = date  # for classes whose field is called `date`
 
 class Src(tuple):  # type: ignore[type-arg]
     """Where a model object came from: a file (relative path) and the node path inside it. `src["key"][0]` is a
-    child's place. A tuple underneath, made without a Python-level __init__: a quarter of a million of them are
-    built per 10,000 teachers."""
+    child's place. A tuple underneath, made without a Python-level __init__: the model makes more of them than of
+    anything else (docs/performance.md, "Figures behind the code")."""
 
     __slots__ = ()
 

@@ -5,18 +5,18 @@ from tlt.
 * `in_problem(matches)`: the words a problem's message ends with, ` (did you mean 'x'?)`;
 * `in_error(matches)`: the words a command's error ends with, `; did you mean x, y?`;
 * `Suggester` and `Hints`: the same for the problems of a whole repository, at a cost that the number of choices
-  does not multiply (issue 12, item 3).
+  does not multiply.
 
-`difflib.get_close_matches` compares the word with every choice: 1.25 s for one word against 100,000 teacher ids,
-and a caseload of 4,000 unknown members asked it 4,000 times. So:
+`difflib.get_close_matches` compares the word with every choice, and a repository may ask it once for each of
+many unknown words among many choices (docs/performance.md, "Figures behind the code"). So:
 
-* up to `SMALL` choices (roles, terms: the usual case), difflib over all of them, as before;
+* up to `SMALL` choices (roles, terms: the usual case), difflib over all of them;
 * beyond, only the choices one edit away (a character deleted, inserted, replaced, or two neighbours swapped:
   the typos people make) are looked up, each in the set of choices, and difflib picks among those: a few
   thousand set lookups a word whatever the number of choices, and no index to build;
 * a suggestion is looked for in the problems of a file at most `PER_FILE` times (`Hints`): a file naming
-  100,000 unknown teachers gets at most ten, and the rest of its messages say only what is wrong. Which messages get one depends only on the file, never on how the
-  work was shared between processes.
+  100,000 unknown teachers gets at most ten, and the rest of its messages say only what is wrong. Which
+  messages get one depends only on the file, never on how the work was cut into batches between processes.
 """
 
 from __future__ import annotations
@@ -100,8 +100,8 @@ class Hints:
             self._file, self._asked = file, 0
         if self._asked >= PER_FILE:
             return ""
-        # every question counts, answered or not, found or not: the cap bounds the work (a file naming 26,000
-        # unknown roles asked 26,000 times when each found nothing) and depends on the file alone
+        # every question counts, answered or not, found or not: the cap bounds the work (also when no question
+        # finds anything) and depends on the file alone
         self._asked += 1
         match = self.suggest(word)
         return in_problem([match] if match is not None else [])

@@ -198,9 +198,10 @@ class TermIndex:
 
     A term list as SPEC 2.1 wants it (ascending, not overlapping, ids unique, each ending on or after its start)
     is `ordered`: the terms a span overlaps are then a run of consecutive terms found by bisection, so counting
-    costs O(log terms) a span however many terms tlt.yaml lists (20,000 fit in 1 MiB; counting term by term,
-    for each teacher, each role and each date judged, was terms × assignments). Any other list (a `terms`
-    error of validate, which the reports still run on) is answered exactly by the slower ways of `Served`."""
+    costs O(log terms) a span however many terms tlt.yaml lists, where counting term by term costs terms ×
+    assignments for each teacher, each role and each date judged (docs/performance.md, "Figures behind the
+    code"). Any other list (a `terms` error of validate, which the reports still run on) is answered exactly by
+    the slower ways of `Served`."""
 
     def __init__(self, terms: tuple[Term, ...]) -> None:
         self.terms = terms

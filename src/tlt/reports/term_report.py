@@ -56,7 +56,7 @@ def report_rows(repo: Repository, term: Term) -> list[dict[str, Any]]:
     config = repo.config
     rows: list[tuple[tuple[str, str, date], dict[str, Any]]] = []
     # terms served, once per (teacher, role): each row counting its teacher's assignments of its role again
-    # cost assignments² for one teacher (18,000 assignments of one role: 20 s)
+    # would cost assignments² for one teacher (docs/performance.md, "Figures behind the code")
     served: dict[tuple[str, str], int] = {}
     same_role: dict[str, list[Assignment]] = {}
     teacher_of_groups: str | None = None
