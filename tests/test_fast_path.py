@@ -24,6 +24,10 @@ ROOT = Path(__file__).parent.parent
 needs_engines = pytest.mark.skipif(fastyaml._imported() is None, reason="yaml-rs / jsonschema-rs not installed")
 
 
+def read_fast(text: str, path: str = "teachers/t-1.yaml"):
+    return fastyaml.read_fast(text.encode("utf-8", "surrogatepass"), path, "teacher")
+
+
 @pytest.mark.parametrize(
     ("env", "note"),
     [({}, None), ({"TLT_REFERENCE_ONLY": "1"}, "parsers: reference only (PyYAML ")],
@@ -99,7 +103,7 @@ def teacher_texts(draw):
 )
 @given(teacher_texts())
 def test_fast_path_agrees_with_the_reference(text):
-    fast = fastyaml.parse_fast(text, "teachers/t-1.yaml", "teacher")
+    fast = read_fast(text)
     if fast is None:
         return
     reference = parse_text(text, "teachers/t-1.yaml")
@@ -182,12 +186,12 @@ def test_dashes_inside_ids_leave_a_file_ordinary():
     ["- " * 20000 + "x\n", "[" * 100000 + "\n", "a:\n" + "".join(" " * i + "b:\n" for i in range(1, 1400))],
 )
 def test_deep_files_never_reach_the_rust_parser_unbounded(text):
-    assert fastyaml.parse_fast(text, "t.yaml", "teacher") is None  # the reference path measures them
+    assert read_fast(text, "t.yaml") is None  # the reference path measures them
 
 
 def test_lazy_document_positions_match_the_reference():
     text = "id: t-1\nname: A\nstatus: permanent\nexperience:\n  - {employer: BPS, start: 2020-01-01}\n"
-    fast = fastyaml.parse_fast(text, "teachers/t-1.yaml", "teacher")
+    fast = read_fast(text)
     if fast is None:
         pytest.skip("fast path unavailable")
     ref = parse_text(text, "teachers/t-1.yaml")
@@ -243,3 +247,8 @@ def test_optimized_paths_give_the_same_problems_and_verdicts(repo, request):
     if repo == "GENERATED":
         codes = {p["code"] for p in results["fast"][1]["problems"]}
         assert {"yaml-syntax", "duplicate-key", "schema"} <= codes
+
+
+def test_the_reference_reader_does_not_load_the_fast_path():
+    code = "import sys, tlt.loading.reader, tlt.schema; assert 'tlt.loading.fastyaml' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

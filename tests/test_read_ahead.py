@@ -48,9 +48,9 @@ def test_documents_are_those_read_one_at_a_time(files, monkeypatch, window):
     root, items = files
     monkeypatch.setattr(parallel, "READ_AHEAD", window)
     before = _open_files()
-    ahead = list(read_many(root, items, "teacher"))
+    ahead = list(read_many(root, items))
     assert _open_files() == before
-    alone = [read_document(file, rel, root, "teacher") for file, rel in items]
+    alone = [read_document(file, rel, root) for file, rel in items]
     assert [(d.path, d.data, d.problems) for d in ahead] == [(d.path, d.data, d.problems) for d in alone]
     messages = {d.path: [p.message for p in d.problems] for d in ahead}
     assert messages["teachers/inside.yaml"] == [] and ahead[11].data == {"id": "t-1", "name": "Teacher 1"}
@@ -62,7 +62,7 @@ def test_documents_are_those_read_one_at_a_time(files, monkeypatch, window):
 def test_a_reader_that_stops_early_leaves_no_file_open(files):
     root, items = files
     before = _open_files()
-    documents = read_many(root, items, "teacher")
+    documents = read_many(root, items)
     first = [next(documents) for _ in range(3)]
     assert _open_files() > before  # the next files are open, their reading started
     documents.close()

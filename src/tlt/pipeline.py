@@ -17,13 +17,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tlt.errors import BrokenRepository
-from tlt.loading.fastyaml import LazyDocument
+from tlt.loading.fastyaml import fast_reader
+from tlt.loading.reader import Reader, read_reference
 from tlt.loading.repository import CONFIG_NAME, find_root
 from tlt.loading.safeyaml import Document
-from tlt.loading.sources import LINK, MISSING, OUTSIDE, FileSource, Source, TreeSource
+from tlt.loading.sources import LINK, MISSING, OUTSIDE, FileSource, Parse, Source, TreeSource
 from tlt.model import Config, Role, Src, Teacher, build_config, build_role, build_teacher
 from tlt.problems import Problem, error, excerpt, shorten_path
-from tlt.schema import validate_document
+
+#: How every document is read: the reference reader (safe YAML, then the kind's schema), with the fast path in
+#: front of it. The one place a speed layer is installed under the reading; docs/architecture.md, "Reading".
+READER: Reader = fast_reader(read_reference)
 
 #: Problem codes that make a file "fail": it is left out of the model, and reports refuse to run.
 LOAD_FAILURE_CODES = frozenset({"yaml-syntax", "duplicate-key", "file", "schema", "id-mismatch", "duplicate-id"})
@@ -103,12 +107,13 @@ def _check_id(doc: Document, stem: str) -> Problem | None:
 def _load_kind(
     repo: Repository,
     docs: Iterable[Document],
-    schema: str,
+    kind: str,
     build: Callable[[dict[str, Any], str], Any],
     into: dict[str, Any],
     progress: Progress | None = None,
     keep: Callable[[dict[str, Any]], bool] | None = None,
 ) -> None:
+    """Ids and the model for documents read as `kind` (their problems those of SPEC 7: YAML, then schema)."""
     first_file: dict[str, str] = {}
     for doc in docs:
         if progress is not None:
@@ -116,12 +121,9 @@ def _load_kind(
         repo.documents[doc.path] = doc
         problems = list(doc.problems)
         if doc.data is not None and not problems:
-            if not isinstance(doc, LazyDocument):  # a fast-path document is already known valid
-                problems.extend(validate_document(doc, schema))
-            if not problems:
-                mismatch = _check_id(doc, _stem(doc.path))
-                if mismatch:
-                    problems.append(mismatch)
+            mismatch = _check_id(doc, _stem(doc.path))
+            if mismatch:
+                problems.append(mismatch)
         if not problems and doc.data is not None:
             ident = doc.data["id"]
             if ident in first_file:
@@ -141,15 +143,20 @@ def _load_kind(
                     into[ident] = build(doc.data, doc.path)
                 else:
                     repo.unmodelled.append(ident)
-                if schema == "teacher" and isinstance(doc, LazyDocument):
-                    doc.data = None  # the model holds it now; positions come from the text if ever needed
+                if kind == "teacher":
+                    doc.data = None  # the model holds it now, and nothing reads a teacher file's data again
         repo.problems.extend(problems)
 
 
-def _stream(source: Source, paths: list[str], schema: str) -> Iterable[Document]:
+def _parse(kind: str) -> Parse:
+    """A file's bytes and path → its document, read by `READER` as `kind`."""
+    return lambda data, path: READER(data, path, kind)
+
+
+def _stream(source: Source, paths: list[str], kind: str) -> Iterable[Document]:
     """The documents in order; a source that can stream them lets the model be built while files parse."""
     stream = getattr(source, "stream", None)
-    return stream(paths, schema) if stream is not None else source.read(paths, schema)
+    return stream(paths, _parse(kind)) if stream is not None else source.read(paths, _parse(kind))
 
 
 #: Told how many files there are to read (`progress(total=N)`), then once per file read (`progress(1)`).
@@ -191,16 +198,11 @@ def _load_source(source: Source, progress: Progress | None = None) -> Repository
 def _load_base(source: Source, progress: Progress | None = None) -> tuple[Repository, list[str]]:
     """tlt.yaml and the roles, loaded; the teacher files listed, not read yet."""
     root = source.root
-    config_doc = source.read([CONFIG_NAME])[0]
+    config_doc = source.read([CONFIG_NAME], _parse("config"))[0]
     repo = Repository(root=root, config=None)
     repo.documents[CONFIG_NAME] = config_doc
     repo.problems.extend(config_doc.problems)
     config_data: dict[str, Any] | None = config_doc.data if not config_doc.problems else None
-    if config_data is not None:
-        schema_problems = validate_document(config_doc, "config")
-        repo.problems.extend(schema_problems)
-        if schema_problems:
-            config_data = None
     if config_data is not None:
         repo.config = build_config(config_data, CONFIG_NAME)
         role_dirs, teacher_dirs = repo.config.role_dirs, repo.config.teacher_dirs

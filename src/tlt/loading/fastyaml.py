@@ -1,9 +1,10 @@
 """The fast path for ordinary files: a Rust YAML parser (yaml-rs) and a compiled schema check (jsonschema-rs).
 
-`parse_fast(text, path, schema)` returns a `LazyDocument` holding the file's data when the file is ordinary and
-valid against the schema, or None — then the caller takes the reference path (`safeyaml.parse_text` and
-`schema.validate_document`), which is the one that reports problems. So every message and line a user sees comes
-from the reference path; the fast path only ever says "this file is fine".
+A wrapper around the reference reader (`tlt.loading.reader`), which knows nothing of it: `fast_reader(reference)`
+is a reader that answers a file itself when `read_fast` can vouch for it (a `LazyDocument` holding the file's
+data, with no problems) and hands every other file to `reference`, which is the one that reports problems. So
+every message and line a user sees comes from the reference path; the fast path only ever says "this file is
+fine". `tlt.pipeline` installs it, in one place (`READER`).
 
 A file takes the fast path only when a cheap scan finds none of what the two parsers could treat differently:
 tags, anchors, aliases, merge keys (`!`, `&`, `*`, `<`), tabs, control characters, directives and explicit keys
@@ -30,7 +31,9 @@ import re
 from functools import cache
 from typing import Any
 
-from tlt.loading.safeyaml import Document, Path, Position, parse_text
+from tlt.loading.reader import Reader
+from tlt.loading.safeyaml import MAX_BYTES, Document, Path, Position, decode, parse_text
+from tlt.schema import load_schema
 
 
 def _classes() -> bytes:
@@ -206,18 +209,16 @@ def engines_note() -> str:
 
 
 @cache
-def _validator(name: str) -> Any:
-    from tlt.schema import load_schema
-
+def _validator(kind: str) -> Any:
     engines = _engines()
     assert engines is not None
-    return engines[1].validator_for(load_schema(name), validate_formats=True)
+    return engines[1].validator_for(load_schema(kind), validate_formats=True)
 
 
-def _whole_numbers(schema: str, data: dict[str, Any]) -> bool:
+def _whole_numbers(kind: str, data: dict[str, Any]) -> bool:
     """JSON Schema counts 1.0 as an integer; tlt does not (`contract_days: 1.` is a schema problem): the integer
     fields of a teacher file must hold ints. Other files never take the fast path."""
-    if schema != "teacher":
+    if kind != "teacher":
         return False
     if type(data.get("contract_days", 0)) is not int:
         return False
@@ -227,16 +228,38 @@ def _whole_numbers(schema: str, data: dict[str, Any]) -> bool:
     return all(type(lic.get("number", "")) is not float for lic in data.get("licenses") or ())
 
 
-def parse_fast(text: str, path: str, schema: str, data: bytes | None = None) -> LazyDocument | None:
-    """The document when it is ordinary and valid against `schema`, else None (take the reference path).
-    `data`: the bytes `text` was decoded from, when the caller has them."""
+#: The kinds the fast path answers for: teacher files are the many. tlt.yaml and role files are few, and `tlt
+#: diff` compares role files' data as read (yaml-rs gives a float where the reference path gives a `Decimal`).
+FAST_KINDS = frozenset({"teacher"})
+
+
+def fast_reader(reference: Reader) -> Reader:
+    """`reference` with the fast path in front: each file `read_fast` vouches for is its answer, every other file
+    is `reference`'s. Installed once, by `tlt.pipeline` (`READER`)."""
+
+    def read(data: bytes, path: str, kind: str) -> Document:
+        fast = read_fast(data, path, kind)
+        return fast if fast is not None else reference(data, path, kind)
+
+    return read
+
+
+def read_fast(data: bytes, path: str, kind: str) -> LazyDocument | None:
+    """The document in `data` when the fast engines can vouch for it (a file of a `FAST_KINDS` kind, ordinary
+    and valid against the kind's schema): then it has no problems, as the reference reader would find none.
+    None otherwise (engines missing or off, or anything about the file the fast path does not vouch for)."""
+    if kind not in FAST_KINDS or len(data) > MAX_BYTES:
+        return None
     engines = _engines()
-    if engines is None or not ordinary(text, data):
+    if engines is None:
+        return None
+    text, problem = decode(data, path)
+    if text is None or problem is not None or not ordinary(text, data):
         return None
     try:
-        data = engines[0].loads(text, parse_datetime=False)
-        if type(data) is not dict or not _validator(schema).is_valid(data) or not _whole_numbers(schema, data):
+        loaded = engines[0].loads(text, parse_datetime=False)
+        if type(loaded) is not dict or not _validator(kind).is_valid(loaded) or not _whole_numbers(kind, loaded):
             return None
     except Exception:  # any parser or validator complaint: the reference path decides and reports
         return None
-    return LazyDocument(path, data, text)
+    return LazyDocument(path, loaded, text)

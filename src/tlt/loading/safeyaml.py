@@ -5,13 +5,12 @@ itself, iteratively, from the event stream, so that:
 
 * only plain data is built: mappings, sequences and scalars; aliases, merge keys (``<<``) and tags other than
   the core ``!!str``/``!!map``/``!!seq`` are refused, so no file costs exponential time or memory;
-* plain scalars follow one grammar, YAML 1.2's core schema, bounded (`resolve_plain`; the fast path reads only
-  files in which yaml-rs would read every scalar the same): ``NO``, ``on``, ``off`` are strings, ``0123`` is 123,
-  not octal; ``0o17`` and ``0x1F`` are integers, but ``0O17``, ``0X1F``, ``0b101``, ``+0x1F``, ``1_000`` are
-  strings; ISO dates stay strings here (the schema checks their format, the model layer makes them
-  ``datetime.date``); numbers with a fraction or exponent are ``Decimal`` so money is exact; ``.nan``/``.inf``
-  are floats that the schema refuses, as it refuses integers beyond 64 bits and numbers beyond 2^63 - 1 or with
-  more than ``MAX_PLACES`` decimal places;
+* plain scalars follow one grammar, YAML 1.2's core schema, bounded (`resolve_plain`): ``NO``, ``on``, ``off``
+  are strings, ``0123`` is 123, not octal; ``0o17`` and ``0x1F`` are integers, but ``0O17``, ``0X1F``,
+  ``0b101``, ``+0x1F``, ``1_000`` are strings; ISO dates stay strings here (the schema checks their format, the
+  model layer makes them ``datetime.date``); numbers with a fraction or exponent are ``Decimal`` so money is
+  exact; ``.nan``/``.inf`` are floats that the schema refuses, as it refuses integers beyond 64 bits and numbers
+  beyond 2^63 - 1 or with more than ``MAX_PLACES`` decimal places;
 * duplicate keys are reported at the second occurrence, naming the first;
 * nesting is measured while the events stream in, before any deeper node exists: a 100,000-level file stops at
   level 65 with one problem (libyaml's own composer would overflow the C stack);
@@ -28,6 +27,7 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -406,9 +406,8 @@ def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
     return text, None
 
 
-def parse_bytes(data: bytes, path: str, schema: str | None = None) -> Document:
-    """Parse a file's bytes. With `schema`, an ordinary file valid against it may take the fast path
-    (`tlt.loading.fastyaml`): the same data, no problems, positions computed only if ever asked for."""
+def parse_bytes(data: bytes, path: str) -> Document:
+    """Parse a file's bytes: the size limit, UTF-8, then `parse_text`. Never raises for bad input."""
     if len(data) > MAX_BYTES:
         size = len(data) / (1024 * 1024)
         return Document(
@@ -417,17 +416,13 @@ def parse_bytes(data: bytes, path: str, schema: str | None = None) -> Document:
     text, problem = decode(data, path)
     if problem is not None or text is None:
         return Document(path, None, problems=[problem] if problem else [])
-    if schema is not None:
-        from tlt.loading.fastyaml import parse_fast
-
-        fast = parse_fast(text, path, schema, data)
-        if fast is not None:
-            return fast
     return parse_text(text, path)
 
 
-def read_document(file: str, rel: str, root: str, schema: str | None = None, fd: int | None = None) -> Document:
-    """Read and parse one file of the repository at absolute `file`, shown as `rel`.
+def read_document(
+    file: str, rel: str, root: str, fd: int | None = None, parse: Callable[[bytes, str], Document] = parse_bytes
+) -> Document:
+    """Read one file of the repository at absolute `file`, shown as `rel`, and `parse(data, rel)` its bytes.
 
     A symbolic link is followed only when its target lies inside `root` (the repository); otherwise the file is
     reported and not opened. `fd`: the file already opened with `open_ahead` (this function closes it). Never
@@ -458,7 +453,7 @@ def read_document(file: str, rel: str, root: str, schema: str | None = None, fd:
         return _file_problem(rel, "cannot read the file")
     if isinstance(data, Document):
         return data
-    return parse_bytes(data, rel, schema)
+    return parse(data, rel)
 
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)

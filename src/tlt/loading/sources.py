@@ -23,6 +23,9 @@ from tlt.loading.repository import DATA_SUFFIXES, data_files, inside, relpath
 from tlt.loading.safeyaml import MAX_BYTES, Document, parse_bytes
 from tlt.problems import error
 
+#: What turns a file's bytes into a document: (bytes, path as shown) → document.
+Parse = Callable[[bytes, str], Document]
+
 #: A folder named in tlt.yaml that leaves the repository / is not a folder / is a symbolic link.
 OUTSIDE, MISSING, LINK = "outside", "missing", "link"
 
@@ -45,9 +48,9 @@ class Source(Protocol):
         """The listing of `folder` (as written in tlt.yaml), or OUTSIDE, MISSING or LINK."""
         ...
 
-    def read(self, paths: list[str], schema: str | None = None) -> list[Document]:
-        """Parse these files (paths relative to the root), in order; `schema` allows the fast path for files
-        valid against it. Never raises for bad input."""
+    def read(self, paths: list[str], parse: Parse = parse_bytes) -> list[Document]:
+        """These files (paths relative to the root), in order, each file's bytes given to `parse` (the pipeline
+        passes its reader, bound to the files' kind). Never raises for bad input."""
         ...
 
 
@@ -73,16 +76,14 @@ class FileSource:
         listing.skipped = [(relpath(self.root, path), why) for path, why in skipped]
         return listing
 
-    def read(self, paths: list[str], schema: str | None = None) -> list[Document]:
-        return list(self.stream(paths, schema))
+    def read(self, paths: list[str], parse: Parse = parse_bytes) -> list[Document]:
+        return list(self.stream(paths, parse))
 
-    def stream(self, paths: list[str], schema: str | None = None) -> Iterator[Document]:
+    def stream(self, paths: list[str], parse: Parse = parse_bytes) -> Iterator[Document]:
         """Like `read`, but yields each document as soon as it is parsed (the model is built meanwhile)."""
         root = str(self.root)
         files = self._files
-        return read_many(
-            root, [(files[rel] if rel in files else os.path.join(root, rel), rel) for rel in paths], schema
-        )
+        return read_many(root, [(files[rel] if rel in files else os.path.join(root, rel), rel) for rel in paths], parse)
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ class TreeSource:
                 listing.skipped.append((path, self.link_message))
         return listing
 
-    def read(self, paths: list[str], schema: str | None = None) -> list[Document]:
+    def read(self, paths: list[str], parse: Parse = parse_bytes) -> list[Document]:
         wanted = [
             self.entries[p].key
             for p in paths
@@ -174,7 +175,7 @@ class TreeSource:
             elif entry.size > MAX_BYTES:
                 out.append(_problem(path, f"the file is {entry.size / (1024 * 1024):.1f} MiB; the limit is 1 MiB"))
             else:
-                out.append(parse_bytes(blobs[entry.key], path, schema))
+                out.append(parse(blobs[entry.key], path))
         return out
 
 
