@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from example_dates import moved
 from tlt.loading import fastyaml
+from tlt.loading.reader import read_reference
 from tlt.loading.safeyaml import parse_text
 from tlt.schema import validate_document
 
@@ -66,6 +67,7 @@ def _normal(value):
 
 scalars = st.one_of(
     st.sampled_from(["t-1", "NO", "on", "0123", "1_000", "0b11", "1e3", "2025-02-30", "2025-01-01", "~", "null", "true",
+                     "2", "2.0", "180.", '"5"',
                      ".nan", "-5", "3.50", "12345678901234567890", "'x'", '"y"', "a: b", "- x", "[1, 2]", "{a: 1}",
                      "&a x", "*a", "!!str 5", "<<", "? x", "%", "\t", "é", "#c"]),
     st.text(alphabet="abc-: 0123456789.\n'\"[]{},#", max_size=12),
@@ -196,6 +198,57 @@ def test_lazy_document_positions_match_the_reference():
         pytest.skip("fast path unavailable")
     ref = parse_text(text, "teachers/t-1.yaml")
     assert fast.position(("experience", 0, "start")) == ref.position(("experience", 0, "start")) == (5, 28)
+
+
+#: a field the schema wants an integer in, written as a whole number with a point: JSON Schema (so jsonschema-rs)
+#: counts it an integer, tlt does not
+WHOLE_FLOATS = [
+    "contract_days: 180.0\n",
+    "licenses:\n  - {state: VA, number: 5.0, expires: 2030-01-01}\n",
+    "assignments:\n  - {role: mentor, start: 2025-08-25, prior_terms: 1.0}\n",
+]
+
+
+@needs_engines
+@pytest.mark.parametrize("extra", WHOLE_FLOATS)
+def test_a_float_where_the_schema_wants_an_integer_is_refused_with_the_fast_path_on(extra):
+    data = f"id: t-1\nname: Pat Doe\n{extra}".encode()
+    reference = read_reference(data, "teachers/t-1.yaml", "teacher")
+    assert [p.code for p in reference.problems] == ["schema"]
+    assert fastyaml.read_fast(data, "teachers/t-1.yaml", "teacher") is None
+    assert fastyaml.fast_reader(read_reference)(data, "teachers/t-1.yaml", "teacher").problems == reference.problems
+
+
+@needs_engines
+def test_validate_reports_a_whole_number_written_with_a_point(make_repo, run):
+    repo = make_repo(teachers={"t-1": "id: t-1\nname: Pat Doe\ncontract_days: 180.0\n"})
+    code, out, _ = run(["-C", repo, "validate", "--as-of", "2026-03-02", "-f", "json"], env={"TLT_JOBS": "1"})
+    problems = json.loads(out)["problems"]
+    assert code == 1
+    assert [(p["path"], p["line"], p["code"]) for p in problems] == [("teachers/t-1.yaml", 3, "schema")]
+
+
+def test_integer_fields_are_read_off_the_schema():
+    every = fastyaml.EVERY
+    schema = {
+        "$defs": {"count": {"type": "integer"}, "money": {"type": ["integer", "number"]}},
+        "properties": {
+            "days": {"type": "integer"},
+            "code": {"type": ["string", "integer"]},
+            "salary": {"type": "number"},
+            "mixed": {"$ref": "#/$defs/money"},
+            "terms": {"$ref": "#/$defs/count"},
+            "rows": {"type": "array", "items": {"properties": {"n": {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/count"}]}}}},
+            "by_name": {"additionalProperties": {"type": "integer"}},
+            "never": {"not": {"type": "integer"}},
+        },
+    }  # fmt: skip
+    assert fastyaml._integer_paths(schema) == [
+        ("days",), ("code",), ("terms",), ("rows", every, "n"), ("by_name", every)
+    ]  # fmt: skip
+    assert {("contract_days",), ("licenses", every, "number"), ("assignments", every, "prior_terms")} <= set(
+        fastyaml.integer_fields("teacher")
+    )
 
 
 def _run(args, env_extra):

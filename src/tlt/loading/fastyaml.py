@@ -16,8 +16,10 @@ as a big integer that jsonschema-rs lets through), an underscore beside a digit 
 `_92000`, `1_000.5`), `.inf`/`.nan` in any case (yaml-rs ignores the case), exponents, and digit runs of 16 or
 more (numbers beyond 64 bits or beyond exact float precision); nor NEL, U+2028 or U+2029, which the reference
 path refuses. Such characters inside quoted text only send a file down the reference path, which is always safe.
-Floats come back as `float` with at most 15 significant digits, which the model turns into the same `Decimal`.
-Duplicate keys make yaml-rs fail, and a multi-document file gives a list: both go to the reference path.
+Floats come back as `float` with at most 15 significant digits, which the model turns into the same `Decimal`;
+a float where the schema wants an integer (`integer_fields`, read off the schema) goes to the reference path,
+which refuses it. Duplicate keys make yaml-rs fail, and a multi-document file gives a list: both go to the
+reference path.
 
 Positions are not kept: a `LazyDocument` re-parses its text with the reference path the first time a problem
 needs one. Without yaml-rs or jsonschema-rs installed, or with TLT_REFERENCE_ONLY=1, every file takes the
@@ -215,17 +217,85 @@ def _validator(kind: str) -> Any:
     return engines[1].validator_for(load_schema(kind), validate_formats=True)
 
 
+#: A step of a path in `integer_fields` that stands for every item of a list (or every value of a mapping).
+EVERY = None
+
+
+@cache
+def integer_fields(kind: str) -> tuple[tuple[str | None, ...], ...]:
+    """Where `kind`'s schema wants an integer and not any number: paths of keys and `EVERY`, read off the schema.
+
+    JSON Schema counts 1.0 as an integer, and so does jsonschema-rs; tlt does not (`contract_days: 180.0` is a
+    schema problem on the reference path, which reads it as a `Decimal`). yaml-rs reads `180.0` as a float, so a
+    float at one of these places means the fast path cannot vouch for the file. Read off the schema, not
+    listed by hand, so that a new integer field is covered the day the schema gains it."""
+    return tuple(_integer_paths(load_schema(kind)))
+
+
+def _integer_paths(schema: dict[str, Any]) -> list[tuple[str | None, ...]]:
+    """Every instance path at which `schema` (self-contained: local `$ref`s only) says `"type": "integer"` (alone
+    or among other types, but without `number`). Subschemas that apply to the same value (`$ref`, `allOf`,
+    `anyOf`, `oneOf`, `if`/`then`/`else`, `dependentSchemas`) are followed at the same path; `properties` one key
+    down; `items`, `prefixItems`, `contains`, `additionalProperties`, `patternProperties` one `EVERY` down. `not`
+    is not followed: under it the fast path is the stricter one (1.0 is an integer to it), which is safe."""
+    found: list[tuple[str | None, ...]] = []
+
+    def walk(node: Any, path: tuple[str | None, ...], refs: frozenset[str]) -> None:
+        if not isinstance(node, dict):
+            return  # `true`, `false`, or a keyword's value that holds no schema
+        types = node.get("type", ())
+        types = (types,) if isinstance(types, str) else types
+        if "integer" in types and "number" not in types and path not in found:
+            found.append(path)
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref not in refs:
+            walk(_resolve(schema, ref), path, refs | {ref})
+        for key in ("allOf", "anyOf", "oneOf", "prefixItems"):
+            for sub in node.get(key, ()):
+                walk(sub, path + (EVERY,) if key == "prefixItems" else path, refs)
+        for key in ("if", "then", "else"):
+            walk(node.get(key), path, refs)
+        for sub in node.get("dependentSchemas", {}).values():
+            walk(sub, path, refs)
+        for name, sub in node.get("properties", {}).items():
+            walk(sub, (*path, name), refs)
+        for sub in node.get("patternProperties", {}).values():
+            walk(sub, (*path, EVERY), refs)
+        for key in ("additionalProperties", "items", "contains"):
+            walk(node.get(key), (*path, EVERY), refs)
+
+    walk(schema, (), frozenset())
+    return found
+
+
+def _resolve(schema: dict[str, Any], ref: str) -> Any:
+    """The subschema a local `$ref` (`#/$defs/date`) names; tlt's schemas hold no other kind."""
+    if not ref.startswith("#"):
+        raise ValueError(f"not a local $ref: {ref}")
+    node: Any = schema
+    for part in ref[1:].split("/")[1:]:
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
 def _whole_numbers(kind: str, data: dict[str, Any]) -> bool:
-    """JSON Schema counts 1.0 as an integer; tlt does not (`contract_days: 1.` is a schema problem): the integer
-    fields of a teacher file must hold ints. Other files never take the fast path."""
-    if kind != "teacher":
-        return False
-    if type(data.get("contract_days", 0)) is not int:
-        return False
-    for a in data.get("assignments") or ():
-        if type(a.get("prior_terms", 0)) is not int:
+    """No float where `kind`'s schema wants an integer (`integer_fields`)."""
+    for path in integer_fields(kind):
+        values: list[Any] = [data]
+        for step in path:
+            below: list[Any] = []
+            for value in values:
+                if step is EVERY:
+                    if type(value) is list:
+                        below.extend(value)
+                    elif type(value) is dict:
+                        below.extend(value.values())
+                elif type(value) is dict and step in value:
+                    below.append(value[step])
+            values = below
+        if any(type(value) is float for value in values):
             return False
-    return all(type(lic.get("number", "")) is not float for lic in data.get("licenses") or ())
+    return True
 
 
 #: The kinds the fast path answers for: teacher files are the many. tlt.yaml and role files are few, and `tlt
