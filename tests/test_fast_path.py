@@ -12,20 +12,35 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from example_dates import moved
 from tlt.loading import fastyaml
 from tlt.loading.reader import read_reference
 from tlt.loading.safeyaml import parse_text
-from tlt.schema import validate_document
 
 ROOT = Path(__file__).parent.parent
-needs_engines = pytest.mark.skipif(fastyaml._imported() is None, reason="yaml-rs / jsonschema-rs not installed")
+PATH = "teachers/t-1.yaml"
 
 
-def read_fast(text: str, path: str = "teachers/t-1.yaml"):
+@pytest.fixture(scope="module")
+def fast_engines(external_tool):
+    """The fast engines, switched on for the tests that use this (TLT_REFERENCE_ONLY unset while they run). When
+    yaml-rs or jsonschema-rs is missing: a skip, or a failure under TLT_REQUIRE_TOOLS=1, except in the CI job
+    that runs the suite without them on purpose (TLT_EXPECT_PARSERS=reference)."""
+    if fastyaml._imported() is None:
+        if os.environ.get("TLT_EXPECT_PARSERS") == "reference":
+            pytest.skip("this job runs without yaml-rs and jsonschema-rs (TLT_EXPECT_PARSERS=reference)")
+        external_tool("yaml-rs and jsonschema-rs", None, "install tlt with its `fast` extra")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("TLT_REFERENCE_ONLY", raising=False)
+        fastyaml._engines.cache_clear()  # asked once a process: ask again with the variable unset
+        yield
+    fastyaml._engines.cache_clear()
+
+
+def read_fast(text: str, path: str = PATH):
     return fastyaml.read_fast(text.encode("utf-8", "surrogatepass"), path, "teacher")
 
 
@@ -97,20 +112,39 @@ def teacher_texts(draw):
     return "\n".join(lines) + "\n"
 
 
-@needs_engines
+def _should_vouch(text, reference):
+    """An ordinary file that the reference path finds clean and yaml-rs reads to the same data. (yaml-rs refuses
+    a few files libyaml reads, such as a quoted scalar continued on a line indented no deeper than its key: the
+    fast path declines those, which is safe.)"""
+    if reference.problems or not fastyaml.ordinary(text):
+        return False
+    try:
+        loaded = fastyaml._imported()[0].loads(text, parse_datetime=False)
+    except Exception:
+        return False
+    return _normal(loaded) == _normal(reference.data)
+
+
+@pytest.mark.usefixtures("fast_engines")
 @settings(
     max_examples=int(os.environ.get("TLT_FUZZ_EXAMPLES", "400")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(teacher_texts())
+@example("id: t-1\nname: Pat Doe\ncontract_days: 180\nlicenses:\n  - state: VA\n    expires: 2030-01-01\n")
+@example("id: t-1\nname: Pat Doe\ncontract_days: 180.0\n")
 def test_fast_path_agrees_with_the_reference(text):
-    fast = read_fast(text)
+    # both ways: what the fast path vouches for is what the reference path reads, clean; and it vouches for every
+    # file it should (else it has silently stopped answering and every file is 13 times slower)
+    data = text.encode()
+    fast = fastyaml.read_fast(data, PATH, "teacher")
+    reference = read_reference(data, PATH, "teacher")
     if fast is None:
+        assert not _should_vouch(text, reference), "an ordinary, valid file the fast path declined"
         return
-    reference = parse_text(text, "teachers/t-1.yaml")
-    assert reference.problems == []
-    assert validate_document(reference, "teacher") == []
+    assert fast.problems == []
+    assert reference.problems == [], "the fast path vouches for a file the reference path refuses"
     assert _normal(fast.data) == _normal(reference.data)
 
 
@@ -182,7 +216,7 @@ def test_dashes_inside_ids_leave_a_file_ordinary():
     assert fastyaml.ordinary(text)
 
 
-@needs_engines
+@pytest.mark.usefixtures("fast_engines")
 @pytest.mark.parametrize(
     "text",
     ["- " * 20000 + "x\n", "[" * 100000 + "\n", "a:\n" + "".join(" " * i + "b:\n" for i in range(1, 1400))],
@@ -191,13 +225,60 @@ def test_deep_files_never_reach_the_rust_parser_unbounded(text):
     assert read_fast(text, "t.yaml") is None  # the reference path measures them
 
 
+@pytest.mark.usefixtures("fast_engines")
 def test_lazy_document_positions_match_the_reference():
     text = "id: t-1\nname: A\nstatus: permanent\nexperience:\n  - {employer: BPS, start: 2020-01-01}\n"
     fast = read_fast(text)
-    if fast is None:
-        pytest.skip("fast path unavailable")
-    ref = parse_text(text, "teachers/t-1.yaml")
+    assert fast is not None
+    ref = parse_text(text, PATH)
     assert fast.position(("experience", 0, "start")) == ref.position(("experience", 0, "start")) == (5, 28)
+
+
+def _counting_fast_reads(monkeypatch):
+    """Which files the fast path answered and which it handed to the reference reader, by path."""
+    answered: list[str] = []
+    declined: list[str] = []
+    real = fastyaml.read_fast
+
+    def spy(data, path, kind):
+        document = real(data, path, kind)
+        (declined if document is None else answered).append(path)
+        return document
+
+    monkeypatch.setattr(fastyaml, "read_fast", spy)
+    return answered, declined
+
+
+ORDINARY = {f"t-{i}": f"id: t-{i}\nname: Teacher {i}\ncontract_days: 180\nbase_salary: 65000.50\n" for i in range(3)}
+
+
+@pytest.mark.usefixtures("fast_engines")
+def test_the_fast_path_answers_for_ordinary_teacher_files(make_repo, run, role_yaml, monkeypatch):
+    repo = make_repo(
+        roles={"mentor": role_yaml("mentor")},
+        teachers={**ORDINARY, "t-odd": "id: t-odd\nname: Odd  # a comment with an & in it\n"},
+    )
+    answered, declined = _counting_fast_reads(monkeypatch)
+    code, out, _ = run(["-C", repo, "validate", "--as-of", "2026-03-02", "-f", "json"], env={"TLT_JOBS": "1"})
+    assert code == 0 and json.loads(out)["problems"] == []
+    assert sorted(answered) == ["teachers/t-0.yaml", "teachers/t-1.yaml", "teachers/t-2.yaml"]
+    assert sorted(declined) == ["roles/mentor.yaml", "teachers/t-odd.yaml", "tlt.yaml"]
+
+
+@pytest.mark.usefixtures("fast_engines")
+def test_reference_only_reads_every_file_on_the_reference_path(make_repo, run, role_yaml, monkeypatch):
+    repo = make_repo(roles={"mentor": role_yaml("mentor")}, teachers=ORDINARY)
+    answered, declined = _counting_fast_reads(monkeypatch)
+    fastyaml._engines.cache_clear()
+    try:
+        code, out, _ = run(
+            ["-C", repo, "validate", "--as-of", "2026-03-02", "-f", "json"],
+            env={"TLT_JOBS": "1", "TLT_REFERENCE_ONLY": "1"},
+        )
+    finally:
+        fastyaml._engines.cache_clear()
+    assert code == 0 and json.loads(out)["problems"] == []
+    assert answered == [] and len(declined) == 5
 
 
 #: a field the schema wants an integer in, written as a whole number with a point: JSON Schema (so jsonschema-rs)
@@ -209,17 +290,17 @@ WHOLE_FLOATS = [
 ]
 
 
-@needs_engines
+@pytest.mark.usefixtures("fast_engines")
 @pytest.mark.parametrize("extra", WHOLE_FLOATS)
 def test_a_float_where_the_schema_wants_an_integer_is_refused_with_the_fast_path_on(extra):
     data = f"id: t-1\nname: Pat Doe\n{extra}".encode()
-    reference = read_reference(data, "teachers/t-1.yaml", "teacher")
+    reference = read_reference(data, PATH, "teacher")
     assert [p.code for p in reference.problems] == ["schema"]
-    assert fastyaml.read_fast(data, "teachers/t-1.yaml", "teacher") is None
-    assert fastyaml.fast_reader(read_reference)(data, "teachers/t-1.yaml", "teacher").problems == reference.problems
+    assert fastyaml.read_fast(data, PATH, "teacher") is None
+    assert fastyaml.fast_reader(read_reference)(data, PATH, "teacher").problems == reference.problems
 
 
-@needs_engines
+@pytest.mark.usefixtures("fast_engines")
 def test_validate_reports_a_whole_number_written_with_a_point(make_repo, run):
     repo = make_repo(teachers={"t-1": "id: t-1\nname: Pat Doe\ncontract_days: 180.0\n"})
     code, out, _ = run(["-C", repo, "validate", "--as-of", "2026-03-02", "-f", "json"], env={"TLT_JOBS": "1"})
@@ -249,6 +330,11 @@ def test_integer_fields_are_read_off_the_schema():
     assert {("contract_days",), ("licenses", every, "number"), ("assignments", every, "prior_terms")} <= set(
         fastyaml.integer_fields("teacher")
     )
+
+
+def test_the_reference_reader_does_not_load_the_fast_path():
+    code = "import sys, tlt.loading.reader, tlt.schema; assert 'tlt.loading.fastyaml' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
 def _run(args, env_extra):
@@ -300,8 +386,3 @@ def test_optimized_paths_give_the_same_problems_and_verdicts(repo, request):
     if repo == "GENERATED":
         codes = {p["code"] for p in results["fast"][1]["problems"]}
         assert {"yaml-syntax", "duplicate-key", "schema"} <= codes
-
-
-def test_the_reference_reader_does_not_load_the_fast_path():
-    code = "import sys, tlt.loading.reader, tlt.schema; assert 'tlt.loading.fastyaml' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
