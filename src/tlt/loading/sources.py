@@ -125,6 +125,7 @@ class TreeSource:
         return cls(Path(root), entries, lambda keys: {k: data[k] for k in keys})
 
     def has(self, path: str) -> bool:
+        """Whether the tree holds an entry at `path`: `tlt diff` and `tlt validate --staged` ask it of tlt.yaml."""
         return path in self.entries
 
     def folder(self, folder: str) -> Listing | str:
