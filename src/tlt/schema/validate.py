@@ -3,7 +3,6 @@ the offending node (the unknown key itself for an unknown key, the mapping for a
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
@@ -17,6 +16,7 @@ if TYPE_CHECKING:  # jsonschema is imported on first validation, so `tlt --help`
 
 from tlt.loading.safeyaml import INT_MAX, INT_MIN, MAX_PLACES, Document
 from tlt.problems import Problem, error, excerpt
+from tlt.suggest import closest, in_problem
 
 SCHEMA_NAMES = ("config", "role", "teacher")
 
@@ -158,11 +158,6 @@ def _and(words: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-def _closest(word: str, choices: list[str]) -> str:
-    match = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean '{match[0]}'?)" if match else ""
-
-
 def _messages(err: ValidationError) -> list[tuple[str, tuple[Any, ...], bool]]:
     """[(message, path of the node to place it at, place at the key rather than the value)]: one per unknown key,
     else one."""
@@ -174,7 +169,7 @@ def _messages(err: ValidationError) -> list[tuple[str, tuple[Any, ...], bool]]:
         extra = [k for k in inst if k not in schema.get("properties", {})]
         return [
             (
-                f"unknown key {excerpt(key)} in {_where(path)}{_closest(str(key), allowed)}; "
+                f"unknown key {excerpt(key)} in {_where(path)}{in_problem(closest(str(key), allowed))}; "
                 f"allowed keys: {', '.join(allowed)}",
                 path + (key,),
                 True,
@@ -186,7 +181,7 @@ def _messages(err: ValidationError) -> list[tuple[str, tuple[Any, ...], bool]]:
         kinds = [str(k) for k in err.validator_value] if err.validator == "enum" else []
         return [
             (
-                f"unknown rule kind {excerpt(inst)} in {_where(path)}{_closest(inst, kinds)}; "
+                f"unknown rule kind {excerpt(inst)} in {_where(path)}{in_problem(closest(inst, kinds))}; "
                 f"expected one of: {', '.join(kinds)}",
                 path + (inst,),
                 True,
@@ -222,7 +217,7 @@ def _message(err: ValidationError) -> tuple[str, tuple[Any, ...], bool]:
         return f"{where} is {_describe(inst)}; expected {names}{_number_hint(inst, expected)}", path, False
     if v == "enum":
         options = [str(o) for o in err.validator_value]
-        hint = _closest(str(inst), options) if isinstance(inst, str) else ""
+        hint = in_problem(closest(str(inst), options)) if isinstance(inst, str) else ""
         return f"{where} is {_describe(inst)}{hint}; expected one of: {', '.join(options)}", path, False
     if v == "const":
         return f"{where} is {_describe(inst)}; expected {excerpt(err.validator_value)}", path, False
