@@ -228,8 +228,8 @@ def _implicit_answer(kind: str, compiled: CompiledRole, teacher: Teacher, ctx: C
 class WrittenRules:
     """One teacher judged by one role's written rules on many dates (validate's ineligible-assignment: each
     assignment's start date): the rules no date changes (status, membership, degree: `DATED = False` in their
-    modules) are judged once, the others on each date. Judging every rule on every date cost rules × assignments
-    (a role of 35,000 status rules and 2,000 assignments: 44 s). Only the required rules are judged: the message
+    modules) are judged once, the others on each date: judging every rule on every date cost rules × assignments
+    (docs/performance.md, "Hostile input"). Only the required rules are judged: the message
     names those that fail or are unknown (SPEC 4), and preferred rules never make a teacher ineligible."""
 
     def __init__(self, compiled: CompiledRole, teacher: Teacher) -> None:

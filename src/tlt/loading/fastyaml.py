@@ -106,8 +106,8 @@ def _indicator_starts_scalar(classes: bytes) -> bool:
 def ordinary(text: str, data: bytes | None = None) -> bool:
     """True when nothing in `text` could make yaml-rs and the reference path disagree (see the module doc).
 
-    Works on a class per byte (`bytes.translate` and substring counts run at memory speed; regular expressions
-    over every digit cost 30 µs a file). It may call a file odd that is fine, never the other way round:
+    Works on a class per byte (`bytes.translate` and substring counts run at memory speed, where regular
+    expressions over every digit did not: docs/performance.md). It may call a file odd that is fine, never the other way round:
     tests/test_fast_path.py checks that against the regular expressions this replaces. `data`: the file's bytes
     when the caller has them (the text's UTF-8, perhaps after a byte-order mark, which only makes a file odd)."""
     if data is None:

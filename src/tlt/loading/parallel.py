@@ -1,9 +1,8 @@
 """How many processes to use, and reading files one after another.
 
-Several cores are used by loading the teacher files in shares, each share in its own process
-(`tlt.workers.map_batches`), not by handing parsed files between processes: measured on 2 cores, a pool that
-parsed files for one process to model was slower than one process alone (100,000 teachers: 20.7 s against
-14.9 s; pickling the parsed data costs what the second core gains).
+Several cores are used by loading the teacher files in batches, each batch in its own process
+(`tlt.workers.map_batches`), not by handing parsed files between processes: pickling the parsed data costs what
+the second core gains (docs/performance.md, "Figures behind the code").
 """
 
 from __future__ import annotations

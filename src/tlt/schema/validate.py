@@ -68,8 +68,8 @@ def _validator(name: str) -> Any:
 
 def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Any:
     """`uniqueItems`, in linear time. jsonschema's own sorts the items and, when they cannot be sorted (text and
-    numbers mixed, mappings), compares every item with every earlier one: 100,000 memberships of mixed types or
-    tags that are mappings, in a file under 1 MiB, took minutes. Items are keyed instead by a hashable form that
+    numbers mixed, mappings), compares every item with every earlier one: quadratic in a list a hostile file
+    can make long (docs/performance.md, "Hostile input"). Items are keyed instead by a hashable form that
     is equal exactly when jsonschema's `equal` says two items are (tests/test_schema_scale.py holds it to it)."""
     if unique and validator.is_type(instance, "array"):
         seen: set[Any] = set()
@@ -256,9 +256,8 @@ def _best(err: ValidationError) -> ValidationError:
     return err
 
 
-#: Schema problems listed per file. A file under 1 MiB can hold 350,000 (`memberships: [1, 1, …]`): listing each
-#: took seconds and gigabytes (160,000 `{}` caseload members: 16 s and 1.7 GB), and a CI log shows only the first
-#: few anyway. The rest are counted, up to `COUNTED_BEYOND` more, and said in one last problem.
+#: Schema problems listed per file. A file under 1 MiB can hold 350,000 (`memberships: [1, 1, …]`), each costly
+#: to list (docs/performance.md, "Hostile input"), and a CI log shows only the first few anyway. The rest are counted, up to `COUNTED_BEYOND` more, and said in one last problem.
 MAX_SCHEMA_PROBLEMS = 100
 COUNTED_BEYOND = 1000
 
