@@ -73,6 +73,10 @@ GENERATED = {
     "stipends-teacher-csv", "stipends-teacher-json", "stipends-teacher-table", "stipends-role-csv",
     "stipends-school-csv",
 }  # fmt: skip
+#: with TLT_REFERENCE_ONLY=1 (a CI job of its own) every file takes the reference path, three to five times slower
+#: at 10,000 teachers: there a few runs show that both paths read the same model, and the examples show the rest
+REFERENCE_ONLY = bool(os.environ.get("TLT_REFERENCE_ONLY"))
+REFERENCE_ONLY_GENERATED = {"validate-text", "validate-json", "eligibility-all-csv", "report-csv", "expiring-csv"}
 WIDTHS = ("80", "120")
 
 
@@ -115,7 +119,7 @@ def _all_cases() -> list[tuple[str, str, list[str], str | None]]:
         as_of, term = (GENERATED_AS_OF, GENERATED_TERM) if key == "generated" else (EXAMPLE_AS_OF, EXAMPLE_TERM)
         role = EXAMPLES.get(key, "jps-new-teacher-mentor")
         for name, args in _commands(as_of, term, role, "TEACHER").items():
-            if key == "generated" and name not in GENERATED:
+            if key == "generated" and name not in (REFERENCE_ONLY_GENERATED if REFERENCE_ONLY else GENERATED):
                 continue
             if name.endswith("-table"):
                 for width in WIDTHS if key != "generated" else WIDTHS[:1]:
@@ -169,4 +173,8 @@ def test_output_is_as_recorded(case, key, args, width, generated, diffable, run,
 
 
 def test_every_recorded_case_is_still_run():
-    assert sorted(_load()) == sorted(c[0] for c in CASES)
+    recorded = sorted(_load())
+    if REFERENCE_ONLY:
+        assert set(c[0] for c in CASES) <= set(recorded)
+    else:
+        assert recorded == sorted(c[0] for c in CASES)
