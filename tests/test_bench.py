@@ -1,7 +1,9 @@
-"""The statewide eligibility path (`tlt.eligibility`: `judge.Bench` deciding each distinct tuple of answers once,
-rows spooled once per unit of roles judged alike, each role's text put in at the end) gives exactly the rows of
-the plain path (`judge.judge_all`, one verdict per teacher and role, rendered row by row), in every mode, on
-dates that change many answers."""
+"""The spooled eligibility path (`tlt.scale.spool`: `judge.Bench` deciding each distinct tuple of answers once,
+rows spooled once per unit of roles judged alike from pieces rendered once, each role's text put in at the end)
+gives exactly the document of the plain path, in every mode, on dates that change many answers. The two sides
+are rendered by different code: the plain side is `judge.judge_all`'s verdicts as `eligibility_table` rows,
+rendered whole by `render_csv` (the csv module) or `to_json`; the spooled side joins pieces made by `csv_line`
+and `json_item`."""
 
 from __future__ import annotations
 
@@ -14,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from example_dates import moved_day
-from tlt.eligibility import ELIGIBILITY_COLUMNS, RowMaker, eligibility_in_shares, write_rows
-from tlt.judge import INELIGIBLE, judge_all
+from tlt.eligibility import Selection, eligibility_table, json_records
 from tlt.pipeline import load_repository
-from tlt.render.rows import Table, render_csv
+from tlt.render.rows import render_csv, to_json
+from tlt.scale.spool import eligibility_in_batches, write_rows
 
 ROOT = Path(__file__).parent.parent
 
@@ -36,20 +38,15 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _plain(path: Path, as_of: date, fmt: str, explain: bool, everything: bool, roles: list[str] | None) -> str:
     repo = load_repository(path)
-    verdicts = judge_all(repo, as_of, roles)
-    if not everything:
-        verdicts = [v for v in verdicts if v.verdict != INELIGIBLE]
-    rows = RowMaker(fmt, explain).rows(verdicts, repo.teachers)
-    if fmt == "csv":
-        return render_csv(Table(ELIGIBILITY_COLUMNS, [])) + rows
-    return "[" + (rows + "\n]\n" if rows else "]\n")
+    table = eligibility_table(repo, Selection(as_of, roles), everything, explain)
+    return render_csv(table) if fmt == "csv" else to_json(json_records(table))
 
 
 def _bench(path: Path, as_of: date, fmt: str, explain: bool, everything: bool, roles: list[str] | None) -> str:
     def when(base):  # type: ignore[no-untyped-def]
         return as_of, sorted(roles) if roles else sorted(base.roles)
 
-    _, answers = eligibility_in_shares(path, when, everything, fmt, explain)
+    _, answers = eligibility_in_batches(path, when, everything, fmt, explain)
     out = io.StringIO()
     write_rows(out, answers, fmt)
     return out.getvalue()

@@ -1,358 +1,211 @@
-"""Eligibility of many teachers at once, as CSV or JSON rows, on every core.
+"""Who is eligible for which role, as rows: the report of `tlt check-eligibility` (SPEC section 3).
 
-The rows are sorted as SPEC section 3 asks: by role, verdict (eligible, needs_review, ineligible), preferred rules
-met (most first), teacher id. Each batch of the teacher files (`pipeline.load_in_batches`, on every core) is judged
-by its process's `judge.Bench` (made once, before the children fork), which decides each distinct tuple of
-answers once per unit of roles judged alike, and appends its rows to the process's spool file, grouped by (unit,
-verdict, preferred met). A unit's row is spooled once, with PLACEHOLDER where the role goes; `write_rows` copies each
-role's groups out with the role put in (a unit of one role has it put in as it is spooled, on every core, and its
-bytes are copied out by the kernel where the output allows). Batch k's teacher ids all sort before batch k+1's,
-so the output is each group of each role, batch after batch: no row is compared with another batch's.
+`check_eligibility` is the whole command as plain calls: load the repository, let the caller choose the date and
+the roles once tlt.yaml and the roles are known (its usage errors), judge every pair (`judge.judge_all`), keep the
+rows asked for and render them in the asked format. `eligibility_table` gives the rows: one per (role, teacher), in
+SPEC order (role, verdict: eligible, needs_review, ineligible; preferred rules met, most first; teacher id), the same
+`render.rows.Table` every report returns. CSV is `render_csv` of it, JSON `to_json` of `json_records`, the terminal
+one `render_table` per role (`terminal_tables`).
 
-A teacher's id, name and school cells are made once, and a verdict's cells once per distinct verdict, not once
-per row (a statewide run is millions of rows). The layout is exactly `render.rows`' CSV and JSON: tests/test_bench.py
-checks it against rendering `judge.judge_all`'s verdicts one by one.
+A speed layer may answer in this module's place (`tlt.scale.spool`: the same bytes, for CSV and JSON of every
+teacher); nothing here knows it exists. May import judge, pipeline, render.rows, errors.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import io
-import json
 import os
-import shutil
-import stat
-import sys
-import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import BinaryIO, TextIO
+from typing import Any, TextIO
 
-from tlt.judge import (
-    ELIGIBLE,
-    INELIGIBLE,
-    VERDICT_ORDER,
-    Bench,
-    Verdict,
-    compile_roles,
-)
+from tlt.errors import BrokenRepository
+from tlt.judge import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW, Verdict, judge_all
 from tlt.model import Teacher
-from tlt.pipeline import Progress, Repository, load_in_batches
-from tlt.problems import Problem, escape_json
-from tlt.render.rows import Column, Table, csv_cell, csv_line, json_item, render_csv
-from tlt.rules.base import Context
+from tlt.pipeline import Progress, Repository, load_repository
+from tlt.render.rows import Column, Table, render_csv, render_table, to_json
 
-ELIGIBILITY_COLUMNS = [
-    Column("role_id"),
-    Column("teacher_id"),
-    Column("teacher_name"),
-    Column("school"),
+#: the CSV columns, in three parts: whom a row is for (role, teacher) and what was decided (the verdict)
+ROLE_COLUMNS = [Column("role_id")]
+TEACHER_COLUMNS = [Column("teacher_id"), Column("teacher_name"), Column("school")]
+VERDICT_COLUMNS = [
     Column("verdict"),
     Column("preferred_met", "int"),
     Column("preferred_total", "int"),
     Column("reasons", "list"),
 ]
+ELIGIBILITY_COLUMNS = [*ROLE_COLUMNS, *TEACHER_COLUMNS, *VERDICT_COLUMNS]
+
+NO_PAIRS = "no pairs to show (add --all to include ineligible teachers)\n"
+_OUTCOME_SIGN = {"pass": "✓", "fail": "✗", "unknown": "?"}
+_VERDICT_STYLE = {ELIGIBLE: "green", NEEDS_REVIEW: "yellow", INELIGIBLE: "red"}
+
+
+@dataclass(frozen=True)
+class Request:
+    """What is asked, beyond the date and the roles: the format (csv, json or table), whether ineligible pairs
+    and passing checks are shown, the teacher ids asked for (none: every teacher), and the terminal's width and
+    colours (for the table)."""
+
+    fmt: str
+    include_ineligible: bool = False
+    explain: bool = False
+    teachers: tuple[str, ...] = ()
+    width: int = 100
+    color: bool = False
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The date and the ids the rows are for (None: every role, every teacher)."""
+
+    as_of: date
+    role_ids: list[str] | None = None
+    teacher_ids: list[str] | None = None
+
+
+#: chooses the date and the ids once tlt.yaml and the roles are loaded; raises `TltError` for a bad option
+Choose = Callable[[Repository], Selection]
 
 
 def reason_text(v: Verdict, explain: bool) -> list[str]:
-    """The reasons column: failing and unknown required checks; with `explain`, every check with its outcome."""
+    """The reasons cell: failing and unknown required checks; with `explain`, every check with its outcome."""
     if not explain:
         return v.reasons
     return [f"[{c.outcome}{'' if c.required else ', preferred'}] {c.detail}" for c in v.checks]
 
 
-def verdict_json(v: Verdict, role: str | None = None, teacher: str | None = None) -> dict[str, object]:
-    """The JSON object of a verdict (`role`, `teacher`: whom it is shown for, when the verdict is shared)."""
+def teacher_cells(t: Teacher) -> dict[str, Any]:
+    return {"teacher_id": t.id, "teacher_name": t.name, "school": t.school}
+
+
+def verdict_cells(v: Verdict, explain: bool) -> dict[str, Any]:
+    """A row's cells of the verdict (`VERDICT_COLUMNS`), and its checks (the JSON and the table show them)."""
     return {
-        "role": v.role if role is None else role,
-        "teacher": v.teacher if teacher is None else teacher,
         "verdict": v.verdict,
         "preferred_met": v.preferred_met,
         "preferred_total": v.preferred_total,
-        "checks": [c.as_dict() for c in v.checks],
+        "reasons": reason_text(v, explain),
+        "checks": v.checks,
     }
 
 
-#: Where a spooled row's role goes (see `share_rows`): no row holds it otherwise, as CSV cells and JSON strings
-#: show every control character escaped.
-PLACEHOLDER = "\x00"
-PLACEHOLDER_BYTES = PLACEHOLDER.encode("utf-8")
-#: how every JSON item starts: its role is the first key
-_JSON_HEAD = '\n  {\n    "role": '
+def eligibility_table(
+    repo: Repository, selection: Selection, include_ineligible: bool = False, explain: bool = False
+) -> Table:
+    """One row per (role, teacher) of `selection`, in SPEC order; ineligible pairs only with `include_ineligible`."""
+    verdicts = judge_all(repo, selection.as_of, selection.role_ids, selection.teacher_ids)
+    rows = [
+        {"role_id": v.role, **teacher_cells(repo.teachers[v.teacher]), **verdict_cells(v, explain)}
+        for v in verdicts
+        if include_ineligible or v.verdict != INELIGIBLE
+    ]
+    return Table(ELIGIBILITY_COLUMNS, rows)
 
 
-class RowMaker:
-    """The CSV line or JSON item of a verdict. CSV lines are joined from pieces that `csv_line` made (the
-    role cell, the teacher's three cells, the verdict's four), each piece made once and reused."""
+def json_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A row as the JSON list holds it: role, teacher, verdict, preferred met and total, and every check."""
+    return {
+        "role": row["role_id"],
+        "teacher": row["teacher_id"],
+        "verdict": row["verdict"],
+        "preferred_met": row["preferred_met"],
+        "preferred_total": row["preferred_total"],
+        "checks": [c.as_dict() for c in row["checks"]],
+    }
 
-    def __init__(self, fmt: str, explain: bool) -> None:
-        self.csv = fmt == "csv"
-        self.explain = explain
-        self.cell = {c.name: csv_cell(c) for c in ELIGIBILITY_COLUMNS}
-        self._roles: dict[str, str] = {}
-        self._tails: dict[tuple[str, int, int, tuple[str, ...]], str] = {}
 
-    def teacher_piece(self, t: Teacher) -> str:
-        cell = self.cell
-        return csv_line([cell["teacher_id"](t.id), cell["teacher_name"](t.name), cell["school"](t.school)])
+def json_records(table: Table) -> list[dict[str, Any]]:
+    return [json_record(row) for row in table.rows]
 
-    def role_piece(self, role_id: str) -> str:
-        """What a row starts with up to its role: the CSV role cell, or the JSON item's head and role."""
-        piece = self._roles.get(role_id)
-        if piece is None:
-            if self.csv:
-                piece = csv_line([self.cell["role_id"](role_id)])
+
+_TERMINAL_COLUMNS = [Column("teacher", "lines"), Column("verdict"), Column("preferred"), Column("why", "lines")]
+
+
+def terminal_tables(repo: Repository, table: Table, as_of: date, explain: bool) -> list[Table]:
+    """The rows as a terminal shows them: one table per role, titled with the role and its counts; the teacher
+    as id and name, the checks that keep a pair from eligible (with `explain`, every check), one per line."""
+    by_role: dict[str, list[dict[str, Any]]] = {}
+    for row in table.rows:
+        by_role.setdefault(row["role_id"], []).append(row)
+    out = []
+    for role_id, rows in by_role.items():
+        role = repo.roles[role_id]
+        counts = {k: sum(1 for r in rows if r["verdict"] == k) for k in (ELIGIBLE, NEEDS_REVIEW, INELIGIBLE)}
+        shown = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items() if n)
+        view = []
+        for r in rows:
+            checks = r["checks"]
+            if explain:
+                why = [f"{_OUTCOME_SIGN[c.outcome]} {'' if c.required else '(preferred) '}{c.detail}" for c in checks]
             else:
-                piece = _JSON_HEAD + escape_json(json.dumps(role_id, ensure_ascii=False))
-            self._roles[role_id] = piece
-        return piece
-
-    def tail(self, v: Verdict) -> str:
-        """The verdict's cells (verdict, preferred met and total, reasons) and the line end."""
-        if v.verdict == ELIGIBLE and not self.explain:
-            reasons: tuple[str, ...] = ()  # eligible: no required check failed or is unknown
-        else:
-            reasons = tuple(reason_text(v, self.explain))
-        key = (v.verdict, v.preferred_met, v.preferred_total, reasons)
-        tail = self._tails.get(key)
-        if tail is None:
-            if len(self._tails) >= _MAX_TAILS:  # figures differ from teacher to teacher: keep memory bounded
-                self._tails.clear()
-            cells = [v.verdict, str(v.preferred_met), str(v.preferred_total), self.cell["reasons"](list(reasons))]
-            tail = self._tails[key] = csv_line(cells) + "\r\n"
-        return tail
-
-    def json_rest(self, v: Verdict, teacher: str) -> str:
-        """A verdict's JSON item for this teacher after its role (see `role_piece`)."""
-        item = json_item(verdict_json(v, "", teacher))
-        assert item.startswith(_JSON_HEAD + '""')
-        return item[len(_JSON_HEAD) + 2 :]
-
-    def rows(self, verdicts: list[Verdict], teachers: dict[str, Teacher]) -> str:
-        """The text of these verdicts, in order (CSV lines, or JSON items joined by commas)."""
-        if not self.csv:
-            return ",".join(json_item(verdict_json(v)) for v in verdicts)
-        pieces: dict[str, str] = {}
-        out = []
-        for v in verdicts:
-            piece = pieces.get(v.teacher)
-            if piece is None:
-                piece = pieces[v.teacher] = self.teacher_piece(teachers[v.teacher])
-            out.append(f"{self.role_piece(v.role)},{piece},{self.tail(v)}")
-        return "".join(out)
+                why = [f"{_OUTCOME_SIGN[c.outcome]} {c.detail}" for c in checks if c.required and c.outcome != "pass"]
+            view.append(
+                {
+                    "teacher": [r["teacher_id"], r["teacher_name"]],
+                    "verdict": r["verdict"].replace("_", " "),
+                    "preferred": f"{r['preferred_met']}/{r['preferred_total']}",
+                    "why": why,
+                }
+            )
+        out.append(
+            Table(
+                _TERMINAL_COLUMNS,
+                view,
+                title=f"{role.id} — {role.title} (as of {as_of}): {shown}",
+                row_styles=[_VERDICT_STYLE[r["verdict"]] for r in rows],
+            )
+        )
+    return out
 
 
-#: distinct verdict tails kept for reuse (then forgotten): enough for the catalog's common verdicts
-_MAX_TAILS = 20_000
-
-GroupKey = tuple[int, int]  # (verdict order, -preferred met)
-
-
-@dataclass
-class ShareRows:
-    """One batch's rows, spooled: for each unit (roles judged alike, see `units`), its groups as
-    (key, offset, length) in `path`; `units[u]` lists the unit's roles by index, `pieces[r]` is the UTF-8 text
-    that replaces each row's PLACEHOLDER for role r."""
-
-    path: str
-    groups: list[list[tuple[GroupKey, int, int]]]
-    units: list[list[int]] = field(default_factory=list)
-    pieces: list[bytes] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+def render_document(repo: Repository, table: Table, as_of: date, request: Request) -> str:
+    """The rows in the asked format, as one text."""
+    if request.fmt == "csv":
+        return render_csv(table)
+    if request.fmt == "json":
+        return to_json(json_records(table))
+    tables = terminal_tables(repo, table, as_of, request.explain)
+    if not tables:
+        return NO_PAIRS
+    return "\n".join(render_table(t, width=request.width, color=request.color) for t in tables)
 
 
-def share_rows(repo: Repository, bench: Bench, include_ineligible: bool, maker: RowMaker, spool: BinaryIO) -> ShareRows:
-    """Judge the teachers of `repo` (a batch) with `bench` (`new_bench`: one for every batch of a process) and
-    append their rows to `spool` (a file opened for binary writing), grouped (see module doc).
+class Eligibility:
+    """What `check_eligibility` found: the repository it loaded (its problems, its input files) and the
+    document, which `write` writes. Use it in a `with` block (an answer may hold temporary files)."""
 
-    Roles judged alike (`judge.judging_units`) share their rows: a row is spooled once per unit with PLACEHOLDER where
-    the role goes, and `write_rows` puts each role of the unit in its place. A row's cells after the teacher's
-    are made once per distinct answers (`Bench.judge`)."""
-    csv = maker.csv
-    buckets: dict[tuple[int, int, int], list[bytes]] = {}  # (unit, verdict order, -preferred met) → rows
+    def __init__(self, repo: Repository, text: str) -> None:
+        self.repo = repo
+        self._text = text
 
-    def make(u: int, v: Verdict) -> tuple[Verdict, tuple[int, int, int], bytes] | None:
-        if v.verdict == INELIGIBLE and not include_ineligible:
-            return None
-        tail = maker.tail(v).encode("utf-8") if csv else b""
-        return (v, (u, VERDICT_ORDER[v.verdict], -v.preferred_met), tail)
+    def write(self, out: TextIO) -> None:
+        out.write(self._text)
 
-    # rows are bytes from the start: one cite beyond Latin-1 would make every joined text twice as wide
-    for tid in sorted(repo.teachers):
-        teacher = repo.teachers[tid]
-        middle = (PLACEHOLDER + "," + maker.teacher_piece(teacher) + ",").encode("utf-8") if csv else b""
-        for _, hit in bench.judge(teacher, make):
-            if hit is None:
-                continue
-            v, key, tail = hit
-            text = middle + tail if csv else (PLACEHOLDER + maker.json_rest(v, tid)).encode("utf-8")
-            bucket = buckets.get(key)
-            if bucket is None:
-                buckets[key] = [text]
-            else:
-                bucket.append(text)
-    index_out: list[list[tuple[GroupKey, int, int]]] = [[] for _ in bench.units]
-    offset = spool.tell()
-    joiner = b"" if csv else b","
-    pieces = [maker.role_piece(r).encode("utf-8") for r in bench.role_ids]
-    alone = [pieces[roles[0]] if len(roles) == 1 else None for _, roles in bench.units]
-    for key in sorted(buckets):
-        data = joiner.join(buckets.pop(key))
-        piece = alone[key[0]]
-        if piece is not None:  # a unit of one role: its role put in here, on every core, so that
-            data = data.replace(PLACEHOLDER_BYTES, piece)  # `write_rows` copies the bytes as they are
-        spool.write(data)
-        index_out[key[0]].append((key[1:], offset, len(data)))
-        offset += len(data)
-    spool.flush()
-    return ShareRows(
-        getattr(spool, "name", ""),
-        index_out,
-        [indices for _, indices in bench.units],
-        pieces,
-        list(repo.teacher_problems),
-    )
+    def close(self) -> None:
+        """Let go of what the answer holds (nothing here)."""
+
+    def __enter__(self) -> Eligibility:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def new_bench(repo: Repository, as_of: date, role_ids: list[str], maker: RowMaker) -> Bench:
-    """The bench that judges every batch of a run: coarse when the rows show no passing check."""
-    ctx = Context.build(repo.config, repo.roles, as_of)
-    return Bench(compile_roles(repo, role_ids), ctx, coarse=maker.csv and not maker.explain)
+def require_config(repo: Repository) -> None:
+    """Refuse (exit 1) a repository whose tlt.yaml failed: nothing can be judged without it."""
+    if repo.config is None:
+        raise BrokenRepository("tlt.yaml has errors; run `tlt validate`")
 
 
-def eligibility_in_shares(
-    start: str | os.PathLike[str] | None,
-    when: Callable[[Repository], tuple[date, list[str]]],
-    include_ineligible: bool,
-    fmt: str,
-    explain: bool,
-    progress: Progress | None = None,
-) -> tuple[Repository, list[ShareRows]]:
-    """Load in shares and spool every share's rows. `when(repo)` gives the date and the role ids once tlt.yaml and
-    the roles are loaded, before any teacher file is read (its usage errors come first). The caller must
-    `write_rows` or `discard` the answers: they are temporary files, in a temporary folder of their own that
-    goes when anything fails (in any process: the children's files are in it too)."""
-    maker = RowMaker(fmt, explain)
-    benches: list[Bench] = []  # made once tlt.yaml and the roles are loaded, before the children fork
-    spools: dict[int, BinaryIO] = {}  # one spool file per process, opened on its first batch
-    folder = tempfile.mkdtemp(prefix="tlt-eligibility-")
-
-    def work(batch: Repository) -> ShareRows:
-        spool = spools.get(os.getpid())
-        if spool is None:
-            path = os.path.join(folder, f"rows-{os.getpid()}.spool")
-            spool = spools[os.getpid()] = open(path, "xb")  # noqa: SIM115 - kept for the next batch
-        return share_rows(batch, benches[0], include_ineligible, maker, spool)
-
-    def before(base: Repository) -> None:
-        as_of, role_ids = when(base)
-        benches.append(new_bench(base, as_of, role_ids, maker))
-
-    try:
-        repo, answers = load_in_batches(start, work, progress, before=before)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    finally:
-        for spool in spools.values():
-            spool.close()
-    if not answers or not answers[0].path:
-        os.rmdir(folder)  # nothing spooled (no teachers)
-    for answer in answers:
-        repo.problems.extend(answer.problems)
-    return repo, answers
-
-
-def discard(answers: list[ShareRows]) -> None:
-    """Remove the spool files and their folder."""
-    for path in {answer.path for answer in answers if answer.path}:
-        shutil.rmtree(os.path.dirname(path), ignore_errors=True)
-
-
-def write_rows(out: TextIO, answers: list[ShareRows], fmt: str) -> None:
-    """The whole document to `out`: the CSV header or JSON bracket, then every batch's rows in order, role by
-    role, group by group, batch by batch, each role's text in its rows' PLACEHOLDER (a unit of one role has its role in
-    place already: its bytes are copied as they are, by the kernel where it can). The spool files are removed."""
-    paths = sorted({a.path for a in answers})
-    opened = {path: os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)) for path in paths}
-    spools = [opened[a.path] for a in answers]
-    try:
-        out.write(render_csv(Table(ELIGIBILITY_COLUMNS, [])) if fmt == "csv" else "[")
-        # the spooled bytes are UTF-8 already: written as they are to a UTF-8 stream, not decoded and encoded again
-        utf8 = str(getattr(out, "encoding", "")).lower().replace("-", "") == "utf8"
-        binary = getattr(out, "buffer", None) if utf8 and os.linesep == "\n" else None
-        if binary is not None:
-            out.flush()
-        write = binary.write if binary is not None else (lambda data: out.write(data.decode("utf-8")))
-        copy = _copier(binary, write)
-        first = True
-        units = answers[0].units if answers else []
-        pieces = answers[0].pieces if answers else []
-        unit_of = {role: u for u, roles in enumerate(units) for role in roles}
-        for role in range(len(pieces)):
-            u = unit_of[role]
-            by_key: dict[GroupKey, list[tuple[int, int, int]]] = {}
-            for share, answer in enumerate(answers):
-                for key, offset, length in answer.groups[u]:
-                    by_key.setdefault(key, []).append((share, offset, length))
-            for key in sorted(by_key):
-                for share, offset, length in by_key[key]:
-                    if not length:
-                        continue
-                    if fmt == "json" and not first:
-                        write(b",")
-                    first = False
-                    if len(units[u]) == 1:
-                        copy(spools[share], offset, length)
-                    else:
-                        write(_pread(spools[share], offset, length).replace(PLACEHOLDER_BYTES, pieces[role]))
-        if binary is not None:
-            binary.flush()
-        if fmt == "json":
-            out.write("]\n" if first else "\n]\n")
-    finally:
-        for fd in opened.values():
-            os.close(fd)
-        discard(answers)
-
-
-def _pread(fd: int, offset: int, length: int) -> bytes:
-    data = os.pread(fd, length, offset)
-    if len(data) != length:
-        raise OSError(f"a spool file ended {length - len(data)} bytes early")
-    return data
-
-
-def _copier(binary: BinaryIO | None, write: Callable[[bytes], object]) -> Callable[[int, int, int], None]:
-    """copy(spool, offset, length): bytes of a spool file to the output, unchanged. On Linux, to a regular file
-    or a pipe, `os.sendfile` copies them in the kernel (the output's buffer flushed first); an output it cannot
-    take (opened for appending, say) and every other platform get them read and written."""
-    kernel: list[int] = []  # the output's descriptor, while sendfile may be used
-    if binary is not None and sys.platform.startswith("linux") and hasattr(os, "sendfile"):
-        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
-            fileno = binary.fileno()
-            mode = os.fstat(fileno).st_mode
-            if stat.S_ISREG(mode) or stat.S_ISFIFO(mode):
-                kernel.append(fileno)
-
-    def copy(fd: int, offset: int, length: int) -> None:
-        end = offset + length
-        if kernel:
-            assert binary is not None
-            binary.flush()
-            try:
-                while offset < end:
-                    sent = os.sendfile(kernel[0], fd, offset, end - offset)
-                    if sent == 0:
-                        raise OSError(f"a spool file ended {end - offset} bytes early")
-                    offset += sent
-                return
-            except OSError as exc:
-                if exc.errno not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-                    raise
-                kernel.clear()  # not for this output: read and write from here on
-        write(_pread(fd, offset, end - offset))
-
-    return copy
+def check_eligibility(
+    start: str | os.PathLike[str] | None, choose: Choose, request: Request, progress: Progress | None = None
+) -> Eligibility:
+    """The repository at or above `start`, judged: `choose(repo)` gives the date and the ids (after tlt.yaml
+    and the roles are checked, before anything is judged), then the rows in `request`'s format. Files that
+    failed to load are in `repo.problems`; refusing them (`Repository.require_loadable`) is the caller's."""
+    repo = load_repository(start, progress)
+    require_config(repo)
+    selection = choose(repo)
+    table = eligibility_table(repo, selection, request.include_ineligible, request.explain)
+    return Eligibility(repo, render_document(repo, table, selection.as_of, request))

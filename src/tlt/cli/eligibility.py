@@ -1,11 +1,13 @@
-"""`tlt check-eligibility` and `tlt roles`."""
+"""`tlt check-eligibility` and `tlt roles`.
+
+check-eligibility parses its options, asks `check_eligibility` (the plain `tlt.eligibility` one, or its speed
+wrapper from `tlt.scale.spool` when that layer is installed: the same bytes) and writes the answer."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -31,15 +33,18 @@ from tlt.cli.common import (
     terminal_width,
     write_output,
 )
-from tlt.eligibility import ELIGIBILITY_COLUMNS, RowMaker, discard, eligibility_in_shares, write_rows
-from tlt.errors import BrokenRepository, TltError
-from tlt.judge import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW, Verdict, judge_all
+from tlt.eligibility import Request, Selection
+from tlt.errors import TltError
 from tlt.pipeline import Repository
 from tlt.render.rows import Column, Table, json_rows, render_csv, render_table, to_json
 from tlt.role_summary import summary
 
-_MARK = {"pass": "✓", "fail": "✗", "unknown": "?"}
-_STYLE = {ELIGIBLE: "green", NEEDS_REVIEW: "yellow", INELIGIBLE: "red"}
+try:  # the one place the speed wrapper is installed; without it, the plain path gives the same bytes
+    from tlt.scale.spool import check_eligibility as judge_eligibility
+except ModuleNotFoundError as exc:
+    if exc.name not in ("tlt.scale", "tlt.scale.spool"):
+        raise
+    from tlt.eligibility import check_eligibility as judge_eligibility
 
 
 def known_ids(kind: str, wanted: Iterable[str], known: Iterable[str]) -> list[str]:
@@ -66,41 +71,6 @@ def judging_date(loaded: Repository, as_of: str | None, term: str | None) -> dat
         assert found is not None
         return found.start
     return as_of_date(as_of)
-
-
-def _terminal(loaded: Repository, verdicts: list[Verdict], d: date, explain: bool, width: int, color: bool) -> str:
-    out = []
-    by_role: dict[str, list[Verdict]] = {}
-    for v in verdicts:
-        by_role.setdefault(v.role, []).append(v)
-    for role_id, items in by_role.items():
-        role = loaded.roles[role_id]
-        counts = {k: sum(1 for v in items if v.verdict == k) for k in (ELIGIBLE, NEEDS_REVIEW, INELIGIBLE)}
-        shown = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items() if n)
-        rows, styles = [], []
-        for v in items:
-            t = loaded.teachers[v.teacher]
-            if explain:
-                lines = [f"{_MARK[c.outcome]} {'' if c.required else '(preferred) '}{c.detail}" for c in v.checks]
-            else:
-                lines = [f"{_MARK[c.outcome]} {c.detail}" for c in v.checks if c.required and c.outcome != "pass"]
-            rows.append(
-                {
-                    "teacher": [t.id, t.name],
-                    "verdict": v.verdict.replace("_", " "),
-                    "preferred": f"{v.preferred_met}/{v.preferred_total}",
-                    "why": lines,
-                }
-            )
-            styles.append(_STYLE[v.verdict] if color else None)
-        table = Table(
-            [Column("teacher", "lines"), Column("verdict"), Column("preferred"), Column("why", "lines")],
-            rows,
-            title=f"{role.id} — {role.title} (as of {d}): {shown}",
-            row_styles=styles,
-        )
-        out.append(render_table(table, width=width, color=color))
-    return "\n".join(out) if out else "no pairs to show (add --all to include ineligible teachers)\n"
 
 
 @app.command("check-eligibility")
@@ -135,54 +105,27 @@ def check_eligibility(
 
       tlt check-eligibility --term 2026-27 --all --format csv --output eligibility.csv
     """
-    chosen = resolve_format(fmt)
-    if chosen is not TableFormat.table and not teacher:
-        _rows_in_shares(repo, as_of, term, role, all_, explain, chosen.value, output, skip_invalid)
-        return
-    loaded = open_repository(repo, skip_invalid)
-    d = judging_date(loaded, as_of, term)
-    role_ids = known_ids("role", role, loaded.roles) if role else None
-    teacher_ids = known_ids("teacher", teacher, loaded.teachers) if teacher else None
-    verdicts = judge_all(loaded, d, role_ids, teacher_ids)
-    if not all_:
-        verdicts = [v for v in verdicts if v.verdict != INELIGIBLE]
-    if chosen is TableFormat.table:
-        text = _terminal(loaded, verdicts, d, explain, terminal_width(), color_enabled() and output is None)
-    elif chosen is TableFormat.csv:
-        text = render_csv(Table(ELIGIBILITY_COLUMNS, [])) + RowMaker("csv", explain).rows(verdicts, loaded.teachers)
-    else:
-        items = RowMaker("json", explain).rows(verdicts, loaded.teachers)
-        text = "[" + (items + "\n]\n" if items else "]\n")
-    write_output(text, output, loaded)
+    request = Request(
+        resolve_format(fmt).value,
+        include_ineligible=all_,
+        explain=explain,
+        teachers=tuple(teacher or ()),
+        width=terminal_width(),
+        color=color_enabled() and output is None,
+    )
 
-
-def _rows_in_shares(
-    repo: Path | None,
-    as_of: str | None,
-    term: str | None,
-    role: list[str] | None,
-    all_: bool,
-    explain: bool,
-    fmt: str,
-    output: Path | None,
-    skip_invalid: bool,
-) -> None:
-    """CSV or JSON of every teacher: judged and rendered on every core (`tlt.eligibility`)."""
-
-    def when(base: Repository) -> tuple[date, list[str]]:
-        if base.config is None:
-            raise BrokenRepository("tlt.yaml has errors; run `tlt validate`")
-        d = judging_date(base, as_of, term)
-        return d, known_ids("role", role, base.roles) if role else sorted(base.roles)
+    def choose(loaded: Repository) -> Selection:
+        d = judging_date(loaded, as_of, term)
+        role_ids = known_ids("role", role, loaded.roles) if role else None
+        teacher_ids = known_ids("teacher", teacher, loaded.teachers) if teacher else None
+        return Selection(d, role_ids, teacher_ids)
 
     with loading_progress() as progress:
-        loaded, answers = eligibility_in_shares(repo or GLOBALS.repo, when, all_, fmt, explain, progress)
-    try:
-        loaded.require_loadable(skip_invalid, warn=message)
-        with output_stream(output, loaded) as out:
-            write_rows(out, answers, fmt)
-    finally:
-        discard(answers)
+        answer = judge_eligibility(repo or GLOBALS.repo, choose, request, progress)
+    with answer:
+        answer.repo.require_loadable(skip_invalid, warn=message)
+        with output_stream(output, answer.repo) as out:
+            answer.write(out)
 
 
 ROLE_COLUMNS = [Column("role_id"), Column("title"), Column("organization"), Column("category"), Column("summary")]
