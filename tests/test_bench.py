@@ -111,3 +111,40 @@ def test_every_kind_of_output_gets_the_same_bytes(generated, tmp_path, fmt):
     named = tmp_path / "named.txt"
     subprocess.run([*args, "--output", str(named)], env=env, timeout=120, check=True, capture_output=True)
     assert named.read_bytes() == expected
+
+
+@pytest.mark.parametrize(("fmt", "spooled"), [("csv", True), ("json", True), ("table", False)])
+def test_csv_and_json_of_every_teacher_take_the_spooled_path(generated, monkeypatch, run, fmt, spooled):
+    """The speed layer answers CSV and JSON of every teacher (and hands the rest to the plain path): a run that
+    silently stopped spooling would still pass the comparisons above."""
+    from tlt.scale import spool
+
+    calls = []
+    real = spool.eligibility_in_shares
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(spool, "eligibility_in_shares", counted)
+    args = ["-C", str(generated), "check-eligibility", "--all", "-f", fmt, "--as-of", "2026-03-02"]
+    code, out, err = run(args)
+    assert code == 0, err
+    assert out
+    assert len(calls) == (1 if spooled else 0)
+    code, _, err = run([*args, "--teacher", sorted(load_repository(generated).teachers)[0]])
+    assert code == 0, err
+    assert len(calls) == (1 if spooled else 0)  # one teacher: the plain path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_without_the_speed_layer_the_command_gives_the_same_bytes(generated, fmt):
+    """`tlt.scale.spool` is a wrapper: with it gone, check-eligibility runs the plain path, byte for byte."""
+    args = ["-C", str(generated), "check-eligibility", "--all", "--format", fmt, "--as-of", "2026-03-02"]
+    env = {"PATH": "/usr/bin:/bin", "TLT_JOBS": "2", "TLT_SHARE_MIN_FILES": "2", "COLUMNS": "120"}
+    with_layer = subprocess.run([sys.executable, "-m", "tlt", *args], capture_output=True, env=env, timeout=120)
+    gone = "import sys; sys.modules['tlt.scale.spool'] = None; from tlt.cli import main; main()"
+    without = subprocess.run([sys.executable, "-c", gone, *args], capture_output=True, env=env, timeout=120)
+    assert (without.returncode, without.stderr) == (with_layer.returncode, with_layer.stderr) == (0, b"")
+    assert without.stdout == with_layer.stdout
+    assert without.stdout.count(b"\n") > 240
