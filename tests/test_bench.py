@@ -120,13 +120,13 @@ def test_csv_and_json_of_every_teacher_take_the_spooled_path(generated, monkeypa
     from tlt.scale import spool
 
     calls = []
-    real = spool.eligibility_in_shares
+    real = spool.eligibility_in_batches
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(spool, "eligibility_in_shares", counted)
+    monkeypatch.setattr(spool, "eligibility_in_batches", counted)
     args = ["-C", str(generated), "check-eligibility", "--all", "-f", fmt, "--as-of", "2026-03-02"]
     code, out, err = run(args)
     assert code == 0, err
