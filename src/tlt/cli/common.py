@@ -11,7 +11,7 @@ import re
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,6 +23,7 @@ from rich.console import Console
 from tlt.errors import TltError
 from tlt.pipeline import Repository, load_holders, load_repository
 from tlt.problems import escape_control, no_workflow_command, shorten_path
+from tlt.suggest import closest, in_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -339,3 +340,28 @@ def clean_errors(fn: F) -> F:
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def known_ids(kind: str, wanted: Iterable[str], known: Iterable[str]) -> list[str]:
+    """`wanted` when every id exists; else exit 2 naming the unknown ones and the closest known ids."""
+    known = sorted(known)
+    out = []
+    for ident in wanted:
+        if ident not in known:
+            raise TltError(f"unknown {kind} id {ident!r}{in_error(closest(ident, known, n=3))}")
+        out.append(ident)
+    return out
+
+
+def judging_date(loaded: Repository, as_of: str | None, term: str | None) -> date:
+    """The date a command judges on: `--as-of`, or the start of `--term`, or today; never both given."""
+    if as_of is not None and term is not None:
+        raise TltError("give --as-of or --term, not both")
+    if term is not None:
+        assert loaded.config is not None
+        found = loaded.config.term(term)
+        if found is None:
+            known_ids("term", [term], [t.id for t in loaded.config.terms])
+        assert found is not None
+        return found.start
+    return as_of_date(as_of)

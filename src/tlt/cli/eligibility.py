@@ -5,9 +5,6 @@ wrapper from `tlt.scale.spool` when that layer is installed: the same bytes) and
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -22,9 +19,10 @@ from tlt.cli.common import (
     SkipInvalidOpt,
     TableFormat,
     TermOpt,
-    as_of_date,
     clean_errors,
     color_enabled,
+    judging_date,
+    known_ids,
     loading_progress,
     message,
     open_repository,
@@ -34,7 +32,6 @@ from tlt.cli.common import (
     write_output,
 )
 from tlt.eligibility import Request, Selection
-from tlt.errors import TltError
 from tlt.pipeline import Repository
 from tlt.render.rows import Column, Table, json_rows, render_csv, render_table, to_json
 from tlt.role_summary import summary
@@ -45,32 +42,6 @@ except ModuleNotFoundError as exc:
     if exc.name not in ("tlt.scale", "tlt.scale.spool"):
         raise
     from tlt.eligibility import check_eligibility as judge_eligibility
-
-
-def known_ids(kind: str, wanted: Iterable[str], known: Iterable[str]) -> list[str]:
-    """`wanted` when every id exists; else exit 2 naming the unknown ones and the closest known ids."""
-    known = sorted(known)
-    out = []
-    for ident in wanted:
-        if ident not in known:
-            close = difflib.get_close_matches(ident, known, n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise TltError(f"unknown {kind} id {ident!r}{hint}")
-        out.append(ident)
-    return out
-
-
-def judging_date(loaded: Repository, as_of: str | None, term: str | None) -> date:
-    if as_of is not None and term is not None:
-        raise TltError("give --as-of or --term, not both")
-    if term is not None:
-        assert loaded.config is not None
-        found = loaded.config.term(term)
-        if found is None:
-            known_ids("term", [term], [t.id for t in loaded.config.terms])
-        assert found is not None
-        return found.start
-    return as_of_date(as_of)
 
 
 @app.command("check-eligibility")

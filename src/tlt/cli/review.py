@@ -23,13 +23,13 @@ from tlt.cli.common import (
     as_of_date,
     clean_errors,
     color_enabled,
+    judging_date,
     message,
     open_repository,
     resolve_format,
     terminal_width,
     write_output,
 )
-from tlt.cli.eligibility import judging_date
 from tlt.errors import BrokenRepository, TltError
 from tlt.loading.gitrev import check_revision, revision_source
 from tlt.loading.repository import CONFIG_NAME
