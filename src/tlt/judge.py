@@ -233,7 +233,6 @@ class WrittenRules:
     names those that fail or are unknown (SPEC 4), and preferred rules never make a teacher ineligible."""
 
     def __init__(self, compiled: CompiledRole, teacher: Teacher) -> None:
-        self.compiled = compiled
         self.teacher = teacher
         rules = list(enumerate(compiled.required))
         self.dated = [(i, r) for i, r in rules if getattr(r.module, "DATED", True)]
