@@ -1,4 +1,4 @@
-"""Files are opened ahead of the one being parsed (`parallel.read_many`), so a cold page cache costs no waiting:
+"""Files are opened ahead of the one being parsed (`tlt.scale.read_ahead.read_many`), so a cold page cache costs no waiting:
 the documents must be exactly those read one at a time, whatever the files are, and no file may stay open."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tlt.loading import parallel
-from tlt.loading.parallel import read_many
 from tlt.loading.safeyaml import read_document
+from tlt.scale import read_ahead
+from tlt.scale.read_ahead import read_many
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc")
 
@@ -46,7 +46,7 @@ def files(tmp_path: Path) -> tuple[str, list[tuple[str, str]]]:
 @pytest.mark.parametrize("window", [1, 4, 64])
 def test_documents_are_those_read_one_at_a_time(files, monkeypatch, window):
     root, items = files
-    monkeypatch.setattr(parallel, "READ_AHEAD", window)
+    monkeypatch.setattr(read_ahead, "READ_AHEAD", window)
     before = _open_files()
     ahead = list(read_many(root, items))
     assert _open_files() == before

@@ -13,7 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tlt.checks import needs_checking, teacher_findings
+from tlt.checks import check_each_teacher, needs_checking
 from tlt.model import build_config, build_teacher
 from tlt.pipeline import Repository
 from tlt.policy import POLICY_CHECKS
@@ -62,7 +62,7 @@ teachers = st.fixed_dictionaries(
 def _problems(data: dict[str, Any], config: dict[str, Any] | None) -> list[Any]:
     repo = Repository(root=Path("."), config=build_config(config, "tlt.yaml") if config else None)
     repo.teachers["t-1"] = build_teacher(data, "teachers/t-1.yaml")
-    return teacher_findings(repo, AS_OF, POLICY_CHECKS).problems
+    return check_each_teacher(repo, AS_OF, POLICY_CHECKS)
 
 
 @settings(max_examples=400, deadline=None)

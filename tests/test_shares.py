@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tlt.pipeline import split_batches
+from tlt.scale.batches import split_batches
 
 AS_OF = "2025-09-15"
 
@@ -99,7 +99,7 @@ def test_the_last_batches_are_cut_finer_in_the_same_order():
 
 
 def test_a_failing_share_is_reported_in_one_line():
-    from tlt.workers import map_processes
+    from tlt.scale.workers import map_processes
 
     def run(index):
         if index == 1:
@@ -113,7 +113,7 @@ def test_a_failing_share_is_reported_in_one_line():
 def test_a_failing_first_share_stops_the_others_at_once():
     import time
 
-    from tlt.workers import map_processes
+    from tlt.scale.workers import map_processes
 
     def run(index):
         if index == 0:
@@ -127,11 +127,11 @@ def test_a_failing_first_share_stops_the_others_at_once():
     assert time.monotonic() - start < 20
 
 
-def test_map_batches_answers_in_batch_order_whoever_takes_them():
-    from tlt.workers import map_batches
+def test_map_queued_answers_in_batch_order_whoever_takes_them():
+    from tlt.scale.workers import map_queued
 
-    assert map_batches(lambda k: k * k, 50, 3) == [k * k for k in range(50)]
-    assert map_batches(lambda k: k, 1, 3) == [0]
+    assert map_queued(lambda k: k * k, 50, 3) == [k * k for k in range(50)]
+    assert map_queued(lambda k: k, 1, 3) == [0]
 
 
 @pytest.mark.parametrize("extra", [[], ["--role", "no-such-role"]])

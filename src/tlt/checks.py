@@ -2,11 +2,14 @@
 caseload members, and the policy checks that need judgement (caps, tenure, cooling-off, eligibility on the
 start date, expiring documents, staffing) from `tlt.policy`.
 
-Each check is a generator of `Problem`s over the loaded `Repository`. Most look at each teacher alone and run on
-each batch of the teachers (`teacher_findings`, in as many processes as there are batches); `finish_checks` then
-adds what needs every teacher (caseload members that exist, staffing shares) and the checks of tlt.yaml and the
-roles. `validate_repository` does it all: the one validate pipeline, which the CLI, the pre-commit hook and the
-tests call.
+Each check says what it looks at, by the table it is in:
+- `STRUCTURAL_CHECKS` (and the `extra` checks the caller adds: the CLI adds `tlt.policy.POLICY_CHECKS`) look at
+  one teacher at a time: a generator of `Problem`s over a whole repository or one batch of it (`pipeline.Loaded`);
+- `BASE_CHECKS` look at tlt.yaml and the roles alone;
+- `GATHERED_CHECKS` need facts about every teacher (caseload members exist, staffing shares): each `gather`s its
+  facts from each batch, and `finish`es once over what every batch gathered.
+`validate_repository` is the program, top to bottom: the one validate pipeline, which the CLI, the pre-commit
+hook and the tests call. It never knows how many batches there were, nor where they ran.
 """
 
 from __future__ import annotations
@@ -15,23 +18,24 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from tlt.loading.fastyaml import reference_only
 from tlt.loading.repository import find_root
 from tlt.loading.safeyaml import Document
 from tlt.loading.sources import FileSource, Source
 from tlt.model import Config, Src, Teacher
-from tlt.pipeline import Progress, Repository, load_in_batches
+from tlt.pipeline import Batch, Loaded, Progress, Repository, load_base, map_batches
 from tlt.policy import staffing_holders, staffing_problems
 from tlt.problems import Problem, error, excerpt, listed, sort_problems, warning
 from tlt.suggest import Hints
 from tlt.timeline import term_index
 
-RepositoryCheck = Callable[[Repository, date], Iterator[Problem]]
+#: A validate check: the problems it finds in a repository (whole, or one batch of its teachers) on a date.
+RepositoryCheck = Callable[[Loaded, date], Iterator[Problem]]
 
 
-def check_terms(repo: Repository, as_of: date) -> Iterator[Problem]:
+def check_terms(repo: Loaded, as_of: date) -> Iterator[Problem]:
     """tlt.yaml's terms: each ends on or after it starts, ids are unique, each starts after the previous ends."""
     if repo.config is None:
         return
@@ -66,7 +70,7 @@ _DATE_PAIRS: tuple[tuple[str, str, str, Callable[[Any], str]], ...] = (
 )
 
 
-def _teacher_dates(repo: Repository, t: Teacher) -> Iterator[Problem]:
+def _teacher_dates(repo: Loaded, t: Teacher) -> Iterator[Problem]:
     for name, first_name, second_name, what in _DATE_PAIRS:
         for item in getattr(t, name) or ():
             first, second = getattr(item, first_name), getattr(item, second_name)
@@ -78,15 +82,15 @@ def _teacher_dates(repo: Repository, t: Teacher) -> Iterator[Problem]:
                 )
 
 
-def check_dates(repo: Repository, as_of: date) -> Iterator[Problem]:
+def check_dates(repo: Loaded, as_of: date) -> Iterator[Problem]:
     """End before start, expires before issued (or before the clearance's or credential's date)."""
     for t in repo.teachers.values():
         yield from _teacher_dates(repo, t)
 
 
-def check_references(repo: Repository, as_of: date) -> Iterator[Problem]:
+def check_references(repo: Loaded, as_of: date) -> Iterator[Problem]:
     """Assignments name existing roles, evaluations existing terms and ratings on the scale. (Caseload members
-    are checked against every teacher file once all are loaded: `caseload_references`, `finish_checks`.)"""
+    are checked against every teacher file once all are loaded: `CASELOAD_MEMBERS_EXIST`.)"""
     term_ids = {t.id for t in repo.config.terms} if repo.config else None
     scale = repo.config.rating_scale if repo.config else None
     ranked = frozenset(scale) if scale is not None else None
@@ -148,7 +152,7 @@ def _in_order(first: Any, second: Any) -> bool:
     return type(first) is str and type(second) is str and len(first) == len(second) == 10 and first <= second
 
 
-def check_role_references(repo: Repository, as_of: date) -> Iterator[Problem]:
+def check_role_references(repo: Loaded, as_of: date) -> Iterator[Problem]:
     """Roles' rules name ratings on the scale and existing roles."""
     scale = repo.config.rating_scale if repo.config else None
     ranked = frozenset(scale) if scale is not None else frozenset()
@@ -179,9 +183,9 @@ def check_role_references(repo: Repository, as_of: date) -> Iterator[Problem]:
                     )
 
 
-def caseload_references(repo: Repository) -> list[tuple[str, Src]]:
+def caseload_references(repo: Loaded) -> list[tuple[str, Src]]:
     """(member, where) for each caseload member who is not a teacher of `repo` (nor the holder: that is a
-    `caseload-member` problem): known only once every batch is loaded."""
+    `caseload-member` problem) as far as `repo` knows: only every batch's teachers say who exists."""
     return [
         (m.teacher, m.src)
         for t in repo.teachers.values()
@@ -191,7 +195,7 @@ def caseload_references(repo: Repository) -> list[tuple[str, Src]]:
     ]
 
 
-def check_caseload_members(repo: Repository, as_of: date) -> Iterator[Problem]:
+def check_caseload_members(repo: Loaded, as_of: date) -> Iterator[Problem]:
     """No one on their own caseload; no member listed twice in one assignment."""
     for t in repo.teachers.values():
         for a in t.assignments or ():
@@ -204,7 +208,7 @@ def check_caseload_members(repo: Repository, as_of: date) -> Iterator[Problem]:
                 seen.add(m.teacher)
 
 
-def check_outside_terms(repo: Repository, as_of: date) -> Iterator[Problem]:
+def check_outside_terms(repo: Loaded, as_of: date) -> Iterator[Problem]:
     """An assignment that overlaps no term of tlt.yaml (an open end runs on): no report would count it."""
     if repo.config is None or not repo.config.terms:
         return
@@ -224,12 +228,12 @@ def check_outside_terms(repo: Repository, as_of: date) -> Iterator[Problem]:
                 )
 
 
-def _at(repo: Repository, src: Src) -> tuple[str, int, int]:
+def _at(repo: Loaded, src: Src) -> tuple[str, int, int]:
     line, col = repo.locate(src)
     return src.file, line, col
 
 
-#: Checks of each teacher on its own (with tlt.yaml and the roles): they run on each batch of the teachers.
+#: Checks of one teacher at a time (with tlt.yaml and the roles): they run on each batch of the teachers.
 STRUCTURAL_CHECKS: tuple[RepositoryCheck, ...] = (
     check_dates,
     check_references,
@@ -237,53 +241,103 @@ STRUCTURAL_CHECKS: tuple[RepositoryCheck, ...] = (
     check_outside_terms,
 )
 
+#: Checks of tlt.yaml and the roles alone: they run once.
+BASE_CHECKS: tuple[RepositoryCheck, ...] = (check_terms, check_role_references)
+
+#: Where a node of any file is: (file, line, column). Some files were read in another process.
+Locate = Callable[[Src], tuple[str, int, int]]
+
+F = TypeVar("F")
+
+
+@dataclass(frozen=True)
+class GatheredCheck(Generic[F]):
+    """A check of facts about every teacher: `gather(batch, as_of)` collects one batch's facts; `finish(repo,
+    as_of, facts, locate)` finds the problems in the facts of every batch (a list, in id order)."""
+
+    gather: Callable[[Batch, date], F]
+    finish: Callable[[Repository, date, list[F], Locate], Iterator[Problem]]
+
+
+def _ids_and_caseloads(batch: Batch, as_of: date) -> tuple[list[str], list[tuple[str, Src]]]:
+    """The ids of the batch's valid teacher files (modelled or not), and its caseload references."""
+    return [*batch.teachers, *batch.unmodelled], caseload_references(batch)
+
+
+def _unknown_teachers(
+    repo: Repository, as_of: date, facts: list[tuple[list[str], list[tuple[str, Src]]]], locate: Locate
+) -> Iterator[Problem]:
+    """A caseload member with no teacher file."""
+    known = {ident for ids, _ in facts for ident in ids}
+    hint = Hints(known)
+    for member, src in (ref for _, refs in facts for ref in refs):
+        if member not in known:
+            file, line, col = locate(src)
+            yield error(
+                file, line, col, "unknown-teacher",
+                f"caseload names teacher '{member}', who has no teacher file{hint(member, src.file)}",
+            )  # fmt: skip
+
+
+#: caseload members exist (SPEC section 4): every teacher file's id against every caseload
+CASELOAD_MEMBERS_EXIST = GatheredCheck(_ids_and_caseloads, _unknown_teachers)
+
+
+def _holders_and_count(batch: Batch, as_of: date) -> tuple[dict[str, set[str]], int]:
+    """role → the batch's teachers holding it in the term of D, and how many valid teacher files the batch has."""
+    return staffing_holders(batch, as_of), len(batch.teachers) + len(batch.unmodelled)
+
+
+def _staffing(
+    repo: Repository, as_of: date, facts: list[tuple[dict[str, set[str]], int]], locate: Locate
+) -> Iterator[Problem]:
+    holders: dict[str, set[str]] = {}
+    for by_role, _ in facts:
+        for role_id, ids in by_role.items():
+            holders.setdefault(role_id, set()).update(ids)
+    yield from staffing_problems(repo, as_of, holders, sum(count for _, count in facts))
+
+
+#: staffing shares (`policy.staffing_problems`): the holders of each role among all teachers
+STAFFING = GatheredCheck(_holders_and_count, _staffing)
+
+#: Checks of facts about every teacher, gathered from each batch and finished once.
+GATHERED_CHECKS: tuple[GatheredCheck[Any], ...] = (CASELOAD_MEMBERS_EXIST, STAFFING)
+
 
 @dataclass
 class Findings:
-    """What `tlt validate` learns from one batch of the teacher files: its problems, and the few facts the
-    checks across all teachers need (SPEC section 4: caseload members exist, staffing shares)."""
+    """What `tlt validate` learns from one batch of the teacher files: its problems (loading's and the checks of
+    one teacher's), and the facts each of `GATHERED_CHECKS` gathered from it, in the table's order."""
 
     problems: list[Problem]
-    teacher_ids: list[str]
-    caseload_refs: list[tuple[str, Src]]
-    holders: dict[str, set[str]]
+    facts: list[Any]
 
 
-def teacher_findings(repo: Repository, as_of: date, extra: tuple[RepositoryCheck, ...] = ()) -> Findings:
-    """The problems of the teachers loaded in `repo` (a batch or all of them) and the facts `finish_checks` needs."""
-    problems = list(repo.teacher_problems)
+def check_each_teacher(repo: Loaded, as_of: date, extra: tuple[RepositoryCheck, ...] = ()) -> list[Problem]:
+    """What the checks of one teacher at a time (`STRUCTURAL_CHECKS`, then `extra`) find in `repo`'s teachers."""
+    problems: list[Problem] = []
     for check in (*STRUCTURAL_CHECKS, *extra):
         problems.extend(check(repo, as_of))
-    ids = [*repo.teachers, *repo.unmodelled]
-    return Findings(problems, ids, caseload_references(repo), staffing_holders(repo, as_of))
+    return problems
 
 
-def finish_checks(
-    repo: Repository, as_of: date, findings: list[Findings], locate: Callable[[Src], tuple[str, int, int]]
-) -> list[Problem]:
-    """Every problem, sorted: the problems before the teachers (tlt.yaml, folders, roles), each batch's, and the
-    checks across all teachers and roles. `locate` places a node of any file (some were read by another process)."""
-    problems = list(repo.problems[: repo.base_problems])
+def check_batch(batch: Batch, as_of: date, extra: tuple[RepositoryCheck, ...] = ()) -> Findings:
+    """One batch's findings: its load problems and its teachers' (`check_each_teacher`), and the gathered facts."""
+    problems = [*batch.problems, *check_each_teacher(batch, as_of, extra)]
+    return Findings(problems, [check.gather(batch, as_of) for check in GATHERED_CHECKS])
+
+
+def finish_checks(repo: Repository, as_of: date, findings: list[Findings], locate: Locate) -> list[Problem]:
+    """Every problem, sorted: the problems before the teachers (tlt.yaml, folders, roles), each batch's, the
+    checks of tlt.yaml and the roles, and the gathered checks over the facts of every batch."""
+    problems = list(repo.problems)
     for found in findings:
         problems.extend(found.problems)
-    problems.extend(check_terms(repo, as_of))
-    problems.extend(check_role_references(repo, as_of))
-    known = {ident for found in findings for ident in found.teacher_ids}
-    hint = Hints(known)
-    for member, src in (ref for found in findings for ref in found.caseload_refs):
-        if member not in known:
-            file, line, col = locate(src)
-            problems.append(
-                error(
-                    file, line, col, "unknown-teacher",
-                    f"caseload names teacher '{member}', who has no teacher file{hint(member, src.file)}",
-                )
-            )  # fmt: skip
-    holders: dict[str, set[str]] = {}
-    for found in findings:
-        for role_id, ids in found.holders.items():
-            holders.setdefault(role_id, set()).update(ids)
-    problems.extend(staffing_problems(repo, as_of, holders, len(known)))
+    for check in BASE_CHECKS:
+        problems.extend(check(repo, as_of))
+    for i, gathered in enumerate(GATHERED_CHECKS):
+        problems.extend(gathered.finish(repo, as_of, [found.facts[i] for found in findings], locate))
     return sort_problems(problems)
 
 
@@ -294,29 +348,32 @@ def validate_repository(
     progress: Progress | None = None,
     source: Source | None = None,
 ) -> tuple[Repository, list[Problem]]:
-    """Load and check a repository on every core (`load_in_batches`). Returns the repository (with this
-    process's batch of the teachers) and the problems, sorted.
+    """Load and check a repository. Returns the repository (tlt.yaml and the roles, the files it lists; no
+    teacher is kept) and the problems, sorted. `extra`: more checks of one teacher at a time.
     `source`: read the files from there (git's index) instead of the working tree at or above `start`."""
     if source is None:
         source = FileSource(find_root(start))
-    repo, findings = load_in_batches(
-        start,
-        lambda batch: teacher_findings(batch, as_of, extra),
-        progress,
-        keep=lambda base: None if reference_only() else needs_checking(base.config),
-        source=source,
+    repo, teacher_paths = load_base(source, progress)
+    screen = None if reference_only() else needs_checking(repo.config)
+    findings = map_batches(
+        repo, source, teacher_paths, lambda batch: check_batch(batch, as_of, extra), screen, progress
     )
+    return repo, finish_checks(repo, as_of, findings, _locator(repo, source))
 
+
+def _locator(repo: Repository, source: Source) -> Locate:
+    """Where a node of any file is: a teacher file's document is gone with its batch, so it is read again from
+    `source` (only ever for a problem to show)."""
     last: dict[str, Document] = {}
 
     def locate(src: Src) -> tuple[str, int, int]:
         doc = repo.documents.get(src.file) or last.get(src.file)
-        if doc is None:  # read by another process: parse it again here (only ever for a problem to show)
+        if doc is None:
             # once a file, not once a problem: a file's problems come one after another, and only the last
             # file is kept, so memory stays one file's (docs/performance.md, "Figures behind the code")
             last.clear()
-            doc = last[src.file] = source.read([src.file])[0]  # from where the other process read it
+            doc = last[src.file] = source.read([src.file])[0]
         line, col = doc.position(src.node)
         return src.file, line, col
 
-    return repo, finish_checks(repo, as_of, findings, locate)
+    return locate

@@ -5,16 +5,21 @@ the load problems, and which files failed. Files are read through a `Source` (`t
 working tree, or a tree of blobs in memory or at a git revision (`load_source`, `load_tree`), with the same
 checks either way. `tlt validate` adds the repository checks (`tlt.checks`); every other
 command calls `require_loadable` first so that no report silently drops a record (SPEC section 4).
+
+A command that asks the same question of every teacher (validate, the reports) need not hold them all: it loads
+the base (`load_base`: tlt.yaml and the roles) and maps its question over the teacher files (`map_batches`),
+each answer that of one `Batch`. Both loops run through `RUNNER`, a `Runner`: the plain one here answers in this
+process, in one batch of every teacher file; a speed layer (`tlt.scale.install`) may put another in its place
+that gives the same answers faster. Nothing here knows which one runs.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from tlt.errors import BrokenRepository
 from tlt.loading.fastyaml import fast_reader
@@ -43,15 +48,6 @@ class Repository:
     problems: list[Problem] = field(default_factory=list)
     role_files: list[str] = field(default_factory=list)
     teacher_files: list[str] = field(default_factory=list)
-    #: how many of `problems` were found before any teacher file was read (tlt.yaml, folders, roles)
-    base_problems: int = 0
-    #: the ids of valid teacher files that were read and checked but left out of `teachers` (`keep` said no)
-    unmodelled: list[str] = field(default_factory=list)
-
-    @property
-    def teacher_problems(self) -> list[Problem]:
-        """The problems found while loading the teacher files (of this batch, when loaded in batches)."""
-        return self.problems[self.base_problems :]
 
     def input_paths(self) -> set[str]:
         """Every file the repository reads (relative paths), loaded or not."""
@@ -89,6 +85,54 @@ class Repository:
                 warn(f"skipped {shorten_path(path)}: it fails to load (see `tlt validate`)")
 
 
+@dataclass
+class Batch:
+    """Some of a repository's teacher files, loaded: their teachers, documents and load problems, and the ids of
+    the valid files that were read and checked but not modelled (`keep` said no). With the `base` repository it
+    belongs to (tlt.yaml, the roles) it offers what a check of one teacher reads, as a `Repository` does."""
+
+    base: Repository
+    teachers: dict[str, Teacher] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    unmodelled: list[str] = field(default_factory=list)
+
+    @property
+    def config(self) -> Config | None:
+        return self.base.config
+
+    @property
+    def roles(self) -> dict[str, Role]:
+        return self.base.roles
+
+    def locate(self, src: Src, at_key: bool = False) -> tuple[int, int]:
+        doc = self.documents.get(src.file)
+        if doc is None:
+            return self.base.locate(src, at_key)
+        return doc.key_position(src.node) if at_key else doc.position(src.node)
+
+    def error_at(self, src: Src, code: str, message: str, at_key: bool = False) -> Problem:
+        line, col = self.locate(src, at_key)
+        return error(src.file, line, col, code, message)
+
+
+class Loaded(Protocol):
+    """A whole `Repository` or one `Batch` of it: what a check of one teacher reads."""
+
+    @property
+    def config(self) -> Config | None: ...
+
+    @property
+    def roles(self) -> dict[str, Role]: ...
+
+    @property
+    def teachers(self) -> dict[str, Teacher]: ...
+
+    def locate(self, src: Src, at_key: bool = False) -> tuple[int, int]: ...
+
+    def error_at(self, src: Src, code: str, message: str, at_key: bool = False) -> Problem: ...
+
+
 def _check_id(doc: Document, stem: str) -> Problem | None:
     assert doc.data is not None
     value = doc.data.get("id")
@@ -105,30 +149,34 @@ def _check_id(doc: Document, stem: str) -> Problem | None:
 
 
 def _load_kind(
-    repo: Repository,
     docs: Iterable[Document],
     kind: str,
     build: Callable[[dict[str, Any], str], Any],
     into: dict[str, Any],
+    documents: dict[str, Document],
+    problems: list[Problem],
     progress: Progress | None = None,
     keep: Callable[[dict[str, Any]], bool] | None = None,
+    unmodelled: list[str] | None = None,
 ) -> None:
-    """Ids and the model for documents read as `kind` (their problems those of SPEC 7: YAML, then schema)."""
+    """Ids and the model for documents read as `kind` (their problems those of SPEC 7: YAML, then schema): each
+    document into `documents`, its problems onto `problems`, its model into `into` (unless `keep` says no: its id
+    then onto `unmodelled`)."""
     first_file: dict[str, str] = {}
     for doc in docs:
         if progress is not None:
             progress(1)
-        repo.documents[doc.path] = doc
-        problems = list(doc.problems)
-        if doc.data is not None and not problems:
-            mismatch = _check_id(doc, _stem(doc.path))
+        documents[doc.path] = doc
+        found = list(doc.problems)
+        if doc.data is not None and not found:
+            mismatch = _check_id(doc, file_stem(doc.path))
             if mismatch:
-                problems.append(mismatch)
-        if not problems and doc.data is not None:
+                found.append(mismatch)
+        if not found and doc.data is not None:
             ident = doc.data["id"]
             if ident in first_file:
                 line, col = doc.position(("id",))
-                problems.append(
+                found.append(
                     error(
                         doc.path,
                         line,
@@ -141,11 +189,11 @@ def _load_kind(
                 first_file[ident] = doc.path
                 if keep is None or keep(doc.data):
                     into[ident] = build(doc.data, doc.path)
-                else:
-                    repo.unmodelled.append(ident)
+                elif unmodelled is not None:
+                    unmodelled.append(ident)
                 if kind == "teacher":
                     doc.data = None  # the model holds it now, and nothing reads a teacher file's data again
-        repo.problems.extend(problems)
+        problems.extend(found)
 
 
 def _parse(kind: str) -> Parse:
@@ -175,28 +223,25 @@ def load_tree(files: Mapping[str, bytes], root: str | os.PathLike[str] = ".", li
 
 
 def load_source(source: Source, progress: Progress | None = None) -> Repository:
-    """Load a data repository from a source: read, parse, schema, ids, model.
-
-    The cyclic garbage collector is paused while loading: the model is millions of small acyclic objects that
-    it would otherwise traverse again and again (loading 100,000 teachers ran 14 times slower than 10,000)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        return _load_source(source, progress)
-    finally:
-        if paused:
-            gc.enable()
-        gc.freeze()  # what was loaded stays: later collections need not walk it
+    """Load a data repository from a source: read, parse, schema, ids, model; every teacher modelled."""
+    return RUNNER.load(source, lambda source: _load_whole(source, progress))
 
 
-def _load_source(source: Source, progress: Progress | None = None) -> Repository:
+def _load_whole(source: Source, progress: Progress | None) -> Repository:
     repo, teacher_paths = _load_base(source, progress)
-    load_teachers(repo, source, teacher_paths, progress)
+    teachers = load_batch(repo, source, teacher_paths, progress=progress)
+    repo.teachers = teachers.teachers
+    repo.documents.update(teachers.documents)
+    repo.problems.extend(teachers.problems)
     return repo
 
 
-def _load_base(source: Source, progress: Progress | None = None) -> tuple[Repository, list[str]]:
-    """tlt.yaml and the roles, loaded; the teacher files listed, not read yet."""
+def load_base(source: Source, progress: Progress | None = None) -> tuple[Repository, list[str]]:
+    """tlt.yaml and the roles, loaded; the teacher files listed, not read yet (`map_batches` reads them)."""
+    return RUNNER.load(source, lambda source: _load_base(source, progress))
+
+
+def _load_base(source: Source, progress: Progress | None) -> tuple[Repository, list[str]]:
     root = source.root
     config_doc = source.read([CONFIG_NAME], _parse("config"))[0]
     repo = Repository(root=root, config=None)
@@ -216,145 +261,95 @@ def _load_base(source: Source, progress: Progress | None = None) -> tuple[Reposi
     repo.teacher_files = list(teacher_paths)
     if progress is not None:
         progress(total=len(role_paths) + len(teacher_paths))
-    _load_kind(repo, _stream(source, role_paths, "role"), "role", build_role, repo.roles, progress)
-    repo.base_problems = len(repo.problems)
+    roles = _stream(source, role_paths, "role")
+    _load_kind(roles, "role", build_role, repo.roles, repo.documents, repo.problems, progress)
     return repo, teacher_paths
 
 
-def load_teachers(
-    repo: Repository,
-    source: Source,
-    paths: list[str],
-    progress: Progress | None = None,
-    keep: Callable[[dict[str, Any]], bool] | None = None,
-) -> None:
-    """Read, check and model these teacher files into `repo` (files with the same name must be read together).
+#: Whether a valid teacher file's data is to be modelled (`load_batch`, `map_batches`); None models every one.
+Keep = Callable[[dict[str, Any]], bool] | None
+
+
+def load_batch(
+    base: Repository, source: Source, paths: list[str], keep: Keep = None, progress: Progress | None = None
+) -> Batch:
+    """Read, check and model these teacher files of `base` (files with the same name must be read together).
     With `keep`, only the valid files whose data it keeps are modelled (the others are read and checked)."""
-    _load_kind(repo, _stream(source, paths, "teacher"), "teacher", build_teacher, repo.teachers, progress, keep)
+    batch = Batch(base)
+    teachers = _stream(source, paths, "teacher")
+    _load_kind(
+        teachers, "teacher", build_teacher, batch.teachers, batch.documents, batch.problems, progress, keep,
+        batch.unmodelled,
+    )  # fmt: skip
+    return batch
 
 
 T = TypeVar("T")
 
 
-def load_in_batches(
-    start: str | os.PathLike[str] | None,
-    work: Callable[[Repository], T],
+class Runner:
+    """How the pipeline's two loops run: a whole load (`load`), and a question mapped over the teacher files
+    (`map_batches`). This plain one runs both here, as written: the definition of their answers. A speed layer
+    (`tlt.scale`) puts another in `RUNNER` that gives the same answers faster, as flake8's `Manager.run_parallel`
+    gives `run_serial`'s; nothing that asks knows which one runs."""
+
+    def load(self, source: Source, load: Callable[[Source], T]) -> T:
+        """`load(source)`."""
+        return load(source)
+
+    def map_batches(
+        self,
+        base: Repository,
+        source: Source,
+        paths: list[str],
+        work: Callable[[Batch], T],
+        keep: Keep = None,
+        progress: Progress | None = None,
+    ) -> list[T]:
+        """`work` answered for batches of `paths` (`base`'s teacher files) that hold each file once, in id order:
+        here one batch of them all."""
+        return [work(load_batch(base, source, paths, keep, progress))]
+
+
+#: The runner the pipeline's loops run on; `tlt.scale.install()` replaces it.
+RUNNER: Runner = Runner()
+
+
+def map_batches(
+    base: Repository,
+    source: Source,
+    paths: list[str],
+    work: Callable[[Batch], T],
+    keep: Keep = None,
     progress: Progress | None = None,
-    jobs: int | None = None,
-    before: Callable[[Repository], None] | None = None,
-    batch: int | None = None,
-    keep: Callable[[Repository], Callable[[dict[str, Any]], bool] | None] | None = None,
-    source: Source | None = None,
-) -> tuple[Repository, list[T]]:
-    """Map-reduce over the teacher files on every core (`tlt.workers.map_batches`): tlt.yaml and the roles are
-    loaded once, then the teacher files, cut in batches of `batch` (2,000), are handed out one at a time to this
-    process and one forked child per extra core; each answers `work(repo)` for each batch alone: `repo.teachers`
-    (and the teachers' documents and problems) hold that batch only, then are let go. Memory stays that of one
-    batch however large the repository (the 100,000-teacher model does not fit a processor's caches; batches do,
-    and run faster), and a process on a slower core simply takes fewer batches.
-
-    Batches are cut in file-name order (so teacher-id order: the id must equal the name), and the answers come
-    back in batch order, so in id order. Files with the same name stay in one batch, where the second is
-    reported. A small repository, or one core, is one process. Returns this process's repository (config,
-    roles; `problems` holds only the problems found before any teacher file was read) and the answers.
-    `before(repo)` runs once tlt.yaml and the roles are loaded, before any teacher file is read: the place for
-    usage errors (an unknown role or term). `keep(repo)`, asked then too, gives `load_teachers`' `keep` (it may
-    need tlt.yaml), or None to model every teacher. `source` reads the files from elsewhere than the working
-    tree at or above `start` (git's index: `tlt validate --staged`); each process reads its own batches from it.
-    Garbage collection paused as in `load_source`."""
-    from tlt.workers import MAX_BATCHES, map_batches, process_count
-
-    if source is None:
-        source = FileSource(find_root(start))
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        repo, paths = _load_base(source, progress)
-        if before is not None:
-            before(repo)
-        kept = keep(repo) if keep is not None else None
-        processes = process_count(len(paths)) if jobs is None else jobs
-        base_documents = dict(repo.documents)
-        env = os.environ.get("TLT_BATCH", "")
-        size = batch or (int(env) if env.isdigit() and int(env) > 0 else BATCH)
-        size = max(size, -(-len(paths) // MAX_BATCHES))
-        # the last batch of each process cut in four, so that the processes finish close together
-        count = -(-len(paths) // size)
-        batches = split_batches(paths, count, last=processes if processes > 1 else 0, finer=4) if paths else [[]]
-        parent = os.getpid()
-        # only this process draws progress (a forked child must not touch the bar); its batches stand for all
-        scaled = None if progress is None else (lambda n=1, total=None: progress(n * processes, total))
-
-        def run(k: int) -> T:
-            repo.teachers = {}
-            repo.unmodelled = []
-            repo.documents = dict(base_documents)
-            del repo.problems[repo.base_problems :]
-            load_teachers(repo, source, batches[k], scaled if os.getpid() == parent else None, kept)
-            return work(repo)
-
-        results = map_batches(run, len(batches), processes if len(batches) > 1 else 1)
-        repo.teachers = {}
-        repo.unmodelled = []
-        repo.documents = base_documents
-        del repo.problems[repo.base_problems :]
-        return repo, results
-    finally:
-        if paused:
-            gc.enable()
-        gc.freeze()
-
-
-#: Teachers per batch in `load_in_batches`: large enough that per-batch work is noise, small enough for caches
-#: (TLT_BATCH overrides it; tests use tiny batches).
-BATCH = 2000
+) -> list[T]:
+    """`work(batch)` for batches of the teacher files `paths` of `base` (from `load_base`), in id order: every
+    file in exactly one batch, files with the same name (so the same id) in the same one. `work` sees one batch
+    alone; what needs every teacher is the caller's to combine from the answers. On `RUNNER`."""
+    return RUNNER.map_batches(base, source, paths, work, keep, progress)
 
 
 def load_holders(start: str | os.PathLike[str] | None = None, progress: Progress | None = None) -> Repository:
     """The repository with only the teachers who hold or held an assignment modelled: all the reports need
     (caseloads, stipends, the term report, expiring documents of role holders). Every file is still read and
     checked, so `require_loadable` refuses a broken repository as it would after `load_repository`."""
-
-    def holders(batch: Repository) -> tuple[dict[str, Teacher], list[Problem]]:
-        return batch.teachers, batch.teacher_problems
-
-    repo, answers = load_in_batches(start, holders, progress, keep=lambda base: _holds_assignments)
-    repo.teachers = {}
-    for teachers, problems in answers:
+    source = FileSource(find_root(start))
+    repo, paths = load_base(source, progress)
+    for teachers, problems in map_batches(repo, source, paths, _holders, _holds_assignments, progress):
         repo.teachers.update(teachers)
         repo.problems.extend(problems)
     return repo
+
+
+def _holders(batch: Batch) -> tuple[dict[str, Teacher], list[Problem]]:
+    return batch.teachers, batch.problems
 
 
 def _holds_assignments(data: dict[str, Any]) -> bool:
     return bool(data.get("assignments"))
 
 
-def split_batches(paths: list[str], n: int, last: int = 0, finer: int = 1) -> list[list[str]]:
-    """`paths` in file-name order (`teachers/b/t-2.yaml` sorts as `t-2`; equal names in listing order), cut
-    into `n` batches of contiguous names, the `last` of them each cut `finer` times finer: processes that take
-    batches from a queue then end within a small batch of each other. Files with the same name (so the same id)
-    stay in one batch."""
-    order = sorted(paths, key=_stem)  # a stable sort: equal names stay in listing order
-    if n <= 1 or len(paths) < 2:
-        return [order]
-    size = -(-len(order) // n)
-    last = min(last, n - 1) if finer > 1 else 0
-    sizes = [size] * (n - last) + [max(1, size // finer)] * (last * finer)
-    batches: list[list[str]] = []
-    start, k = 0, 0
-    while True:
-        end = start + sizes[min(k, len(sizes) - 1)]
-        while end < len(order) and _stem(order[end]) == _stem(order[end - 1]):
-            end += 1  # the same name: the same batch
-        if end >= len(order):
-            batches.append(order[start:])
-            return batches
-        batches.append(order[start:end])
-        start, k = end, k + 1
-
-
-def _stem(path: str) -> str:
+def file_stem(path: str) -> str:
     """The file name without its suffix (`teachers/b/t-2.yaml` → `t-2`): the id the file must hold."""
     name = path.rfind("/") + 1
     dot = path.rfind(".")

@@ -17,7 +17,7 @@ from typing import Any
 
 from tlt.judge import CompiledRole, WrittenRules, compile_role
 from tlt.model import Assignment, Role, Src, Teacher
-from tlt.pipeline import Repository
+from tlt.pipeline import Loaded, Repository
 from tlt.problems import LIST_LIMIT, Problem, listed, shorten, warning
 from tlt.rules.base import FAIL, Context
 from tlt.rules.implicit import cooling_off
@@ -26,7 +26,7 @@ from tlt.timeline import ONE_DAY, TermIndex, term_index
 EXPIRING_WINDOW_DAYS = 60
 
 
-def _assignments(repo: Repository) -> Iterator[tuple[Teacher, Assignment]]:
+def _assignments(repo: Loaded) -> Iterator[tuple[Teacher, Assignment]]:
     for tid in sorted(repo.teachers):
         t = repo.teachers[tid]
         for a in t.assignments or ():
@@ -38,7 +38,7 @@ def _decimal_text(value: Decimal) -> str:
     return text
 
 
-def check_caseload_cap(repo: Repository, as_of: date) -> Iterator[Problem]:
+def check_caseload_cap(repo: Loaded, as_of: date) -> Iterator[Problem]:
     """Weighted caseload size over the role's caseload.max."""
     for t, a in _assignments(repo):
         role = repo.roles.get(a.role)
@@ -54,7 +54,7 @@ def check_caseload_cap(repo: Repository, as_of: date) -> Iterator[Problem]:
             )
 
 
-def check_overlap(repo: Repository, as_of: date) -> Iterator[Problem]:
+def check_overlap(repo: Loaded, as_of: date) -> Iterator[Problem]:
     """The same teacher holding the same role twice at once; placed at the later-starting assignment."""
     for t in (repo.teachers[k] for k in sorted(repo.teachers)):
         by_role: dict[str, list[Assignment]] = defaultdict(list)
@@ -80,7 +80,7 @@ def check_overlap(repo: Repository, as_of: date) -> Iterator[Problem]:
                     )
 
 
-def check_tenure_cap(repo: Repository, as_of: date) -> Iterator[Problem]:
+def check_tenure_cap(repo: Loaded, as_of: date) -> Iterator[Problem]:
     """Terms served in a role over term_limit.max_terms, counting each assignment up to its end (open-ended ones:
     the terms they overlap on a day before D); placed at the start of the assignment that passes the cap."""
     terms = repo.config.terms if repo.config else ()
@@ -163,7 +163,7 @@ def _running_terms(items: list[Assignment], index: TermIndex, last: date) -> Ite
 class _Contexts:
     """Judging contexts by date, built once each; roles compiled once each, as messages quote them."""
 
-    def __init__(self, repo: Repository) -> None:
+    def __init__(self, repo: Loaded) -> None:
         self.repo = repo
         self.by_date: dict[date, Context] = {}
         self.compiled: dict[str, CompiledRole] = {}
@@ -184,7 +184,7 @@ class _Contexts:
         return self.compiled[role_id]
 
 
-def check_cooling_off_and_eligibility(repo: Repository, as_of: date) -> Iterator[Problem]:
+def check_cooling_off_and_eligibility(repo: Loaded, as_of: date) -> Iterator[Problem]:
     """An assignment that starts inside a cooling-off (`cooling-off`), else one whose teacher was ineligible for
     the role by its written rules on the start date (`ineligible-assignment`)."""
     contexts = _Contexts(repo)
@@ -240,7 +240,7 @@ def _documents(t: Teacher) -> Iterator[tuple[str, Src, date]]:
             yield f"{shorten(name)} {kind}", latest.src, latest.expires  # a message quotes 80 characters of it
 
 
-def check_expiring(repo: Repository, as_of: date) -> Iterator[Problem]:
+def check_expiring(repo: Loaded, as_of: date) -> Iterator[Problem]:
     """A current role holder's license, clearance or credential that expired before D or expires in [D, D+60]."""
     horizon = as_of + timedelta(days=EXPIRING_WINDOW_DAYS)
     for tid in sorted(repo.teachers):
@@ -257,7 +257,7 @@ def check_expiring(repo: Repository, as_of: date) -> Iterator[Problem]:
             yield warning(src.file, line, col, "expiring", f"{t.id} holds {listed(holding)}; their {what} {when}")
 
 
-def staffing_holders(repo: Repository, as_of: date) -> dict[str, set[str]]:
+def staffing_holders(repo: Loaded, as_of: date) -> dict[str, set[str]]:
     """role → the teachers of `repo` holding it on a day of the term containing D (none: no such term)."""
     holders: dict[str, set[str]] = defaultdict(set)
     term = next((t for t in repo.config.terms if t.contains(as_of)), None) if repo.config else None
@@ -304,4 +304,4 @@ POLICY_CHECKS = (
     check_tenure_cap,
     check_cooling_off_and_eligibility,
     check_expiring,
-)  # each on the teachers alone; staffing needs them all: `tlt.checks.finish_checks`
+)  # each on the teachers alone; staffing needs them all: `tlt.checks.STAFFING`

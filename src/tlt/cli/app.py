@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tlt import __version__
+from tlt import __version__, scale
 from tlt.cli.common import GLOBALS, RepoOpt
 
 HELP = """\
@@ -54,6 +54,7 @@ def _globals(
     GLOBALS.repo = repo
     GLOBALS.no_color = no_color
     GLOBALS.quiet = quiet
+    scale.install()  # the one place the pipeline's runner is put on every core (docs/architecture.md)
 
 
 def _register() -> None:

@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from tlt.loading.parallel import read_many
 from tlt.loading.repository import DATA_SUFFIXES, data_files, inside, relpath
-from tlt.loading.safeyaml import MAX_BYTES, Document, parse_bytes
+from tlt.loading.safeyaml import MAX_BYTES, Document, parse_bytes, read_document
 from tlt.problems import error
 
 #: What turns a file's bytes into a document: (bytes, path as shown) → document.
@@ -82,8 +81,13 @@ class FileSource:
     def stream(self, paths: list[str], parse: Parse = parse_bytes) -> Iterator[Document]:
         """Like `read`, but yields each document as soon as it is parsed (the model is built meanwhile)."""
         root = str(self.root)
+        return (read_document(file, rel, root, None, parse) for file, rel in self.files(paths))
+
+    def files(self, paths: list[str]) -> list[tuple[str, str]]:
+        """(the file to open, the path as shown) for each of `paths`: a listed file where the listing found it."""
+        root = str(self.root)
         files = self._files
-        return read_many(root, [(files[rel] if rel in files else os.path.join(root, rel), rel) for rel in paths], parse)
+        return [(files[rel] if rel in files else os.path.join(root, rel), rel) for rel in paths]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """check-eligibility's CSV and JSON of every teacher, judged on every core and spooled: a wrapper around
 `tlt.eligibility.check_eligibility` that gives its bytes, faster, and hands every other request to it.
 
-Each batch of the teacher files (`pipeline.load_in_batches`, on every core) is judged by its process's `judge.Bench`
+Each batch of the teacher files (`pipeline.map_batches`, on every core) is judged by its process's `judge.Bench`
 (made once, before the children fork), which decides each distinct tuple of answers once per unit of roles judged
 alike; the batch's rows go to the process's spool file, a temporary file in a folder of this run's own (removed
 when the run ends or fails, in any process), grouped by (unit, verdict, preferred met). A unit's row is spooled
@@ -44,8 +44,10 @@ from tlt.eligibility import (
     verdict_cells,
 )
 from tlt.judge import INELIGIBLE, VERDICT_ORDER, Bench, Verdict, compile_roles
+from tlt.loading.repository import find_root
+from tlt.loading.sources import FileSource
 from tlt.model import Teacher
-from tlt.pipeline import Progress, Repository, load_in_batches
+from tlt.pipeline import Batch, Progress, Repository, load_base, map_batches
 from tlt.problems import Problem
 from tlt.render.rows import Table, csv_cell, csv_line, json_item, render_csv
 from tlt.rules.base import Context
@@ -162,8 +164,8 @@ class BatchRows:
     problems: list[Problem] = field(default_factory=list)
 
 
-def batch_rows(repo: Repository, bench: Bench, include_ineligible: bool, maker: RowMaker, spool: BinaryIO) -> BatchRows:
-    """Judge the teachers of `repo` (a batch) with `bench` (`new_bench`: one for every batch of a process) and
+def batch_rows(batch: Batch, bench: Bench, include_ineligible: bool, maker: RowMaker, spool: BinaryIO) -> BatchRows:
+    """Judge the teachers of `batch` with `bench` (`new_bench`: one for every batch of a process) and
     append their rows to `spool` (a file opened for binary writing), grouped (see module doc).
 
     Roles judged alike (`judge.judging_units`) share their rows: a row is spooled once per unit with PLACEHOLDER where
@@ -181,8 +183,8 @@ def batch_rows(repo: Repository, bench: Bench, include_ineligible: bool, maker: 
         return (maker.json_record(part), (u, VERDICT_ORDER[v.verdict], -v.preferred_met), b"")
 
     # rows are bytes from the start: one cite beyond Latin-1 would make every joined text twice as wide
-    for tid in sorted(repo.teachers):
-        teacher = repo.teachers[tid]
+    for tid in sorted(batch.teachers):
+        teacher = batch.teachers[tid]
         middle = (PLACEHOLDER + "," + maker.teacher_piece(teacher) + ",").encode("utf-8") if csv else b""
         for _, hit in bench.judge(teacher, make):
             if hit is None:
@@ -213,7 +215,7 @@ def batch_rows(repo: Repository, bench: Bench, include_ineligible: bool, maker: 
         index_out,
         [indices for _, indices in bench.units],
         pieces,
-        list(repo.teacher_problems),
+        list(batch.problems),
     )
 
 
@@ -236,23 +238,22 @@ def eligibility_in_batches(
     `write_rows` or `discard` the answers: they are temporary files, in a temporary folder of their own that
     goes when anything fails (in any process: the children's files are in it too)."""
     maker = RowMaker(fmt, explain)
-    benches: list[Bench] = []  # made once tlt.yaml and the roles are loaded, before the children fork
+    source = FileSource(find_root(start))
+    repo, teacher_paths = load_base(source, progress)
+    as_of, role_ids = when(repo)
+    bench = new_bench(repo, as_of, role_ids, maker)  # made before the children fork: one for every batch
     spools: dict[int, BinaryIO] = {}  # one spool file per process, opened on its first batch
     folder = tempfile.mkdtemp(prefix="tlt-eligibility-")
 
-    def work(batch: Repository) -> BatchRows:
+    def work(batch: Batch) -> BatchRows:
         spool = spools.get(os.getpid())
         if spool is None:
             path = os.path.join(folder, f"rows-{os.getpid()}.spool")
             spool = spools[os.getpid()] = open(path, "xb")  # noqa: SIM115 - kept for the next batch
-        return batch_rows(batch, benches[0], include_ineligible, maker, spool)
-
-    def before(base: Repository) -> None:
-        as_of, role_ids = when(base)
-        benches.append(new_bench(base, as_of, role_ids, maker))
+        return batch_rows(batch, bench, include_ineligible, maker, spool)
 
     try:
-        repo, answers = load_in_batches(start, work, progress, before=before)
+        answers = map_batches(repo, source, teacher_paths, work, progress=progress)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

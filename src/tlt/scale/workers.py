@@ -1,9 +1,9 @@
-"""Work spread over the machine's cores.
+"""Work spread over the machine's cores: worker processes, forked from this one.
 
-`map_batches`: batches of the teacher files handed out one at a time to this process and forked children, each
+`map_queued`: batches of the teacher files handed out one at a time to this process and forked children, each
 answering a question about its batch (its problems, its role holders, its eligibility rows). Only the answers
 cross back (pickled through a pipe, by `map_processes`), never the model: shipping parsed files between
-processes costs what the second core gains (measured: see docs/performance.md).
+processes costs what the second core gains (docs/performance.md, "Figures behind the code").
 
 Set TLT_JOBS=1 to stay in one process; TLT_SHARE_MIN_FILES changes how many teacher files make more processes
 worth a fork (tests set it low to run that path on small repositories).
@@ -21,9 +21,16 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar
 
-from tlt.loading.parallel import jobs
-
 T = TypeVar("T")
+
+
+def jobs() -> int:
+    """The processes to use: TLT_JOBS when set (1 = stay in one process), else the cores this process may run on."""
+    env = os.environ.get("TLT_JOBS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
 
 #: Use more processes from this many teacher files: below it a fork costs more than the second core gains.
 SHARE_MIN_FILES = 4000
@@ -38,11 +45,11 @@ def process_count(files: int) -> int:
     return max(1, min(jobs(), files))
 
 
-#: The work queue of `map_batches` is a pipe filled before any process reads it: at most this many batches.
+#: The work queue of `map_queued` is a pipe filled before any process reads it: at most this many batches.
 MAX_BATCHES = 16_000
 
 
-def map_batches(run: Callable[[int], T], count: int, processes: int) -> list[T]:
+def map_queued(run: Callable[[int], T], count: int, processes: int) -> list[T]:
     """`run(k)` for k in range(count), on `processes` processes (this one and forked children), the answers in
     order of k. Batches are handed out one at a time from a queue, so a process on a slower core simply does
     fewer (this VM's two cores are often uneven); each process keeps its answers and sends them back at the end.
