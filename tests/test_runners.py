@@ -127,7 +127,7 @@ def test_the_scaled_runner_reads_the_working_tree_ahead(generated, monkeypatch):
     monkeypatch.setattr(read_ahead, "open_ahead", counting)
     _on(monkeypatch, ScaledRunner(), {"TLT_JOBS": "1"})
     repo = load_repository(generated)
-    assert sorted(opened) == sorted(str(generated / path) for path in repo.input_paths())
+    assert sorted(opened) == sorted(str(generated / path) for path in (*repo.role_files, *repo.teacher_files))
     opened.clear()
     _on(monkeypatch, Runner(), {"TLT_JOBS": "1"})
     assert load_repository(generated).teachers == repo.teachers

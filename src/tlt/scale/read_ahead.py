@@ -1,7 +1,7 @@
 """Reading files one after another with the next ones opened ahead: the same documents, less waiting for a disk.
 
-`read_ahead(source)` is a working tree (`FileSource`) whose `stream` and `read` go through `read_many`; any
-other source (a tree of blobs) is returned as it is.
+`read_ahead(source)` is a working tree (`FileSource`) whose `stream` goes through `read_many`; any other source
+(a tree of blobs) is returned as it is.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class ReadAhead:
         return self.source.folder(folder)
 
     def read(self, paths: list[str], parse: Parse = parse_bytes) -> list[Document]:
-        return list(self.stream(paths, parse))
+        return self.source.read(paths, parse)  # what the pipeline reads alone (tlt.yaml): nothing to read ahead of
 
     def stream(self, paths: list[str], parse: Parse = parse_bytes) -> Iterator[Document]:
         return read_many(str(self.root), self.source.files(paths), parse)
