@@ -1,4 +1,4 @@
-"""The spooled eligibility path (`tlt.scale.spool`: `judge.Bench` deciding each distinct tuple of answers once,
+"""The spooled eligibility path (`tlt.scale.spool`: `scale.bench.Bench` deciding each distinct tuple of answers once,
 rows spooled once per unit of roles judged alike from pieces rendered once, each role's text put in at the end)
 gives exactly the document of the plain path, in every mode, on dates that change many answers. The two sides
 are rendered by different code: the plain side is `judge.judge_all`'s verdicts as `eligibility_table` rows,

@@ -260,7 +260,6 @@ def test_the_cooling_off_index_names_what_the_scan_names(spans, entries, days):
 
     from tlt.model import Assignment, Src, build_role
     from tlt.rules import implicit
-    from tlt.rules.base import Context
 
     roles = {}
     for role_id, items in zip("abx", entries, strict=True):
@@ -278,16 +277,14 @@ def test_the_cooling_off_index_names_what_the_scan_names(spans, entries, days):
                    Src("t.yaml", ("assignments", i)))
         for i, (role, s, n) in enumerate(spans)
     )  # fmt: skip
-    teacher = SimpleNamespace(assignments=assignments)
+    bars = implicit.TeacherBars(assignments, roles)  # one index for every role, as `tlt.answers` keeps it
     for target in roles.values():
         barring = implicit.barring_entries(target, roles)
         if not barring:
             continue
         for n in days:
             d = first + timedelta(days=n)
-            ctx = Context(as_of=d, terms=(), rating_scale=(), organization=None, roles=roles, many_dates=True)
-            indexed = implicit.cooling_off(target, teacher, ctx, barring)  # type: ignore[arg-type]
-            assert indexed == implicit.scan_cooling_off(target, assignments, d, barring)
+            assert bars.answer(target, d) == implicit.scan_cooling_off(target, assignments, d, barring)
 
 
 def test_a_long_rating_scale_is_listed_cut_in_messages(config_yaml, make_repo, run, tmp_path):

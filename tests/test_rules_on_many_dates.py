@@ -3,9 +3,10 @@
 `tlt validate` judges a teacher's rules on each assignment's start date. Scanning every license, clearance,
 credential, course, evaluation and experience entry on each date cost assignments × list length for one teacher
 (9,000 licenses and 9,000 assignments: past 100 s and 7 GB, every reason listing every license). From the second
-date on, each rule answers from an index (`rules.base.asked_again`). Here each rule is asked on several dates in
-turn, so the first answer is the scan's and the rest the index's, and each is held to the rule as it was written
-before (the oracles below, copied from it), on lists short enough that no listing is cut. Then the work is
+date on, each rule answers from its `over_dates` index (`tlt.answers.Answers` decides when). Here each rule is
+asked on several dates both ways, `check` (the scan) and `over_dates` (the index, built once), and each answer is
+held to the rule as it was written before (the oracles below, copied from it), on lists short enough that no
+listing is cut. Then the work is
 counted on a hostile file, and the cut listings are checked.
 """
 
@@ -21,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tlt.model import Clearance, Course, Credential, Evaluation, Experience, License, Src
+from tlt.model import Choices, Clearance, Course, Credential, Evaluation, Experience, License, Src
 from tlt.problems import LIST_LIMIT
 from tlt.rules import clearances, coursework, credentials, evaluation, experience, license
 from tlt.rules.base import FAIL, PASS, Context, words
@@ -35,10 +36,16 @@ def _day(n: int) -> date:
     return BASE + timedelta(days=n)
 
 
-def _ctx(d: date, terms: dict[str, date] | None = None, many: bool = True) -> Context:
-    """A context judging on many dates (so rules index a teacher's lists from the second date on)."""
+def _ctx(d: date, terms: dict[str, date] | None = None) -> Context:
     scale = ("low", "mid", "high")
-    return Context(as_of=d, terms=(), rating_scale=scale, organization=None, term_end=terms or {}, many_dates=many)
+    rank = {rating: i for i, rating in enumerate(scale)}
+    return Context(as_of=d, terms=(), rating_scale=scale, organization=None, term_end=terms or {}, rank=rank)
+
+
+def _both(module: Any, options: dict, teacher: Any, when: list[date], terms: dict[str, date] | None = None) -> Any:
+    """(date, `check`'s answer on it, the answer of `over_dates` built once) for each date."""
+    on = module.over_dates(options, teacher, _ctx(when[0], terms))
+    return [(d, module.check(options, teacher, _ctx(d, terms)), on(d)) for d in when]
 
 
 days = st.integers(0, 40)
@@ -180,10 +187,8 @@ license_options = st.fixed_dictionaries(
 @settings(max_examples=300, deadline=None)
 @given(license_options, licenses_st, dates)
 def test_license(options, items, when):
-    teacher = SimpleNamespace(licenses=items)
-    for d in when:
-        assert license.check(options, teacher, _ctx(d)) == old_license(options, items, d)
-        assert license.check(options, teacher, _ctx(d, many=False)) == old_license(options, items, d)
+    for d, scanned, indexed in _both(license, options, SimpleNamespace(licenses=items), when):
+        assert scanned == indexed == old_license(options, items, d)
 
 
 clearances_st = st.lists(
@@ -197,12 +202,8 @@ clearances_st = st.lists(
     st.lists(st.sampled_from("abcd"), min_size=1, max_size=4, unique=True), clearances_st, dates
 )  # unique: the schema
 def test_clearances(kinds, items, when):
-    teacher = SimpleNamespace(clearances=items)
-    for d in when:
-        for many in (True, False):
-            assert clearances.check({"kinds": kinds}, teacher, _ctx(d, many=many)) == old_clearances(
-                {"kinds": kinds}, items, d
-            )
+    for d, scanned, indexed in _both(clearances, {"kinds": kinds}, SimpleNamespace(clearances=items), when):
+        assert scanned == indexed == old_clearances({"kinds": kinds}, items, d)
 
 
 credentials_st = st.lists(
@@ -217,10 +218,8 @@ credential_options = st.fixed_dictionaries(
 @settings(max_examples=300, deadline=None)
 @given(credential_options, credentials_st, dates)
 def test_credentials(options, items, when):
-    teacher = SimpleNamespace(credentials=items)
-    for d in when:
-        for many in (True, False):
-            assert credentials.check(options, teacher, _ctx(d, many=many)) == old_credentials(options, items, d)
+    for d, scanned, indexed in _both(credentials, options, SimpleNamespace(credentials=items), when):
+        assert scanned == indexed == old_credentials(options, items, d)
 
 
 courses_st = st.lists(st.builds(lambda i, d: Course(i, _day(d)), st.sampled_from("abc"), days), max_size=6).map(tuple)
@@ -232,10 +231,8 @@ course_options = st.fixed_dictionaries(
 @settings(max_examples=300, deadline=None)
 @given(course_options, courses_st, dates)
 def test_coursework(options, items, when):
-    teacher = SimpleNamespace(coursework=items)
-    for d in when:
-        for many in (True, False):
-            assert coursework.check(options, teacher, _ctx(d, many=many)) == old_coursework(options, items, d)
+    for d, scanned, indexed in _both(coursework, options, SimpleNamespace(coursework=items), when):
+        assert scanned == indexed == old_coursework(options, items, d)
 
 
 TERM_ENDS = {f"t{i}": _day(5 * i) for i in range(8)}
@@ -251,11 +248,8 @@ evaluation_options = st.fixed_dictionaries(
 @settings(max_examples=300, deadline=None)
 @given(evaluation_options, evaluations_st, dates)
 def test_evaluation(options, items, when):
-    teacher = SimpleNamespace(evaluations=items)
-    for d in when:
-        for many in (True, False):
-            ctx = _ctx(d, TERM_ENDS, many)
-            assert evaluation.check(options, teacher, ctx) == old_evaluation(options, items, ctx)
+    for d, scanned, indexed in _both(evaluation, options, SimpleNamespace(evaluations=items), when, TERM_ENDS):
+        assert scanned == indexed == old_evaluation(options, items, _ctx(d, TERM_ENDS))
 
 
 experience_st = st.lists(
@@ -285,13 +279,10 @@ experience_st = st.lists(
 def test_experience(items, employer, tag, when):
     index = Credited(items, employer, tag)
     options = {"min_years": 1, **({"employer": employer} if employer else {}), **({"tag": tag} if tag else {})}
-    teacher = SimpleNamespace(experience=items)
-    for d in when:
+    for d, scanned, indexed in _both(experience, options, SimpleNamespace(experience=items), when):
         units, other = credited_parts(items, d, employer, tag)
         assert index(d) == (units, other)
-        answer = experience._answer(employer, tag, 1, units, other)
-        assert experience.check(options, teacher, _ctx(d)) == answer
-        assert experience.check(options, teacher, _ctx(d, many=False)) == answer
+        assert scanned == indexed == experience._answer(options, units, other)
 
 
 # --- the work, counted, and listings cut ----------------------------------------------------------------------------
@@ -413,6 +404,7 @@ rule_items = st.sampled_from(
     dates,
 )
 def test_written_rules_on_many_dates_are_the_verdicts_rules(required, preferred, data, when):
+    from tlt.answers import Answers
     from tlt.judge import WrittenRules, compile_role
     from tlt.model import build_role, build_teacher
 
@@ -422,10 +414,10 @@ def test_written_rules_on_many_dates_are_the_verdicts_rules(required, preferred,
     )
     teacher = build_teacher({"id": "t", "name": "T", **data}, "teachers/t.yaml")
     compiled = compile_role(role, {"r": role})
-    written = WrittenRules(compiled, teacher)
+    written = WrittenRules(compiled, teacher, Answers())
     for d in when:
-        ctx = Context.build(None, {"r": role}, d, many_dates=True)
-        assert written.failing(ctx, LIST_LIMIT) == _oracle(compiled, teacher, Context.build(None, {"r": role}, d))
+        ctx = Context.build(None, {"r": role}, d)
+        assert written.failing(ctx, LIST_LIMIT) == _oracle(compiled, teacher, ctx)
 
 
 def test_rules_no_date_changes_are_judged_once_per_teacher(make_repo, run, tmp_path, monkeypatch):
@@ -453,8 +445,8 @@ def test_rules_no_date_changes_are_judged_once_per_teacher(make_repo, run, tmp_p
     assert asked[0] == 3000  # every rule on every date: 900,000
 
 
-class Walked(list):  # type: ignore[type-arg]
-    """A rule's option list that counts the items walked through."""
+class Walked(Choices):
+    """A rule's option list, as a role file gives it (`model.Choices`), that counts the items walked through."""
 
     items = 0
 
@@ -464,12 +456,11 @@ class Walked(list):  # type: ignore[type-arg]
             yield item
 
 
-@pytest.mark.parametrize("many", [True, False])
-def test_a_long_option_list_is_walked_once_not_on_every_date(many):
-    """A role naming 50,000 kinds, ids or courses: the set is made once, then each date looks at the teacher's
+def test_a_long_option_list_is_walked_once_not_on_every_date():
+    """A role naming 50,000 kinds, ids or courses: the set is made once (by the model), then each date looks at the teacher's
     few items and the reasons shown, never the whole list (every date walked all of it)."""
     n, dates_asked = 50_000, 200
-    names = Walked(f"k{i}" for i in range(n))
+    names = Walked([f"k{i}" for i in range(n)])
     teacher = SimpleNamespace(
         clearances=(Clearance("k7", BASE, None, SRC),),
         credentials=(Credential("k7", BASE, None, SRC),),
@@ -483,7 +474,7 @@ def test_a_long_option_list_is_walked_once_not_on_every_date(many):
     for module, options in cases:
         Walked.items = 0
         for k in range(dates_asked):
-            outcome, detail = module.check(options, teacher, _ctx(_day(k), many=many))
+            outcome, detail = module.check(options, teacher, _ctx(_day(k)))
             assert outcome == FAIL
             assert detail.endswith(f"and {n - 1 - LIST_LIMIT} more"), detail[-80:]
         assert Walked.items <= 2 * n + dates_asked * (LIST_LIMIT + 2), module.KIND  # every date: 10 million

@@ -86,7 +86,7 @@ class Config:
 class Choices(list):  # type: ignore[type-arg]
     """A list of options from a role file (states, statuses, kinds, ids): the list as written, for messages and
     order, with its set, so that `x in choices` costs the same for 1 option or 100,000 (a rule asks it for every
-    teacher and date; `rules.base.option_set` hands out the set itself)."""
+    teacher and date; `rules.base.as_set` hands out the set itself)."""
 
     __slots__ = ("set",)
 

@@ -15,12 +15,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from tlt.answers import Answers
 from tlt.judge import CompiledRole, WrittenRules, compile_role
 from tlt.model import Assignment, Role, Src, Teacher
 from tlt.pipeline import Loaded, Repository
 from tlt.problems import LIST_LIMIT, Problem, listed, shorten, warning
 from tlt.rules.base import FAIL, Context
-from tlt.rules.implicit import cooling_off
 from tlt.timeline import ONE_DAY, TermIndex, term_index
 
 EXPIRING_WINDOW_DAYS = 60
@@ -160,44 +160,27 @@ def _running_terms(items: list[Assignment], index: TermIndex, last: date) -> Ite
         yield prior + bisect_right(firsts, i)
 
 
-class _Contexts:
-    """Judging contexts by date, built once each; roles compiled once each, as messages quote them."""
-
-    def __init__(self, repo: Loaded) -> None:
-        self.repo = repo
-        self.by_date: dict[date, Context] = {}
-        self.compiled: dict[str, CompiledRole] = {}
-        self.quoted: dict[str, Role] = _quoted_roles(repo.roles)  # what rules quote of roles (a cooling-off)
-        # the answers judging shares between teachers with an equal rule field: all of them answers that no date
-        # changes (an unrecorded or empty list, a status, memberships, degrees), so every date shares them too,
-        # and a teacher judged on each assignment's start is not judged anew on each
-        self.shared: dict[Any, Any] = {}
-
-    def context(self, d: date) -> Context:
-        if d not in self.by_date:
-            self.by_date[d] = Context.build(self.repo.config, self.quoted, d, self.shared, many_dates=True)
-        return self.by_date[d]
-
-    def role(self, role_id: str) -> CompiledRole:
-        if role_id not in self.compiled:
-            self.compiled[role_id] = compile_role(self.quoted[role_id], self.quoted)
-        return self.compiled[role_id]
-
-
 def check_cooling_off_and_eligibility(repo: Loaded, as_of: date) -> Iterator[Problem]:
     """An assignment that starts inside a cooling-off (`cooling-off`), else one whose teacher was ineligible for
     the role by its written rules on the start date (`ineligible-assignment`)."""
-    contexts = _Contexts(repo)
+    quoted = _quoted_roles(repo.roles)  # what rules quote of roles (a cooling-off), as messages quote them
+    base = Context.build(repo.config, quoted, as_of)
+    compiled: dict[str, CompiledRole] = {}
+    questions: dict[Any, Any] = {}  # one object per distinct question, shared by the roles
+    answers = Answers()  # each teacher is judged on each of its assignments' start dates
     written: dict[tuple[str, str], WrittenRules] = {}  # the teacher's rules no date changes, judged once
     for t, a in _assignments(repo):
         if written and next(iter(written))[0] != t.id:
             written.clear()  # one teacher's at a time (teachers come in order)
         if a.role not in repo.roles:
             continue
-        compiled = contexts.role(a.role)
-        ctx = contexts.context(a.start)
-        if compiled.barring:
-            outcome, detail = cooling_off(compiled.role, t, ctx, compiled.barring)
+        if a.role not in compiled:
+            compiled[a.role] = compile_role(quoted[a.role], quoted, questions)
+        role = compiled[a.role]
+        ctx = base.on(a.start)
+        barred = role.cooling_off
+        if barred is not None:
+            outcome, detail = answers(barred.question, t, ctx)
             if outcome == FAIL:
                 yield repo.error_at(
                     a.src["start"],
@@ -207,7 +190,7 @@ def check_cooling_off_and_eligibility(repo: Loaded, as_of: date) -> Iterator[Pro
                 continue
         key = (t.id, a.role)
         if key not in written:
-            written[key] = WrittenRules(compiled, t)
+            written[key] = WrittenRules(role, t, answers)
         ineligible, shown, total = written[key].failing(ctx, LIST_LIMIT)
         if ineligible:
             yield repo.error_at(

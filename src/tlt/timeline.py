@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import calendar
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
-from typing import Any
 
 from tlt.model import Assignment, Experience, Term
 
@@ -363,37 +362,6 @@ class Served:
         first, top = self.index.run(self.starts[k - 1], min(self.ends[k - 1], last))
         new = max(0, top - max(first, self.top[k - 1] + 1) + 1)
         return self.prior + self.counted[k - 1] + new + extra
-
-
-_SERVED: dict[tuple[Any, ...], tuple[tuple[Assignment, ...], tuple[Term, ...], tuple[object, ...], Served]] = {}
-
-
-def served_in(
-    assignments: tuple[Assignment, ...],
-    key: Any,
-    keep: Callable[[Assignment], bool],
-    terms: tuple[Term, ...],
-    context: tuple[object, ...] = (),
-) -> Served:
-    """`Served` for the assignments of this tuple that `keep` selects (`key` names that selection: a role id, a
-    rule's roles and categories; `context`, the objects the selection also reads, such as the roles), remembered
-    while the same teacher is asked about again: `tlt validate` judges a teacher on each assignment's start
-    date, and choosing and merging the assignments again each time cost assignments² for one teacher. The
-    objects are kept with the answer and compared by identity, so an id reused by another object never hits."""
-    cache_key = (id(assignments), key, id(terms), *map(id, context))
-    hit = _SERVED.get(cache_key)
-    if (
-        hit is not None
-        and hit[0] is assignments
-        and hit[1] is terms
-        and all(kept is given for kept, given in zip(hit[2], context, strict=True))
-    ):
-        return hit[3]
-    if len(_SERVED) >= 256:
-        _SERVED.clear()
-    served = Served(tuple(a for a in assignments if keep(a)), term_index(terms))
-    _SERVED[cache_key] = (assignments, terms, context, served)
-    return served
 
 
 def default_term(terms: tuple[Term, ...], as_of: date) -> Term | None:

@@ -11,19 +11,30 @@ A rule module (yamllint-style) holds:
   plain-English detail carrying the figures;
 * ``summarize(options) -> str``: a few words for ``tlt roles``;
 * a docstring giving its options and semantics, which ``tlt roles --rules`` and the docs show.
+
+And, where it applies:
+
+* ``DATED = False``: no date changes the answer (status, memberships, degrees);
+* ``over_dates(options, teacher, ctx) -> (date -> (outcome, detail))``: the same answers as ``check`` on every
+  date (``ctx.as_of`` is not read), for one teacher judged on many dates (``tlt validate`` judges each
+  assignment's start): built once from the teacher's list, then a date costs a bisection, not a scan.
+  How answers are remembered (`tlt.answers`) decides when to use it; tests/test_rules_on_many_dates.py holds it
+  to ``check``.
+
+A rule module keeps nothing between calls: whatever is asked again is remembered by `tlt.answers`.
 """
 
 from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, Protocol
 
 from tlt.model import Choices, Config, Role, Teacher, Term
-from tlt.problems import some
+from tlt.problems import EXCERPT_LIMIT, LIST_LIMIT, some
+from tlt.timeline import TermIndex, term_index
 
 PASS = "pass"
 FAIL = "fail"
@@ -34,7 +45,10 @@ Result = tuple[str, str]
 
 @dataclass(frozen=True)
 class Context:
-    """Everything a rule may consult besides the teacher: the date, the terms, the scale, the other roles."""
+    """Everything a rule may consult besides the teacher: the date, the terms, the scale, the other roles.
+
+    Made once per run by `build`; `on(d)` is the same context on another date (`tlt validate` judges each
+    assignment's start date), sharing everything made from tlt.yaml."""
 
     as_of: date
     terms: tuple[Term, ...]
@@ -42,50 +56,32 @@ class Context:
     organization: str | None
     roles: dict[str, Role] = field(default_factory=dict)
     term_end: dict[str, date] = field(default_factory=dict)
-    #: answers shared between teachers whose rule FIELD is equal (see `tlt.judge`); never compared
-    shared: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
-    #: whether the same teachers are judged on many dates (validate: each assignment's start), so that rules keep
-    #: indexes of a teacher's lists (`asked_again`); judged on one date, they only scan
-    many_dates: bool = field(default=False, compare=False, repr=False)
+    #: rating → its place on the scale (the first place, as `tuple.index`); -1 is below every rating
+    rank: dict[str, int] = field(default_factory=dict)
+    #: the terms, indexed for counting the terms served (`timeline.Served`)
+    term_index: TermIndex = field(default_factory=lambda: TermIndex(()), compare=False, repr=False)
 
     @classmethod
-    def build(
-        cls,
-        config: Config | None,
-        roles: dict[str, Role],
-        as_of: date,
-        shared: dict[Any, Any] | None = None,
-        many_dates: bool = False,
-    ) -> Context:
+    def build(cls, config: Config | None, roles: dict[str, Role], as_of: date) -> Context:
         terms = config.terms if config else ()
         scale = config.rating_scale if config else ("unsatisfactory", "needs_improvement", "proficient", "exemplary")
+        rank: dict[str, int] = {}
+        for i, rating in enumerate(scale):
+            rank.setdefault(rating, i)
         return cls(
             as_of=as_of,
             terms=terms,
             rating_scale=scale,
             organization=config.organization if config else None,
             roles=roles,
-            term_end=_term_ends(terms),
-            shared={} if shared is None else shared,
-            many_dates=many_dates,
+            term_end={t.id: t.end for t in terms},  # the last term with an id, as tlt.yaml lists them
+            rank=rank,
+            term_index=term_index(terms),
         )
 
-
-_TERM_ENDS: dict[int, tuple[tuple[Term, ...], dict[str, date]]] = {}
-
-
-def _term_ends(terms: tuple[Term, ...]) -> dict[str, date]:
-    """term id → end (of the last term with that id, as before), made once for tlt.yaml's terms and shared by
-    every context: `tlt validate` builds a context for every assignment's start date, and 20,000 terms each time
-    was terms × assignments. Contexts never change it."""
-    hit = _TERM_ENDS.get(id(terms))
-    if hit is not None and hit[0] is terms:
-        return hit[1]
-    if len(_TERM_ENDS) >= 64:
-        _TERM_ENDS.clear()
-    ends = {t.id: t.end for t in terms}
-    _TERM_ENDS[id(terms)] = (terms, ends)
-    return ends
+    def on(self, as_of: date) -> Context:
+        """This context on another date."""
+        return replace(self, as_of=as_of)
 
 
 class RuleModule(Protocol):
@@ -96,42 +92,6 @@ class RuleModule(Protocol):
     def check(self, options: dict, teacher: Teacher, ctx: Context) -> Result: ...  # type: ignore[type-arg]
 
     def summarize(self, options: dict) -> str: ...  # type: ignore[type-arg]
-
-
-_AGAIN: dict[Any, tuple[tuple[object, ...], date, Any]] = {}
-_NOT_YET = object()
-
-
-def asked_again(objects: tuple[object, ...], key: Any, when: date, build: Callable[[], Any]) -> Any:
-    """An index over `objects` (a teacher's list, a rule's options: at most three) for answering the same
-    question on many dates, or None while it has been asked about them on one date only. `tlt validate` judges a
-    teacher's rules on each assignment's start date, and scanning the teacher's lists on every date cost
-    assignments × list length for one teacher (33,800 assignments under a cooling-off: 25 s; 9,000 licenses
-    and assignments: past 100 s); a teacher judged on one date (check-eligibility) never pays for an index,
-    only for this look.
-
-    `key` names the question (a rule kind, with its options' id where rules of one kind differ); the last objects
-    asked about under it are kept with their index and compared by identity, so an id reused never hits and
-    memory stays one teacher's a question. Which are kept never changes an answer, only its cost."""
-    hit = _AGAIN.get(key)
-    if hit is not None:
-        kept = hit[0]
-        if (
-            kept[0] is objects[0]
-            and (len(objects) < 2 or kept[1] is objects[1])
-            and (len(objects) < 3 or kept[2] is objects[2])
-        ):
-            if hit[2] is not _NOT_YET:
-                return hit[2]
-            if when == hit[1]:
-                return None
-            index = build()
-            _AGAIN[key] = (objects, when, index)
-            return index
-    elif len(_AGAIN) >= 4096:
-        _AGAIN.clear()
-    _AGAIN[key] = (objects, when, _NOT_YET)
-    return None
 
 
 class Stretches:
@@ -177,45 +137,21 @@ class Stretches:
         return self.answers[i] if i >= 0 else None
 
 
-def derived(options: dict[str, Any], name: str, make: Callable[[], Any]) -> Any:
-    """Something made from a rule's options alone (a set of them, a phrase naming them), made once per rule.
-    `name` says which: an option's key is its set (`option_set`); phrases are named by words with a space."""
-    entry = _DERIVED.get(id(options))
-    if entry is None or entry[0] is not options:
-        if len(_DERIVED) >= 4096:
-            _DERIVED.clear()
-        entry = _DERIVED[id(options)] = (options, {})
-    made = entry[1].get(name, _NOT_YET)
-    if made is _NOT_YET:
-        made = entry[1][name] = make()
-    return made
-
-
-_DERIVED: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
-
-
-_NO_OPTIONS: frozenset[Any] = frozenset()
-
-
-def option_set(options: dict[str, Any], key: str) -> frozenset[Any]:
-    """`options[key]` (a list from a role file, or absent) as a set, made once per rule: a rule asks whether a
-    value is among its options for every teacher and date, and a role file can list 100,000 of them."""
-    value = options.get(key)
-    if type(value) is Choices:  # a role file's list: the model made its set
-        return value.set
-    if value is None:
-        return _NO_OPTIONS
-    return derived(options, key, lambda: frozenset(options.get(key) or ()))  # type: ignore[no-any-return]
-
-
-#: Up to this many comparisons (options × a teacher's items), a rule simply looks; beyond, it goes by key.
-SMALL = 64
+def as_set(values: Any) -> frozenset[Any]:
+    """A rule's option list as a set: a role file's list (`model.Choices`) has made its own; any other is made
+    here (the rule tests pass plain lists)."""
+    if isinstance(values, Choices):
+        return values.set
+    return frozenset(values or ())
 
 
 def words(items: list[str] | tuple[str, ...], joiner: str = "or") -> str:
     """'a', 'a or b', 'a, b or c'; a list from the data as a reason may quote it: at most ten items, each at most
     80 characters ('a, b, … or 3 more'; `tlt.problems.some`)."""
-    shown, more = some(items)
+    if len(items) <= LIST_LIMIT and (not items or max(map(len, items)) <= EXCERPT_LIMIT):
+        shown, more = items, 0  # nothing to cut: the usual case, without a look at each item
+    else:
+        shown, more = some(items)
     if more:
         return f"{', '.join(shown)} {joiner} {more} more"
     if len(shown) <= 1:

@@ -11,38 +11,40 @@ Example: ``- clearances: {kinds: [fingerprint, tuberculosis]}`` → "clearances:
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date
 
 from tlt.model import Clearance, Teacher
 from tlt.problems import LIST_LIMIT, listed, shorten
-from tlt.rules.base import FAIL, PASS, SMALL, Context, Result, asked_again, option_set
+from tlt.rules.base import FAIL, PASS, Context, Result, as_set
 
 KIND = "clearances"
 FIELD = "clearances"
 
 
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
-    clearances = teacher.clearances or ()
-    index = asked_again((clearances,), KIND, ctx.as_of, lambda: _Index(clearances)) if ctx.many_dates else None
-    d = ctx.as_of
-    kinds = options["kinds"]  # (no kind twice: the schema's uniqueItems)
-    if index is None and len(kinds) * len(clearances) <= SMALL:  # a few of each: looking is cheapest
-        in_order = [_why_not([c for c in clearances if c.kind == kind], kind, d) for kind in kinds]
-        lacking = [why for why in in_order if why is not None]
-        if lacking:
-            return FAIL, "clearances: " + listed(lacking, "; ", each=None)
-        return PASS, "clearances: " + listed(kinds)
-    wanted = option_set(options, "kinds")
+    wanted = as_set(options["kinds"])
     # Only the kinds the teacher has can be held; each other kind is simply "no <kind>". So the work is the
     # teacher's clearances and the few reasons shown, never the whole list (a role can name 100,000 kinds).
-    if index is None:
-        by_kind: dict[str, list[Clearance]] = {}
-        for c in clearances:
-            if c.kind in wanted:
-                by_kind.setdefault(c.kind, []).append(c)
-        reasons = {kind: _why_not(items, kind, d) for kind, items in by_kind.items()}
-    else:
-        reasons = {kind: index.why_not(kind, d) for kind in index.kinds if kind in wanted}
+    by_kind: dict[str, list[Clearance]] = {}
+    for c in teacher.clearances or ():
+        if c.kind in wanted:
+            by_kind.setdefault(c.kind, []).append(c)
+    d = ctx.as_of
+    return _answer(options, {kind: _why_not(items, kind, d) for kind, items in by_kind.items()})
+
+
+def over_dates(options: dict, teacher: Teacher, ctx: Context) -> Callable[[date], Result]:  # type: ignore[type-arg]
+    """`check` on any date, from the clearances grouped by kind and sorted once (`_Index`)."""
+    index = _Index(teacher.clearances or ())
+    wanted = as_set(options["kinds"])
+    kinds = [kind for kind in index.kinds if kind in wanted]
+    return lambda d: _answer(options, {kind: index.why_not(kind, d) for kind in kinds})
+
+
+def _answer(options: dict, reasons: dict[str, str | None]) -> Result:  # type: ignore[type-arg]
+    """The answer from why each kind the teacher has is not valid (None: it is)."""
+    kinds = options["kinds"]  # (no kind twice: the schema's uniqueItems)
     held = sum(1 for why in reasons.values() if why is None)
     if held == len(kinds):
         return PASS, "clearances: " + listed(kinds[:LIST_LIMIT], total=len(kinds))

@@ -12,55 +12,48 @@ Example: ``- coursework: {all_of: [cognitive-coaching, state-education-law]}`` â
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date
 from itertools import islice
 
-from tlt.model import Course, Teacher
+from tlt.model import Teacher
 from tlt.problems import LIST_LIMIT, listed
-from tlt.rules.base import FAIL, PASS, SMALL, Context, Result, asked_again, option_set
+from tlt.rules.base import FAIL, PASS, Context, Result, as_set
 
 KIND = "coursework"
 FIELD = "coursework"
 
 
-class _Index:
-    """One teacher's courses: the first date each was completed, and those dates sorted (courses done by D is a
-    bisection)."""
-
-    def __init__(self, coursework: tuple[Course, ...]) -> None:
-        self.first: dict[str, date] = {}
-        for c in coursework:
-            if c.id not in self.first or c.date < self.first[c.id]:
-                self.first[c.id] = c.date
-        self.dates = sorted(self.first.values())
-
-    def done(self, d: date) -> int:
-        return bisect_right(self.dates, d)
-
-    def has(self, cid: str, d: date) -> bool:
-        first = self.first.get(cid)
-        return first is not None and first <= d
-
-
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
-    coursework = teacher.coursework or ()
     d = ctx.as_of
-    index = asked_again((coursework,), KIND, d, lambda: _Index(coursework)) if ctx.many_dates else None
+    completed = {c.id for c in teacher.coursework or () if c.date <= d}
+    return _missing(options, completed, len(completed))
+
+
+def over_dates(options: dict, teacher: Teacher, ctx: Context) -> Callable[[date], Result]:  # type: ignore[type-arg]
+    """`check` on any date: the first date each course was completed, and those dates sorted (the courses done
+    by D are a bisection)."""
+    first: dict[str, date] = {}
+    for c in teacher.coursework or ():
+        if c.id not in first or c.date < first[c.id]:
+            first[c.id] = c.date
+    dates = sorted(first.values())
+    needed = as_set(options.get("all_of"))
+    named = {cid: done for cid, done in first.items() if cid in needed}
+
+    def on(d: date) -> Result:
+        return _missing(options, {cid for cid, done in named.items() if done <= d}, bisect_right(dates, d))
+
+    return on
+
+
+def _missing(options: dict, completed: set[str], done: int) -> Result:  # type: ignore[type-arg]
+    """The answer from the courses completed (those the rule names, at least) and how many were done."""
     all_of = options.get("all_of", ())  # (no id twice: the schema's uniqueItems)
-    if index is None and len(all_of) <= SMALL:  # a few courses named: looking is cheapest
-        completed = {c.id for c in coursework if c.date <= d}
-        return _answer([cid for cid in all_of if cid not in completed], None, len(completed), options)
-    needed = option_set(options, "all_of")
-    if index is None:  # one question: the courses done by D, as a set
-        completed = {c.id for c in coursework if c.date <= d}
-        done = len(completed)
-    else:
-        done = index.done(d)
-        completed = {cid for cid in index.first if cid in needed and index.has(cid, d)}
     # the first missing courses, in the rule's order: the courses done are the only ones skipped, so the work is
     # the teacher's courses and the names shown, never the whole list (a role can name 100,000 courses)
-    missing_count = len(all_of) - len(completed & needed)
-    missing = [cid for cid in islice((cid for cid in all_of if cid not in completed), LIST_LIMIT)]
+    missing_count = len(all_of) - len(completed & as_set(all_of))
+    missing = list(islice((cid for cid in all_of if cid not in completed), LIST_LIMIT))
     return _answer(missing, missing_count, done, options)
 
 

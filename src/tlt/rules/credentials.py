@@ -12,11 +12,12 @@ Example: ``- credentials: {all_of: [national-board]}`` → "credentials: nationa
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date
 
 from tlt.model import Credential, Teacher
 from tlt.problems import LIST_LIMIT, listed
-from tlt.rules.base import FAIL, PASS, SMALL, Context, Result, asked_again, derived, option_set, words
+from tlt.rules.base import FAIL, PASS, Context, Result, as_set, words
 
 KIND = "credentials"
 FIELD = "credentials"
@@ -24,8 +25,8 @@ FIELD = "credentials"
 
 class _Index:
     """One teacher's credentials by id: sorted by date, the latest expiry so far (no expiry: never) for "held on
-    D", the earliest date, and the latest recorded expiry of all. Built for every question (grouping by id is what
-    keeps a rule of many ids from searching every credential for each), kept for the teacher's next dates."""
+    D", the earliest date, and the latest recorded expiry of all: grouping by id is what keeps a rule of many ids
+    from searching every credential for each."""
 
     def __init__(self, credentials: tuple[Credential, ...]) -> None:
         groups: dict[str, list[Credential]] = {}
@@ -60,56 +61,47 @@ class _Index:
         return f"{cid} expired {latest}"
 
 
-def _why_not(cid: str, credentials: tuple[Credential, ...], d: date) -> str:
-    """Why `cid` is not held on `d` (for a few credentials: `_Index.why_not` says the same)."""
-    mine = [c for c in credentials if c.id == cid]
-    if not mine:
-        return f"no {cid}"
-    if all(c.date > d for c in mine):
-        return f"{cid} dated {min(c.date for c in mine)}, after {d}"
-    expiries = [c.expires for c in mine if c.expires is not None]
-    return f"{cid} expired {max(expiries) if expiries else None}"
-
-
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
     credentials = teacher.credentials or ()
     d = ctx.as_of
+    held = {c.id for c in _named(options, credentials) if c.date <= d and (c.expires is None or c.expires >= d)}
+    return _answer(options, held, lambda: _Index(credentials), d)
+
+
+def over_dates(options: dict, teacher: Teacher, ctx: Context) -> Callable[[date], Result]:  # type: ignore[type-arg]
+    """`check` on any date, from the credentials grouped by id once (`_Index`)."""
+    index = _Index(teacher.credentials or ())
+    mine = {c.id for c in _named(options, teacher.credentials or ())}
+    return lambda d: _answer(options, {cid for cid in mine if index.held(cid, d)}, lambda: index, d)
+
+
+def _named(options: dict, credentials: tuple[Credential, ...]) -> list[Credential]:  # type: ignore[type-arg]
+    """The teacher's credentials of the ids the rule names: only those can be held, so the work is the teacher's
+    credentials and the reasons shown, never the whole lists (a role can name 100,000 ids)."""
+    needed, enough = as_set(options.get("all_of")), as_set(options.get("any_of"))
+    return [c for c in credentials if c.id in needed or c.id in enough]
+
+
+def _answer(options: dict, held: set[str], index: Callable[[], _Index], d: date) -> Result:  # type: ignore[type-arg]
+    """The answer from the named ids held on `d`; `index()` gives the reasons for the others."""
     all_of = options.get("all_of", ())  # (no id twice: the schema's uniqueItems)
     any_of = options.get("any_of") or ()
-    if not ctx.many_dates and (len(all_of) + len(any_of)) * len(credentials) <= SMALL:  # looking is cheapest
-        held_ids = {c.id for c in credentials if c.date <= d and (c.expires is None or c.expires >= d)}
-        reasons = [_why_not(cid, credentials, d) for cid in all_of if cid not in held_ids]
-        if any_of and not held_ids.intersection(any_of):
-            reasons.append(f"none of {derived(options, 'any of words', lambda: words(options['any_of']))}")
-        if reasons:
-            return FAIL, "credentials: " + listed(reasons, "; ", each=None)
-        return PASS, "credentials: " + listed(sorted(held_ids.intersection([*all_of, *any_of])))
-    needed, enough = option_set(options, "all_of"), option_set(options, "any_of")
-    # Only the ids the teacher has can be held, so the work is the teacher's credentials and the reasons shown,
-    # never the whole lists (a role can name 100,000 ids).
-    mine = {c.id for c in credentials if c.id in needed or c.id in enough}
-    index = asked_again((credentials,), KIND, d, lambda: _Index(credentials)) if ctx.many_dates else None
-    if index is None:
-        held = {c.id for c in credentials if c.id in mine and c.date <= d and (c.expires is None or c.expires >= d)}
-    else:
-        held = {cid for cid in mine if index.held(cid, d)}
-    missing_count = len(all_of) - len(held & needed)
-    none_of = bool(any_of) and not held & enough
+    missing_count = len(all_of) - len(held & as_set(all_of))
+    none_of = bool(any_of) and not held & as_set(any_of)
     if not missing_count and not none_of:
         return PASS, "credentials: " + listed(sorted(held))
-    if index is None:
-        index = _Index(credentials)  # a reason needs each missing id's dates
+    grouped = index()
     problems: list[str] = []
     for cid in all_of:  # the first reasons, in the rule's order
         if len(problems) == LIST_LIMIT:
             break
         if cid not in held:
-            problems.append(index.why_not(cid, d))
+            problems.append(grouped.why_not(cid, d))
     total = missing_count
     if none_of:
         total += 1
         if len(problems) < LIST_LIMIT:
-            problems.append(f"none of {derived(options, 'any of words', lambda: words(options['any_of']))}")
+            problems.append(f"none of {words(any_of)}")
     return FAIL, "credentials: " + listed(problems, "; ", each=None, total=total)
 
 

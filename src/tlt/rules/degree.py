@@ -13,7 +13,7 @@ from tlt.model import DEGREE_LEVELS, Teacher
 from tlt.rules.base import FAIL, PASS, Context, Result
 
 KIND = "degree"
-#: no date changes the answer: judged once for a teacher judged on many dates (`judge.WrittenRules`)
+#: no date changes the answer (a teacher judged on many dates is judged on one: `tlt.answers`)
 DATED = False
 FIELD = "degrees"
 

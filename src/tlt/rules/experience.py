@@ -16,57 +16,35 @@ Example: ``- experience: {min_years: 10, employer: BPS}`` → "experience in BPS
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache, lru_cache
 
 from tlt.model import Teacher
 from tlt.problems import shorten
-from tlt.rules.base import FAIL, PASS, Context, Result, asked_again, number
+from tlt.rules.base import FAIL, PASS, Context, Result, number
 from tlt.timeline import TICKS_PER_YEAR, Credited, credited_parts, format_years
 
 KIND = "experience"
 FIELD = "experience"
 
 
-@cache
-def _label(employer: str | None, tag: str | None) -> str:
-    """ "experience in BPS tagged x"."""
-    label = "experience"
-    if employer is not None:
-        label += f" in {shorten(employer)}"
-    if tag is not None:
-        label += f" tagged {shorten(tag)}"
-    return label
-
-
-@cache
-def _needed_ticks(min_years: Decimal | int) -> int:
-    """min_years in credited ticks (`timeline.TICKS_PER_YEAR` a year), rounded up: whole ticks reach min_years
-    exactly when they reach this integer."""
-    needed = Fraction(min_years) * TICKS_PER_YEAR
-    return -(-needed.numerator // needed.denominator)
-
-
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
     employer, tag = options.get("employer"), options.get("tag")
-    entries = teacher.experience or ()
-    # judged on many dates (each assignment's start): running sums, bisected, from the second date on
-    index = (
-        asked_again((entries,), (KIND, employer, tag), ctx.as_of, lambda: Credited(entries, employer, tag))
-        if ctx.many_dates
-        else None
-    )
-    ticks, other = index(ctx.as_of) if index is not None else credited_parts(entries, ctx.as_of, employer, tag)
-    return _answer(employer, tag, options.get("min_years"), ticks, other)
+    ticks, other = credited_parts(teacher.experience or (), ctx.as_of, employer, tag)
+    return _answer(options, ticks, other)
 
 
-@lru_cache(maxsize=1 << 16)
-def _answer(
-    employer: str | None, tag: str | None, min_years: Decimal | int | None, ticks: int, other: Fraction | int
-) -> Result:
-    """The answer for credited time of `ticks` whole ticks plus `other` years (`timeline.credited_parts`): the same
-    for every teacher with the same figures, so made once for them."""
+def over_dates(options: dict, teacher: Teacher, ctx: Context) -> Callable[[date], Result]:  # type: ignore[type-arg]
+    """`check` on any date: running sums of the entries, bisected (`timeline.Credited`)."""
+    credited = Credited(teacher.experience or (), options.get("employer"), options.get("tag"))
+    return lambda d: _answer(options, *credited(d))
+
+
+def _answer(options: dict, ticks: int, other: Fraction | int) -> Result:  # type: ignore[type-arg]
+    """The answer for credited time of `ticks` whole ticks plus `other` years (`timeline.credited_parts`)."""
+    min_years: Decimal | int | None = options.get("min_years")
     if other == 0:  # whole ticks only: integer arithmetic, the same answer as the exact fraction
         cents = ticks * 100 // TICKS_PER_YEAR
         shown = f"{cents // 100}.{cents % 100:02d}"
@@ -77,7 +55,7 @@ def _answer(
         shown = format_years(years)
         positive = years > 0
         enough = min_years is not None and years >= Fraction(min_years)
-    label = _label(employer, tag)
+    label = _label(options.get("employer"), options.get("tag"))
     if min_years is None:
         if positive:
             return PASS, f"{label}: {shown} years"
@@ -85,6 +63,23 @@ def _answer(
     if enough:
         return PASS, f"{label}: {shown} years (needs {number(min_years)})"
     return FAIL, f"{label}: {shown} years, needs {number(min_years)}"
+
+
+def _label(employer: str | None, tag: str | None) -> str:
+    """ "experience in BPS tagged x"."""
+    label = "experience"
+    if employer is not None:
+        label += f" in {shorten(employer)}"
+    if tag is not None:
+        label += f" tagged {shorten(tag)}"
+    return label
+
+
+def _needed_ticks(min_years: Decimal | int) -> int:
+    """min_years in credited ticks (`timeline.TICKS_PER_YEAR` a year), rounded up: whole ticks reach min_years
+    exactly when they reach this integer."""
+    numerator, denominator = min_years.as_integer_ratio()
+    return -(-numerator * TICKS_PER_YEAR // denominator)
 
 
 def summarize(options: dict) -> str:  # type: ignore[type-arg]

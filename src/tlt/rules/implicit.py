@@ -9,11 +9,12 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from datetime import date
 
 from tlt.model import AfterService, Assignment, Role, Teacher
 from tlt.rules.base import FAIL, PASS, Context, Result, Stretches
-from tlt.timeline import ONE_DAY, add_months, served_in
+from tlt.timeline import ONE_DAY, Served, add_months
 
 TERM_LIMIT = "term_limit"
 COOLING_OFF = "cooling-off"
@@ -21,9 +22,18 @@ COOLING_OFF = "cooling-off"
 
 def term_limit(role: Role, teacher: Teacher, ctx: Context) -> Result:
     assert role.term_limit is not None
-    role_id = role.id
-    served = served_in(teacher.assignments or (), role_id, lambda a: a.role == role_id, ctx.terms)(ctx.as_of)
+    return term_limit_over_dates(role, teacher, ctx)(ctx.as_of)
+
+
+def term_limit_over_dates(role: Role, teacher: Teacher, ctx: Context) -> Callable[[date], Result]:
+    """`term_limit` on any date: the role's assignments' terms served (`timeline.Served`), merged once."""
+    assert role.term_limit is not None
+    served = Served(tuple(a for a in teacher.assignments or () if a.role == role.id), ctx.term_index)
     limit = role.term_limit.max_terms
+    return lambda d: _term_limit(served(d), limit)
+
+
+def _term_limit(served: int, limit: int) -> Result:
     plural = "term" if served == 1 else "terms"
     if served < limit:
         return PASS, f"term limit: {served} {plural} served of {limit}"
@@ -37,24 +47,10 @@ def barring_entries(role: Role, roles: dict[str, Role]) -> list[tuple[str, After
 
 def cooling_off(role: Role, teacher: Teacher, ctx: Context, barring: list[tuple[str, AfterService]]) -> Result:
     """Fail while a cooling-off from a role the teacher left bars `role`; `barring` from `barring_entries`. The
-    first barring entry (in `barring` order) and, for it, the first left assignment (in file order) is named.
-
-    Judged on one date, a teacher with few assignments is scanned (`scan_cooling_off`); judged on many dates, or
-    when the scan would be long (every barring entry against every assignment), the answer comes from the
-    teacher's index (`_TeacherBars`), built once for the teacher and shared by every role judged."""
-    d = ctx.as_of
-    assignments = teacher.assignments or ()
-    if not ctx.many_dates and len(barring) * len(assignments) <= _SCAN_AT_MOST:
-        return scan_cooling_off(role, assignments, d, barring)
-    found = _teacher_bars(assignments, ctx.roles).first(role, d)
-    if found is None:
-        return PASS, NONE_IN_FORCE
-    left_id, entry, end = found
-    return _barred(role, left_id, entry, end)
-
-
-#: A single question scans up to this many (barring entry, assignment) pairs before an index pays.
-_SCAN_AT_MOST = 4096
+    first barring entry (in `barring` order) and, for it, the first left assignment (in file order) is named:
+    every left assignment looked at for every barring entry. For a teacher judged on many dates or against many
+    roles, `TeacherBars` gives the same answers from an index."""
+    return scan_cooling_off(role, teacher.assignments or (), ctx.as_of, barring)
 
 
 def scan_cooling_off(
@@ -80,22 +76,7 @@ def _barred(role: Role, left_id: str, entry: AfterService, end: date) -> Result:
     return FAIL, f"cooling-off: left {left_id} on {end}; barred from {what} until {until}{cite}"
 
 
-_BARS: dict[tuple[int, int], _TeacherBars] = {}
-
-
-def _teacher_bars(assignments: tuple[Assignment, ...], roles: dict[str, Role]) -> _TeacherBars:
-    """The index of one teacher's left assignments, for the last teachers asked about (kept by identity)."""
-    slot = (id(assignments), id(roles))
-    hit = _BARS.get(slot)
-    if hit is not None and hit.assignments is assignments and hit.roles is roles:
-        return hit
-    if len(_BARS) >= 256:
-        _BARS.clear()
-    made = _BARS[slot] = _TeacherBars(assignments, roles)
-    return made
-
-
-class _TeacherBars:
+class TeacherBars:
     """Which cooling-off bars a role on a date, for one teacher, whatever the number of entries and assignments.
 
     A role X is barred through the entries naming X's id or X's category (a "key"); `barring` order is the
@@ -119,6 +100,14 @@ class _TeacherBars:
         self.keys: dict[tuple[str, str], _KeyBars | None] = {}
         self._ids: list[str] | None = None
 
+    def answer(self, role: Role, d: date) -> Result:
+        """`cooling_off` for `role` on `d`."""
+        found = self.first(role, d)
+        if found is None:
+            return PASS, NONE_IN_FORCE
+        left_id, entry, end = found
+        return _barred(role, left_id, entry, end)
+
     def first(self, role: Role, d: date) -> tuple[str, AfterService, date] | None:
         """(role left, its entry, the left assignment's end) of the cooling-off barring `role` on `d`, or None."""
         best: tuple[int, int, int] | None = None
@@ -141,9 +130,9 @@ class _TeacherBars:
 
 
 class _KeyBars:
-    """`_TeacherBars` for one key: the roles left whose entries bar it."""
+    """`TeacherBars` for one key: the roles left whose entries bar it."""
 
-    def __init__(self, owner: _TeacherBars, key: tuple[str, str]) -> None:
+    def __init__(self, owner: TeacherBars, key: tuple[str, str]) -> None:
         kind, name = key
         self.records: dict[str, tuple[list[int], list[int]]] = {}  # role → (entry positions, months), increasing
         spans: list[tuple[date, date | None, int]] = []

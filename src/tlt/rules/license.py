@@ -12,12 +12,13 @@ Example: ``- license: {states: [MA]}`` → "license: MA professional expired 202
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from tlt.model import License, Teacher
 from tlt.problems import LIST_LIMIT, listed, shorten
-from tlt.rules.base import FAIL, PASS, Context, Result, Stretches, asked_again, derived, option_set, words
+from tlt.rules.base import FAIL, PASS, Context, Result, Stretches, as_set, words
 
 KIND = "license"
 FIELD = "licenses"
@@ -29,7 +30,7 @@ def _name(lic: License) -> str:
 
 def _counts(lic: License, options: dict[str, Any]) -> bool:
     """Whether the license can count on some date: its type and status (the parts that do not depend on D)."""
-    types = option_set(options, "types")
+    types = as_set(options.get("types"))
     if types and lic.type not in types:
         return False
     return lic.status == "active" or (lic.status == "pending" and bool(options.get("allow_pending")))
@@ -38,7 +39,7 @@ def _counts(lic: License, options: dict[str, Any]) -> bool:
 def _problem(lic: License, options: dict, d: date, types: frozenset[str]) -> str | None:  # type: ignore[type-arg]
     """Why this license does not count on `d`, or None when it does (`types`: the rule's, as a set)."""
     if types and lic.type not in types:
-        return f"{_name(lic)} is not {derived(options, 'types words', lambda: words(options['types']))}"
+        return f"{_name(lic)} is not {words(options['types'])}"
     allowed = ("active", "pending") if options.get("allow_pending") else ("active",)
     if lic.status not in allowed:
         return f"{_name(lic)} is {lic.status}"
@@ -56,53 +57,45 @@ def _held(lic: License) -> Result:
 
 def _not_held(candidates: list[License], options: dict, d: date) -> Result:  # type: ignore[type-arg]
     """Every candidate fails on `d`: the reasons of the first `LIST_LIMIT`, and how many more there are."""
-    types = option_set(options, "types")
+    types = as_set(options.get("types"))
     problems = [_problem(lic, options, d, types) or "" for lic in candidates[:LIST_LIMIT]]
     return FAIL, "license: " + listed(problems, "; ", each=None, total=len(candidates))
 
 
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
-    licenses = teacher.licenses or ()
-    index = (
-        asked_again((licenses, options), (KIND, id(options)), ctx.as_of, lambda: _Index(licenses, options))
-        if ctx.many_dates
-        else None
-    )
-    if index is not None:
-        return index.answer(options, ctx.as_of)
-    states = option_set(options, "states")
-    candidates = [lic for lic in licenses if lic.state in states]
+    states = as_set(options["states"])
+    candidates = [lic for lic in teacher.licenses or () if lic.state in states]
     if not candidates:
         return FAIL, _none_held(options)
-    types = option_set(options, "types")
+    types = as_set(options.get("types"))
     for lic in candidates:
         if _problem(lic, options, ctx.as_of, types) is None:
             return _held(lic)
     return _not_held(candidates, options, ctx.as_of)
 
 
-class _Index:
-    """One teacher's licenses for one rule, for many dates (`tlt validate` judges each assignment's start): the
-    candidates once, and the first one (in file order) valid on each date by bisection (`Stretches`)."""
+def over_dates(options: dict, teacher: Teacher, ctx: Context) -> Callable[[date], Result]:  # type: ignore[type-arg]
+    """`check` on any date: the candidates once, and the first one (in file order) valid on each date by
+    bisection (`Stretches`)."""
+    states = as_set(options["states"])
+    candidates = [lic for lic in teacher.licenses or () if lic.state in states]
+    valid = Stretches(
+        [(lic.issued or date.min, lic.expires, i) for i, lic in enumerate(candidates) if _counts(lic, options)]
+    )
 
-    def __init__(self, licenses: tuple[License, ...], options: dict) -> None:  # type: ignore[type-arg]
-        states = option_set(options, "states")
-        self.candidates = [lic for lic in licenses if lic.state in states]
-        self.valid = Stretches(
-            [(lic.issued or date.min, lic.expires, i) for i, lic in enumerate(self.candidates) if _counts(lic, options)]
-        )
-
-    def answer(self, options: dict, d: date) -> Result:  # type: ignore[type-arg]
-        if not self.candidates:
+    def on(d: date) -> Result:
+        if not candidates:
             return FAIL, _none_held(options)
-        first = self.valid.at(d)
+        first = valid.at(d)
         if first is not None:
-            return _held(self.candidates[first])
-        return _not_held(self.candidates, options, d)
+            return _held(candidates[first])
+        return _not_held(candidates, options, d)
+
+    return on
 
 
 def _none_held(options: dict) -> str:  # type: ignore[type-arg]
-    return derived(options, "none held words", lambda: f"license: no {words(options['states'])} license")  # type: ignore[no-any-return]
+    return f"license: no {words(options['states'])} license"
 
 
 def summarize(options: dict) -> str:  # type: ignore[type-arg]

@@ -11,20 +11,20 @@ from __future__ import annotations
 
 from tlt.model import Teacher
 from tlt.problems import listed
-from tlt.rules.base import FAIL, PASS, Context, Result, derived, option_set, words
+from tlt.rules.base import FAIL, PASS, Context, Result, as_set, words
 
 KIND = "membership"
-#: no date changes the answer: judged once for a teacher judged on many dates (`judge.WrittenRules`)
+#: no date changes the answer (a teacher judged on many dates is judged on one: `tlt.answers`)
 DATED = False
 FIELD = "memberships"
 
 
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
-    wanted = option_set(options, "any_of")
+    wanted = as_set(options["any_of"])
     held = [m for m in teacher.memberships or () if m in wanted]
     if held:
         return PASS, f"membership: {listed(held)}"
-    return FAIL, f"membership: not a member of {derived(options, 'needs words', lambda: words(options['any_of']))}"
+    return FAIL, f"membership: not a member of {words(options['any_of'])}"
 
 
 def summarize(options: dict) -> str:  # type: ignore[type-arg]

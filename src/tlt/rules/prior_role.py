@@ -12,30 +12,42 @@ Example: ``- prior_role: {categories: [coaching, mentoring]}`` → "prior role (
 
 from __future__ import annotations
 
-from tlt.model import Assignment, Teacher
-from tlt.rules.base import FAIL, PASS, Context, Result, derived, option_set, words
-from tlt.timeline import served_in
+from collections.abc import Callable
+from datetime import date
+
+from tlt.model import Teacher
+from tlt.rules.base import FAIL, PASS, Context, Result, as_set, words
+from tlt.timeline import Served
 
 KIND = "prior_role"
 FIELD = "assignments"
 
 
 def check(options: dict, teacher: Teacher, ctx: Context) -> Result:  # type: ignore[type-arg]
-    ids = option_set(options, "roles")
-    categories = option_set(options, "categories")
+    return over_dates(options, teacher, ctx)(ctx.as_of)
+
+
+def over_dates(options: dict, teacher: Teacher, ctx: Context) -> Callable[[date], Result]:  # type: ignore[type-arg]
+    """The answer on any date: the matching assignments' terms served (`timeline.Served`), merged once."""
+    ids, categories = as_set(options.get("roles")), as_set(options.get("categories"))
     roles = ctx.roles
-
-    def matching(a: Assignment) -> bool:
-        return a.role in ids or (a.role in roles and roles[a.role].category in categories)
-
-    # remembered for the teacher (`served_in`): the selection reads this rule's options and the roles
-    served = served_in(teacher.assignments or (), KIND, matching, ctx.terms, (options, roles))(ctx.as_of)
+    matching = tuple(
+        a
+        for a in teacher.assignments or ()
+        if a.role in ids or (a.role in roles and roles[a.role].category in categories)
+    )
+    served = Served(matching, ctx.term_index)
     needed = int(options.get("min_terms", 1))
-    what = derived(options, "what words", lambda: words(sorted(ids) + sorted(categories)))
-    plural = "term" if served == 1 else "terms"
-    if served >= needed:
-        return PASS, f"prior role ({what}): {served} {plural} (needs {needed})"
-    return FAIL, f"prior role ({what}): {served} {plural}, needs {needed}"
+    what = words(sorted(ids) + sorted(categories))
+
+    def on(d: date) -> Result:
+        count = served(d)
+        plural = "term" if count == 1 else "terms"
+        if count >= needed:
+            return PASS, f"prior role ({what}): {count} {plural} (needs {needed})"
+        return FAIL, f"prior role ({what}): {count} {plural}, needs {needed}"
+
+    return on
 
 
 def summarize(options: dict) -> str:  # type: ignore[type-arg]

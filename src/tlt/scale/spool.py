@@ -1,7 +1,7 @@
 """check-eligibility's CSV and JSON of every teacher, judged on every core and spooled: a wrapper around
 `tlt.eligibility.check_eligibility` that gives its bytes, faster, and hands every other request to it.
 
-Each batch of the teacher files (`pipeline.map_batches`, on every core) is judged by its process's `judge.Bench`
+Each batch of the teacher files (`pipeline.map_batches`, on every core) is judged by its process's `scale.bench.Bench`
 (made once, before the children fork), which decides each distinct tuple of answers once per unit of roles judged
 alike; the batch's rows go to the process's spool file, a temporary file in a folder of this run's own (removed
 when the run ends or fails, in any process), grouped by (unit, verdict, preferred met). A unit's row is spooled
@@ -43,7 +43,7 @@ from tlt.eligibility import (
     teacher_cells,
     verdict_cells,
 )
-from tlt.judge import INELIGIBLE, VERDICT_ORDER, Bench, Verdict, compile_roles
+from tlt.judge import INELIGIBLE, VERDICT_ORDER, Verdict, compile_roles
 from tlt.loading.repository import find_root
 from tlt.loading.sources import FileSource
 from tlt.model import Teacher
@@ -51,6 +51,7 @@ from tlt.pipeline import Batch, Progress, Repository, load_base, map_batches
 from tlt.problems import Problem
 from tlt.render.rows import Table, csv_cell, csv_line, json_item, render_csv
 from tlt.rules.base import Context
+from tlt.scale.bench import Bench
 
 #: Where a spooled row's role goes (see `batch_rows`): no rendered row holds it otherwise, as CSV cells and JSON
 #: strings show every control character escaped.
@@ -168,7 +169,7 @@ def batch_rows(batch: Batch, bench: Bench, include_ineligible: bool, maker: RowM
     """Judge the teachers of `batch` with `bench` (`new_bench`: one for every batch of a process) and
     append their rows to `spool` (a file opened for binary writing), grouped (see module doc).
 
-    Roles judged alike (`judge.judging_units`) share their rows: a row is spooled once per unit with PLACEHOLDER where
+    Roles judged alike (`scale.bench.judging_units`) share their rows: a row is spooled once per unit with PLACEHOLDER where
     the role goes, and `write_rows` puts each role of the unit in its place. A row's cells after the teacher's
     are made once per distinct answers (`Bench.judge`)."""
     csv = maker.csv
