@@ -96,7 +96,7 @@ def test_every_kind_of_output_gets_the_same_bytes(generated, tmp_path, fmt):
     expected = _plain(generated, date(2026, 3, 2), fmt, False, True, None).encode("utf-8")
     args = [sys.executable, "-m", "tlt", "-C", str(generated), "check-eligibility", "--all", "--format", fmt]
     args += ["--as-of", "2026-03-02"]
-    env = {"PATH": "/usr/bin:/bin", "TLT_JOBS": "2", "TLT_SHARE_MIN_FILES": "2", "TLT_BATCH": "37"}
+    env = {"PATH": "/usr/bin:/bin", "TLT_JOBS": "2", "TLT_FORK_MIN_FILES": "2", "TLT_BATCH": "37"}
     piped = subprocess.run(args, capture_output=True, env=env, timeout=120, check=True).stdout
     assert piped == expected
     to_file = tmp_path / "out.txt"
@@ -141,7 +141,7 @@ def test_csv_and_json_of_every_teacher_take_the_spooled_path(generated, monkeypa
 def test_without_the_speed_layer_the_command_gives_the_same_bytes(generated, fmt):
     """`tlt.scale.spool` is a wrapper: with it gone, check-eligibility runs the plain path, byte for byte."""
     args = ["-C", str(generated), "check-eligibility", "--all", "--format", fmt, "--as-of", "2026-03-02"]
-    env = {"PATH": "/usr/bin:/bin", "TLT_JOBS": "2", "TLT_SHARE_MIN_FILES": "2", "COLUMNS": "120"}
+    env = {"PATH": "/usr/bin:/bin", "TLT_JOBS": "2", "TLT_FORK_MIN_FILES": "2", "COLUMNS": "120"}
     with_layer = subprocess.run([sys.executable, "-m", "tlt", *args], capture_output=True, env=env, timeout=120)
     gone = "import sys; sys.modules['tlt.scale.spool'] = None; from tlt.cli import main; main()"
     without = subprocess.run([sys.executable, "-c", gone, *args], capture_output=True, env=env, timeout=120)

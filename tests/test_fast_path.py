@@ -361,7 +361,7 @@ def test_optimized_paths_give_the_same_problems_and_verdicts(repo, request):
     results = {}
     for name, env in {
         "reference": {"TLT_REFERENCE_ONLY": "1", "TLT_JOBS": "1"},
-        "fast": {"TLT_JOBS": "3", "TLT_SHARE_MIN_FILES": "2", "TLT_BATCH": "7"},
+        "fast": {"TLT_JOBS": "3", "TLT_FORK_MIN_FILES": "2", "TLT_BATCH": "7"},
     }.items():
         code, problems = _run(["-C", str(path), "validate", "--format", "json", "--as-of", moved("2026-03-02")], env)
         ecode, verdicts = _run(

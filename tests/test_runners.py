@@ -20,7 +20,7 @@ from tlt.scale import read_ahead
 from tlt.scale.runner import ScaledRunner
 
 AS_OF = date(2026, 3, 2)
-SCALED = {"TLT_JOBS": "2", "TLT_SHARE_MIN_FILES": "1", "TLT_BATCH": "7"}
+SCALED = {"TLT_JOBS": "2", "TLT_FORK_MIN_FILES": "1", "TLT_BATCH": "7"}
 
 MENTOR = """\
 id: zz-mentor
@@ -74,7 +74,7 @@ def _runs(log: Path) -> list[tuple[str, str, str]]:
 
 def _on(monkeypatch: pytest.MonkeyPatch, runner: Runner, env: dict[str, str]) -> None:
     monkeypatch.setattr(pipeline, "RUNNER", runner)
-    for key in ("TLT_JOBS", "TLT_SHARE_MIN_FILES", "TLT_BATCH", "TLT_REFERENCE_ONLY"):
+    for key in ("TLT_JOBS", "TLT_FORK_MIN_FILES", "TLT_BATCH", "TLT_REFERENCE_ONLY"):
         monkeypatch.delenv(key, raising=False)
     for key, value in env.items():
         monkeypatch.setenv(key, value)

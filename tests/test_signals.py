@@ -72,7 +72,7 @@ def test_workers_die_with_tlt(repo: Path, tlt_exe: str, signum: int, command: li
         **os.environ,
         "TLT_REFERENCE_ONLY": "1",  # seconds of work a worker: a worker left behind is seen computing
         "TLT_JOBS": "2",
-        "TLT_SHARE_MIN_FILES": "2",
+        "TLT_FORK_MIN_FILES": "2",
         "TLT_BATCH": "200",
         "NO_COLOR": "1",
     }

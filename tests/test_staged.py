@@ -72,7 +72,7 @@ def test_the_same_output_as_the_working_tree_in_every_format(run: Run, tmp_path:
     git(root, "init", "-q", "-b", "main")
     git(root, "add", ".")
     # batches of 5 teachers on 2 processes: problems found by another process are located through the index too
-    env = {"TLT_SHARE_MIN_FILES": "1", "TLT_BATCH": "5", "TLT_JOBS": "2"}
+    env = {"TLT_FORK_MIN_FILES": "1", "TLT_BATCH": "5", "TLT_JOBS": "2"}
     on_disk = validate(run, root, "--format", fmt, env=env)
     staged = validate(run, root, "--format", fmt, "--staged", env=env)
     assert staged == on_disk

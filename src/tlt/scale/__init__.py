@@ -6,7 +6,7 @@ the entry points (the CLI), which call `install()` once.
 
 - `runner`: `ScaledRunner`, the pipeline's loops on every core (`pipeline.RUNNER`, put there by `install()`);
 - `batches`: the teacher files cut in batches (BATCH, TLT_BATCH);
-- `workers`: forked worker processes taking batches from a queue (TLT_JOBS, TLT_SHARE_MIN_FILES);
+- `workers`: forked worker processes taking batches from a queue (TLT_JOBS, TLT_FORK_MIN_FILES);
 - `read_ahead`: the working tree's files opened ahead of the one being parsed;
 - `spool`: check-eligibility's CSV and JSON of every teacher, judged on every core and spooled to temporary
   files (a wrapper of `tlt.eligibility.check_eligibility` that `tlt.cli.eligibility` picks).

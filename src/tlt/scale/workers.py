@@ -5,7 +5,7 @@ answering a question about its batch (its problems, its role holders, its eligib
 cross back (pickled through a pipe, by `map_processes`), never the model: shipping parsed files between
 processes costs what the second core gains (docs/performance.md, "Figures behind the code").
 
-Set TLT_JOBS=1 to stay in one process; TLT_SHARE_MIN_FILES changes how many teacher files make more processes
+Set TLT_JOBS=1 to stay in one process; TLT_FORK_MIN_FILES changes how many teacher files make more processes
 worth a fork (tests set it low to run that path on small repositories).
 """
 
@@ -33,13 +33,14 @@ def jobs() -> int:
 
 
 #: Use more processes from this many teacher files: below it a fork costs more than the second core gains.
-SHARE_MIN_FILES = 4000
+FORK_MIN_FILES = 4000
 
 
 def process_count(files: int) -> int:
     """How many processes to load `files` teacher files on: one per core when there are enough of them."""
-    env = os.environ.get("TLT_SHARE_MIN_FILES", "")
-    threshold = int(env) if env.isdigit() else SHARE_MIN_FILES
+    # TLT_SHARE_MIN_FILES: the name it had before issue 13, still read
+    env = os.environ.get("TLT_FORK_MIN_FILES", os.environ.get("TLT_SHARE_MIN_FILES", ""))
+    threshold = int(env) if env.isdigit() else FORK_MIN_FILES
     if files < max(threshold, 2) or not hasattr(os, "fork"):
         return 1
     return max(1, min(jobs(), files))

@@ -10,7 +10,7 @@ from tlt.scale.batches import split_batches
 
 AS_OF = "2025-09-15"
 
-SHARED = {"TLT_JOBS": "3", "TLT_SHARE_MIN_FILES": "2", "TLT_BATCH": "2"}
+SCALED = {"TLT_JOBS": "3", "TLT_FORK_MIN_FILES": "2", "TLT_BATCH": "2"}
 ALONE = {"TLT_JOBS": "1"}
 
 MENTOR = """\
@@ -59,10 +59,10 @@ def repo(make_repo):
         ["stipends", "--format", "csv", "--as-of", AS_OF],  # refuses: a file fails to load
     ],
 )
-def test_shares_and_batches_answer_as_one_process(repo, run, monkeypatch, args):
+def test_processes_and_batches_answer_as_one_process(repo, run, monkeypatch, args):
     answers = []
-    for env in (ALONE, SHARED):
-        for key in ("TLT_JOBS", "TLT_SHARE_MIN_FILES", "TLT_BATCH"):
+    for env in (ALONE, SCALED):
+        for key in ("TLT_JOBS", "TLT_FORK_MIN_FILES", "TLT_BATCH"):
             monkeypatch.delenv(key, raising=False)
         for key, value in env.items():
             monkeypatch.setenv(key, value)
@@ -141,10 +141,21 @@ def test_eligibility_leaves_no_temporary_files(repo, run, monkeypatch, tmp_path,
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    for key, value in SHARED.items():
+    for key, value in SCALED.items():
         monkeypatch.setenv(key, value)
     code, out, _ = run(
         ["-C", repo, "check-eligibility", "--all", "-f", "csv", "--as-of", AS_OF, "--skip-invalid", *extra]
     )
     assert code == (2 if extra else 0)
     assert list(scratch.iterdir()) == []
+
+
+def test_the_fork_threshold_is_read_under_its_old_name_too(monkeypatch):
+    from tlt.scale.workers import process_count
+
+    monkeypatch.setenv("TLT_JOBS", "2")
+    assert process_count(10) == 1  # below the default 4,000 files
+    monkeypatch.setenv("TLT_SHARE_MIN_FILES", "5")
+    assert process_count(10) == 2
+    monkeypatch.setenv("TLT_FORK_MIN_FILES", "50")
+    assert process_count(10) == 1  # the new name wins
