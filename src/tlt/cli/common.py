@@ -329,6 +329,9 @@ def clean_errors(fn: F) -> F:
             raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # the reader went away (`tlt ... | head`): not an error of tlt's; the app ends quietly (`quiet_pipe`)
+            raise
         except OSError as exc:
             # the path may come from the data (a folder tlt.yaml names): its end, at most 80 characters (SPEC 7)
             message(f"tlt: {exc.strerror or exc}: {escape_control(shorten_path(str(exc.filename or '')))}")
