@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup, TyperOption
 
 from tlt import __version__, scale
 from tlt.cli.common import GLOBALS, RepoOpt
@@ -23,8 +25,48 @@ Examples:
   tlt stipends --term 2025-26 --format csv --output stipends.csv
 """
 
+
+def _set_global(name: str) -> Any:
+    """The callback of a global option given after the command: it sets what the app's callback set before."""
+
+    def callback(ctx: Any, param: Any, value: Any) -> None:
+        if value:  # absent after the command: what was given before it (or the default) stays
+            setattr(GLOBALS, name, value)
+
+    return callback
+
+
+def _global_options() -> list[TyperOption]:
+    """-C/--repo, --no-color and -q/--quiet as options of a command (SPEC 13: before or after the command)."""
+    return [
+        TyperOption(param_decls=["--repo", "-C"], type=Path, metavar="DIR", expose_value=False,
+                    callback=_set_global("repo"), help=REPO_HELP),
+        TyperOption(param_decls=["--no-color"], is_flag=True, default=False, expose_value=False,
+                    callback=_set_global("no_color"), help=NO_COLOR_HELP),
+        TyperOption(param_decls=["--quiet", "-q"], is_flag=True, default=False, expose_value=False,
+                    callback=_set_global("quiet"), help=QUIET_HELP),
+    ]  # fmt: skip
+
+
+class TltGroup(TyperGroup):
+    """The app's group: each command also takes the global options its own options do not already name."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:  # once: the options added name themselves, so a second call adds none
+            taken = {name for param in command.params for name in getattr(param, "opts", ())}
+            extra = [option for option in _global_options() if not taken & set(option.opts)]
+            command.params.extend(extra)
+        return command
+
+
+REPO_HELP = "The data repository (default: the folder holding tlt.yaml at or above here)."
+NO_COLOR_HELP = "No colours (also when NO_COLOR is set)."
+QUIET_HELP = "No progress bar and no summary lines on stderr."
+
 app = typer.Typer(
     name="tlt",
+    cls=TltGroup,
     help=HELP,
     no_args_is_help=True,
     add_completion=False,
@@ -45,8 +87,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def _globals(
     repo: RepoOpt = None,
-    no_color: Annotated[bool, typer.Option("--no-color", help="No colors (also when NO_COLOR is set).")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary lines.")] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help=NO_COLOR_HELP)] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
     version: Annotated[
         bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
     ] = False,
