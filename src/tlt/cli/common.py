@@ -87,11 +87,20 @@ FormatOpt = Annotated[
 
 
 def color_enabled() -> bool:
-    return not GLOBALS.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    """Whether data written to stdout gets ANSI escapes (SPEC 13, the conventions of no-color.org and
+    force-color.org): never with `--no-color`, a non-empty `NO_COLOR` or `TERM=dumb`; else on a terminal, or
+    when `FORCE_COLOR` is non-empty. An empty `NO_COLOR` or `FORCE_COLOR` is as if it were not set. Off, the
+    renderers write no escape at all (bold and italic go with the colours)."""
+    env = os.environ
+    if GLOBALS.no_color or env.get("NO_COLOR") or env.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty() or bool(env.get("FORCE_COLOR"))
 
 
 def err_console() -> Console:
-    no_color = GLOBALS.no_color or "NO_COLOR" in os.environ
+    """The console of messages and the progress bar, on stderr: Rich reads the terminal, `TERM=dumb` and
+    `FORCE_COLOR` itself; `--no-color` and a non-empty `NO_COLOR` take its colours away."""
+    no_color = GLOBALS.no_color or bool(os.environ.get("NO_COLOR"))
     return Console(stderr=True, no_color=no_color, highlight=False, soft_wrap=True, emoji=False)
 
 
