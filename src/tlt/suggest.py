@@ -2,6 +2,9 @@
 from tlt.
 
 * `closest(word, choices, n, cutoff)`: difflib's closest choices, best first;
+* `suggestions(word, choices, n, cutoff)`: what a command's error suggests for an id typed on the command line:
+  the same id in another case, then the ids that contain the word (`mentor` → `jps-new-teacher-mentor`), then
+  difflib's closest; never a choice below the cutoff (a term id suggests only near spellings: `TERM_CUTOFF`);
 * `in_problem(matches)`: the words a problem's message ends with, ` (did you mean 'x'?)`;
 * `in_error(matches)`: the words a command's error ends with, `; did you mean x, y?`;
 * `Suggester` and `Hints`: the same for the problems of a whole repository, at a cost that the number of choices
@@ -37,6 +40,27 @@ MAX_ID_LENGTH = 64
 def closest(word: str, choices: Collection[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
     """At most `n` choices like `word` (difflib's ratio at least `cutoff`), best first."""
     return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
+
+
+#: Term ids are all alike (`2020-21`, `2023-24`): only a near spelling of one is a suggestion (`2025-27` → `2025-26`,
+#: ratio 0.86; `2030-31` → `2020-21` is 0.71 and is not one).
+TERM_CUTOFF = 0.8
+
+
+def suggestions(word: str, choices: Collection[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """At most `n` choices `word` may have meant, best first: those equal to it but for case, then those that
+    contain it (from 3 characters on; shortest first), then difflib's closest (ratio at least `cutoff`, case
+    ignored)."""
+    folded = word.casefold()
+    by_fold: dict[str, list[str]] = {}
+    for choice in sorted(choices):
+        by_fold.setdefault(choice.casefold(), []).append(choice)
+    found = list(by_fold.get(folded, []))
+    if len(folded) >= 3:
+        found += sorted((c for f, cs in by_fold.items() if folded in f and f != folded for c in cs), key=len)
+    for f in difflib.get_close_matches(folded, list(by_fold), n=n, cutoff=cutoff):
+        found += by_fold[f]
+    return list(dict.fromkeys(found))[:n]
 
 
 def in_problem(matches: list[str]) -> str:

@@ -22,8 +22,9 @@ from rich.console import Console
 
 from tlt.errors import TltError
 from tlt.pipeline import Repository, load_holders, load_repository
-from tlt.problems import escape_control, no_workflow_command, shorten_path
-from tlt.suggest import closest, in_error
+from tlt.problems import escape_control, excerpt, no_workflow_command, shorten_path
+from tlt.reports import unknown_term_hint
+from tlt.suggest import in_error, suggestions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,6 +51,14 @@ def _parse_date(value: str | None) -> date | None:
     if not 1900 <= parsed.year <= 2199:  # as in the data files' schema: date arithmetic stays in range
         raise typer.BadParameter(f"{value!r} is outside the years 1900 to 2199")
     return parsed
+
+
+def parse_days(value: str | int) -> int:
+    """A number of days (`--within`): a whole number, 0 or more."""
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit():
+        raise typer.BadParameter(f"{escape_control(text)!r} is not a number of days; write a whole number such as 30")
+    return int(text)
 
 
 RepoOpt = Annotated[
@@ -355,12 +364,16 @@ def clean_errors(fn: F) -> F:
 
 
 def known_ids(kind: str, wanted: Iterable[str], known: Iterable[str]) -> list[str]:
-    """`wanted` when every id exists; else exit 2 naming the unknown ones and the closest known ids."""
-    known = sorted(known)
+    """`wanted` when every id exists; else exit 2 naming the unknown one, the ids it may have meant
+    (`suggestions`: the same in another case, those containing it, the closest) and, for a role, `tlt roles`."""
+    known = set(known)
     out = []
     for ident in wanted:
         if ident not in known:
-            raise TltError(f"unknown {kind} id {ident!r}{in_error(closest(ident, known, n=3))}")
+            hint = in_error(suggestions(ident, known))
+            if kind == "role":
+                hint += " `tlt roles` lists every role" if hint else "; `tlt roles` lists every role"
+            raise TltError(f"unknown {kind} id {excerpt(ident)}{hint}")
         out.append(ident)
     return out
 
@@ -373,7 +386,8 @@ def judging_date(loaded: Repository, as_of: str | None, term: str | None) -> dat
         assert loaded.config is not None
         found = loaded.config.term(term)
         if found is None:
-            known_ids("term", [term], [t.id for t in loaded.config.terms])
-        assert found is not None
+            raise TltError(
+                f"unknown term id {excerpt(term)}{unknown_term_hint(term, [t.id for t in loaded.config.terms])}"
+            )
         return found.start
     return as_of_date(as_of)

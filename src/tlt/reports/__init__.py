@@ -19,7 +19,7 @@ from tlt.errors import BrokenRepository, TltError
 from tlt.model import Assignment, Config, Member, Role, Teacher, Term
 from tlt.problems import excerpt
 from tlt.render.rows import Column, Table
-from tlt.suggest import closest, in_error
+from tlt.suggest import TERM_CUTOFF, in_error, suggestions
 from tlt.timeline import default_term
 
 
@@ -65,7 +65,20 @@ def _find_term(config: Config, term_id: str | None, as_of: date) -> Term:
     if term is not None:
         return term
     ids = [t.id for t in config.terms]
-    raise TltError(f"no term {excerpt(term_id)} in tlt.yaml{in_error(closest(term_id, ids, n=3, cutoff=0.0))}")
+    raise TltError(f"no term {excerpt(term_id)} in tlt.yaml{unknown_term_hint(term_id, ids)}")
+
+
+def unknown_term_hint(term_id: str, ids: list[str]) -> str:
+    """What the error for a term id tlt.yaml lacks ends with (`ids`: its terms in file order): the near
+    spellings of it (`TERM_CUTOFF`), else the terms it has."""
+    hint = in_error(suggestions(term_id, ids, cutoff=TERM_CUTOFF))
+    if hint:
+        return hint
+    if not ids:
+        return "; it has no terms"
+    if len(ids) <= 4:
+        return f"; its terms are {', '.join(ids)}"
+    return f"; its {len(ids)} terms run from {ids[0]} to {ids[-1]}"
 
 
 def term_assignments(teachers: dict[str, Teacher], term: Term) -> Iterator[tuple[Teacher, Assignment]]:
