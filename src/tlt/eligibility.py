@@ -37,6 +37,7 @@ VERDICT_COLUMNS = [
 ELIGIBILITY_COLUMNS = [*ROLE_COLUMNS, *TEACHER_COLUMNS, *VERDICT_COLUMNS]
 
 NO_PAIRS = "no pairs to show (add --all to include ineligible teachers)\n"
+NO_PAIRS_ALL = "no pairs to show: no teacher and role to judge\n"  # with --all, every pair asked for is shown
 _OUTCOME_SIGN = {"pass": "✓", "fail": "✗", "unknown": "?"}
 _VERDICT_STYLE = {ELIGIBLE: "green", NEEDS_REVIEW: "yellow", INELIGIBLE: "red"}
 
@@ -167,7 +168,7 @@ def render_document(repo: Repository, table: Table, as_of: date, request: Reques
         return to_json(json_records(table))
     tables = terminal_tables(repo, table, as_of, request.explain)
     if not tables:
-        return NO_PAIRS
+        return NO_PAIRS_ALL if request.include_ineligible else NO_PAIRS
     return "\n".join(render_table(t, width=request.width, color=request.color) for t in tables)
 
 

@@ -34,6 +34,9 @@ from tlt.problems import Problem, error, excerpt, shorten_path
 #: front of it. The one place a speed layer is installed under the reading; docs/architecture.md, "Reading".
 READER: Reader = fast_reader(read_reference)
 
+#: A command refused because files fail to load names this many of them.
+NAMED_FAILED = 3
+
 #: Problem codes that make a file "fail": it is left out of the model, and reports refuse to run.
 LOAD_FAILURE_CODES = frozenset({"yaml-syntax", "duplicate-key", "file", "schema", "id-mismatch", "duplicate-id"})
 
@@ -76,9 +79,13 @@ class Repository:
             raise BrokenRepository(f"{CONFIG_NAME} has errors; run `tlt validate`")
         if not skip_invalid:
             n = len(failed)
+            named = ", ".join(shorten_path(path) for path in sorted(failed)[:NAMED_FAILED])
+            if n > NAMED_FAILED:
+                named += f" and {n - NAMED_FAILED} more"
+            them = "them" if n != 1 else "it"
             raise BrokenRepository(
-                f"{n} file{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} errors; run `tlt validate` "
-                "(or pass --skip-invalid to run without them)"
+                f"{n} file{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} errors; run `tlt validate` to see "
+                f"them, or pass --skip-invalid to run without {them}: {named}"
             )
         if warn is not None:
             for path in failed:

@@ -27,6 +27,7 @@ from tlt.cli.common import (
     color_enabled,
     message,
     open_repository,
+    parse_days,
     resolve_format,
     terminal_width,
     write_output,
@@ -150,10 +151,8 @@ def stipends(
     missing = missing_amounts(report)
     if missing and not GLOBALS.quiet:
         what = "group" if by is not None else "assignment"
-        message(
-            f"{missing} {what}{'s' if missing != 1 else ''} without an amount in {selected.id}; "
-            "the note column of `tlt stipends` says why"
-        )
+        why = "its note column says why" if by is None else "`tlt stipends` without --by says why in its note column"
+        message(f"{missing} {what}{'s' if missing != 1 else ''} without an amount in {selected.id}; {why}")
 
 
 @app.command()
@@ -197,7 +196,7 @@ def report(
 @clean_errors
 def expiring(
     within: Annotated[
-        int, typer.Option("--within", min=0, help="Days ahead of the as-of date to look.", metavar="DAYS")
+        int, typer.Option("--within", parser=parse_days, help="Days ahead of the as-of date to look.", metavar="DAYS")
     ] = DEFAULT_WITHIN,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
