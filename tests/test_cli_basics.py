@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import tlt
+from summaries import without_head  # noqa: E402
 from tlt.problems import warning
 
 AS_OF = "2025-09-01"
@@ -24,7 +25,11 @@ BROKEN_LINE = "teachers/t-1.yaml:3:1: error[duplicate-key] duplicate key 'name':
 
 def test_exit_0_when_clean(teacher_yaml, make_repo, run):
     root = make_repo(teachers={"t-1": teacher_yaml("t-1")})
-    assert run(["-C", root, "validate", "--as-of", AS_OF]) == (0, "", "no problems\n")
+    assert run(["-C", root, "validate", "--as-of", AS_OF]) == (
+        0,
+        "",
+        f"{root}: 1 file (0 roles, 1 teacher): no problems\n",
+    )
 
 
 def test_exit_0_with_warnings_only(make_repo, run, monkeypatch):
@@ -35,17 +40,18 @@ def test_exit_0_with_warnings_only(make_repo, run, monkeypatch):
     code, out, err = run(["-C", make_repo(), "validate", "--as-of", AS_OF])
     assert code == 0
     assert out == "roles/mentor.yaml:7:3: warning[staffing] 2 of 10 teachers hold mentor; expected at most 10%\n"
-    assert err == "0 errors, 1 warning in 1 file\n"
+    assert without_head(err) == "0 errors, 1 warning in 1 file\n"
     code, out, _ = run(["-C", make_repo(), "validate", "--as-of", AS_OF, "--format", "github"])
     assert code == 0
     assert out.startswith("::warning file=roles/mentor.yaml,line=7,col=3,title=tlt staffing::2 of 10 teachers")
 
 
 def test_exit_1_on_errors(make_repo, run):
-    assert run(["-C", make_repo(teachers=BROKEN), "validate", "--as-of", AS_OF]) == (
+    root = make_repo(teachers=BROKEN)
+    assert run(["-C", root, "validate", "--as-of", AS_OF]) == (
         1,
         BROKEN_LINE,
-        "1 error, 0 warnings in 1 file\n",
+        f"{root}: 1 file (0 roles, 1 teacher): 1 error, 0 warnings in 1 file\n",
     )
 
 
@@ -133,7 +139,7 @@ def test_json_counts_are_integers(make_repo, run):
     assert type(data["errors"]) is int and data["errors"] == 2
     assert type(data["warnings"]) is int and data["warnings"] == 0
     assert all(type(p["line"]) is int and type(p["column"]) is int for p in data["problems"])
-    assert err == "2 errors, 0 warnings in 2 files\n"
+    assert without_head(err) == "2 errors, 0 warnings in 2 files\n"
 
 
 def test_json_when_clean(make_repo, run):
@@ -169,7 +175,7 @@ def test_output_writes_the_file_and_nothing_else(make_repo, run, tmp_path):
     target.parent.mkdir()
     target.write_text("old report\n")
     code, out, err = run(["-C", root, "validate", "--as-of", AS_OF, "--output", target])
-    assert (code, out, err) == (1, "", "1 error, 0 warnings in 1 file\n")
+    assert (code, out, without_head(err)) == (1, "", "1 error, 0 warnings in 1 file\n")
     assert target.read_text() == BROKEN_LINE
     assert sorted(p.name for p in target.parent.iterdir()) == ["problems.txt"]
 
@@ -231,7 +237,8 @@ def _tlt(exe: str, *args: object, cwd: Path | None = None) -> subprocess.Complet
 def test_console_script_validates(tlt_exe, make_repo):
     root = make_repo(teachers=BROKEN)
     result = _tlt(tlt_exe, "validate", "--as-of", AS_OF, cwd=root / "teachers")
-    assert (result.returncode, result.stdout, result.stderr) == (1, BROKEN_LINE, "1 error, 0 warnings in 1 file\n")
+    found = f"{root} (found above the current folder): 1 file (0 roles, 1 teacher): 1 error, 0 warnings in 1 file\n"
+    assert (result.returncode, result.stdout, result.stderr) == (1, BROKEN_LINE, found)
     result = _tlt(tlt_exe, "-C", root, "validate", "--as-of", AS_OF, "--format", "github")
     assert result.returncode == 1
     assert result.stdout.startswith("::error file=teachers/t-1.yaml,line=3,col=1,title=tlt duplicate-key::")

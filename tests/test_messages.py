@@ -39,9 +39,7 @@ def test_unknown_role_suggests_the_roles_containing_it(make_repo, role_yaml, run
     roles = {"jps-new-teacher-mentor": role_yaml("jps-new-teacher-mentor"), "coach": role_yaml("coach")}
     code, out, err = run(["-C", make_repo(roles=roles), "check-eligibility", "--role", "mentor", "--as-of", AS_OF])
     assert (code, out) == (2, "")
-    assert err == (
-        "tlt: unknown role id 'mentor'; did you mean jps-new-teacher-mentor? `tlt roles` lists every role\n"
-    )
+    assert err == ("tlt: unknown role id 'mentor'; did you mean jps-new-teacher-mentor? `tlt roles` lists every role\n")
     code, _, err = run(["-C", make_repo(roles=roles), "check-eligibility", "--role", "zzz", "--as-of", AS_OF])
     assert err == "tlt: unknown role id 'zzz'; `tlt roles` lists every role\n"
 

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from summaries import without_head  # noqa: E402
+
 AS_OF = "2025-09-01"
 
 
@@ -22,7 +24,8 @@ def validate(run):
 
 def test_clean_repository_exits_0_with_no_output(role_yaml, teacher_yaml, make_repo, validate):
     root = make_repo(roles={"mentor": role_yaml("mentor")}, teachers={"t-1": teacher_yaml("t-1")})
-    assert validate(root) == (0, [], "no problems\n")
+    code, lines, err = validate(root)
+    assert (code, lines, without_head(err)) == (0, [], "no problems\n")
 
 
 def test_yaml_syntax(make_repo, validate):
@@ -33,7 +36,7 @@ def test_yaml_syntax(make_repo, validate):
         "teachers/t-1.yaml:3:1: error[yaml-syntax] not well-formed YAML: "
         "while parsing a flow sequence did not find expected ',' or ']'"
     ]
-    assert err == "1 error, 0 warnings in 1 file\n"
+    assert without_head(err) == "1 error, 0 warnings in 1 file\n"
 
 
 def test_duplicate_key_at_second_occurrence_with_column(make_repo, validate):
@@ -253,7 +256,7 @@ def test_output_is_sorted_by_path_line_column(config_yaml, make_repo, validate):
         "teachers/t-1.yaml:3:1",
         "tlt.yaml:6:16",
     ]
-    assert err == "4 errors, 0 warnings in 4 files\n"
+    assert without_head(err) == "4 errors, 0 warnings in 4 files\n"
 
 
 def test_a_broken_tlt_yaml_is_exit_1(make_repo, validate):
@@ -319,7 +322,7 @@ def test_outside_terms_is_a_warning_at_the_start(role_yaml, teacher_yaml, make_r
         "teachers/t-1.yaml:7:12: warning[outside-terms] assignment to mentor (from 2026-07-01, open-ended) overlaps no "
         "term of tlt.yaml (2024-08-26 to 2026-06-12); no report counts it",
     ]
-    assert err == "0 errors, 2 warnings in 1 file\n"
+    assert without_head(err) == "0 errors, 2 warnings in 1 file\n"
 
 
 def test_dates_outside_the_years_1900_to_2199_are_schema_problems(config_yaml, make_repo, validate):

@@ -154,6 +154,17 @@ def append_step_summary(
         raise TltError(f"cannot write the job summary to {where}: {exc.strerror or exc}") from None
 
 
+def shown_root(typed: Path | None, root: Path) -> str:
+    """The repository root as validate's summary names it: as the user typed it (`-C examples/bps`), `.` for the
+    current folder; when tlt.yaml was found above the folder typed (or the current one), its absolute path and
+    where the search started: `/work/district (found above examples)`."""
+    start = Path(typed) if typed is not None else Path(".")
+    found = root.resolve()
+    if start.expanduser().resolve() == found:
+        return str(start)
+    return f"{found} (found above {'the current folder' if typed is None else typed})"
+
+
 @app.command()
 @clean_errors
 def validate(
@@ -230,5 +241,6 @@ def validate(
         append_step_summary(summary_file, problems, loaded, prefix, changed)
     write_output(text, output, loaded)
     if not GLOBALS.quiet:
-        message(render.summary(problems))
+        counts = (len(loaded.role_files), len(loaded.teacher_files))
+        message(render.run_summary(shown_root(start, loaded.root), *counts, problems))
     raise typer.Exit(1 if any(p.is_error for p in problems) else 0)

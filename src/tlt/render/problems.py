@@ -29,6 +29,18 @@ def summary(problems: list[Problem]) -> str:
     return f"{n(errors, 'error')}, {n(warnings, 'warning')} in {n(files, 'file')}"
 
 
+def run_summary(root: str, roles: int, teachers: int, problems: list[Problem]) -> str:
+    """validate's summary on stderr (SPEC 13): the repository root as shown (`root`), the role and teacher files
+    read (tlt.yaml not counted), then `summary`: `examples/bps: 32 files (2 roles, 30 teachers): no problems`."""
+
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    return f"{escape_control(root)}: {n(roles + teachers, 'file')} ({n(roles, 'role')}, {n(teachers, 'teacher')}): " + (
+        summary(problems)
+    )
+
+
 def _shown_path(path: str) -> str:
     """A path as text output shows it: escaped, and never starting a CI workflow command (`::error::`)."""
     shown = escape_control(path)
