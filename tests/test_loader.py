@@ -232,7 +232,7 @@ def test_byte_level_problems_are_placed_where_known():
 def test_syntax_errors_name_line_and_column():
     doc = parse_text("id: t-1\nname: [x\n", "f")
     [(line, col, code, message)] = problems(doc)
-    assert (line, code) == (3, "yaml-syntax")
+    assert (line, col, code) == (2, 7, "yaml-syntax")  # the unclosed `[`, not line 3 past the end (issue 14)
     assert message.startswith("not well-formed YAML: ")
 
 

@@ -33,8 +33,8 @@ def test_yaml_syntax(make_repo, validate):
     code, lines, err = validate(root)
     assert code == 1
     assert lines == [
-        "teachers/t-1.yaml:3:1: error[yaml-syntax] not well-formed YAML: "
-        "while parsing a flow sequence did not find expected ',' or ']'"
+        "teachers/t-1.yaml:2:7: error[yaml-syntax] not well-formed YAML: "
+        "while parsing a flow sequence did not find expected ',' or ']' (the parser stopped at the end of the file)"
     ]
     assert without_head(err) == "1 error, 0 warnings in 1 file\n"
 

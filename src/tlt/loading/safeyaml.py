@@ -156,12 +156,7 @@ def parse_text(text: str, path: str) -> Document:
         if deeper is not None:
             doc.problems.append(deeper)
             return doc
-        line, col = (1, 1)
-        if exc.problem_mark is not None:
-            line, col = exc.problem_mark.line + 1, exc.problem_mark.column + 1
-        # PyYAML's own parser (where libyaml is missing) quotes a tag handle of any length ("found undefined tag
-        # handle '!…!'"); other values it quotes are one character: each part is cut so that a handle shows 80.
-        what = " ".join(shorten(x, EXCERPT_LIMIT + _OWN_TEXT) for x in (exc.context, exc.problem) if x)
+        line, col, what = _syntax_error(text, exc)
         doc.problems.append(error(path, line, col, "yaml-syntax", f"not well-formed YAML: {escape_control(what)}"))
         doc.data = None
     except yaml.YAMLError as exc:
@@ -183,6 +178,35 @@ def parse_text(text: str, path: str) -> Document:
         doc.problems.append(error(path, 1, 1, "yaml-syntax", "nesting is too deep"))
         doc.data = None
     return doc
+
+
+def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str]:
+    """Where a YAML syntax error is reported and what it says: at the line of the cause.
+
+    libyaml gives two marks: the problem mark, where it gave up, and the context mark, where the construct it was
+    reading began. When the problem lies on a later line than the context, the parser read past the cause (a key
+    without its `:` on line 3 is noticed at 4:1; an unclosed `[` or quote at the end of the file), so the error
+    is reported at the context mark, saying where the parser stopped. A tab where YAML wants spaces (as the
+    character it stopped at, or in the indentation of that line) is named: libyaml says only "found character
+    that cannot start any token"."""
+    problem, context = exc.problem_mark, exc.context_mark
+    line, col = (problem.line + 1, problem.column + 1) if problem is not None else (1, 1)
+    # PyYAML's own parser (where libyaml is missing) quotes a tag handle of any length ("found undefined tag
+    # handle '!…!'"); other values it quotes are one character: each part is cut so that a handle shows 80.
+    what = " ".join(shorten(x, EXCERPT_LIMIT + _OWN_TEXT) for x in (exc.context, exc.problem) if x)
+    lines = text.splitlines()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    if source[col - 1 : col] == "\t":
+        return line, col, "a tab character here; YAML indents and separates with spaces, never tabs"
+    indent = source[: len(source) - len(source.lstrip(" \t"))]
+    if "\t" in indent:
+        return line, indent.index("\t") + 1, f"{what} (the line is indented with a tab; YAML indents with spaces)"
+    if problem is not None and context is not None and context.line < problem.line:
+        if "end of stream" not in what:
+            stopped = "the end of the file" if problem.line >= len(lines) else f"line {line}, column {col}"
+            what += f" (the parser stopped at {stopped})"
+        return context.line + 1, context.column + 1, what
+    return line, col, what
 
 
 #: PyYAML's own text before a tag handle it quotes in an error: the handle then shows as an excerpt does.
