@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,7 @@ from tlt.cli.common import (
     is_input_file,
     loading_progress,
     message,
+    terminal_width,
     write_output,
 )
 from tlt.errors import TltError
@@ -102,12 +104,18 @@ def changed_since(root: Path, rev: str, problems: list[Problem]) -> frozenset[st
 
 
 def render_problems(
-    fmt: ProblemFormat, problems: list[Problem], loaded: Repository, prefix: str, changed: frozenset[str]
+    fmt: ProblemFormat,
+    problems: list[Problem],
+    loaded: Repository,
+    prefix: str,
+    changed: frozenset[str],
+    sources: dict[str, list[str]] | None = None,
+    width: int = 100,
 ) -> str:
     """The output of `validate` in `fmt`. github, SARIF and JUnit paths get `prefix`; github output puts the
     problems of `changed` files (paths relative to the data repository) first."""
     if fmt is ProblemFormat.text:
-        return render.render_text(problems)
+        return render.render_text(problems, sources, width)
     if fmt is ProblemFormat.json:
         return render.render_json(problems)
     shown = with_path_prefix(problems, prefix)
@@ -152,6 +160,29 @@ def append_step_summary(
             os.close(fd)
     except OSError as exc:
         raise TltError(f"cannot write the job summary to {where}: {exc.strerror or exc}") from None
+
+
+#: Source lines are shown for the problems of at most this many files, each read up to this many bytes.
+SOURCE_FILES, SOURCE_BYTES = 1000, 1 << 20
+
+
+def source_lines(root: Path, problems: list[Problem]) -> dict[str, list[str]]:
+    """The lines of the files the problems name, as a terminal shows them under each problem: regular files
+    inside the repository only (never through a link out of it), read as UTF-8 (an undecodable byte shown as
+    U+FFFD); a file that cannot be read is left out, and its problems show no line."""
+    found: dict[str, list[str]] = {}
+    top = root.resolve()
+    for rel in sorted({p.path for p in problems})[:SOURCE_FILES]:
+        try:
+            path = (root / rel).resolve()
+            if top not in path.parents or not path.is_file():
+                continue
+            with open(path, "rb") as handle:
+                data = handle.read(SOURCE_BYTES)
+        except (OSError, ValueError):
+            continue
+        found[rel] = data.decode("utf-8", errors="replace").splitlines()
+    return found
 
 
 def shown_root(typed: Path | None, root: Path) -> str:
@@ -234,7 +265,10 @@ def validate(
     changed = changed_since(loaded.root, since, problems) if since is not None else frozenset()
     if prefix is None:
         prefix = automatic_prefix(loaded.root) if fmt in CI_FORMATS else ""
-    text = render_problems(fmt, problems, loaded, prefix, changed)
+    sources = None
+    if fmt is ProblemFormat.text and output is None and sys.stdout.isatty() and source is None:
+        sources = source_lines(loaded.root, problems)  # on a terminal, each problem's line under it (SPEC 13)
+    text = render_problems(fmt, problems, loaded, prefix, changed, sources, terminal_width())
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt is ProblemFormat.github and summary_file:
         # before the output: a summary that cannot be written is exit 2 with nothing half done

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
+
+from rich.cells import cell_len
 
 from tlt.problems import Problem, Severity, escape_control, no_legacy_command, no_workflow_command, sort_problems
 from tlt.render.rows import to_json
@@ -47,12 +49,57 @@ def _shown_path(path: str) -> str:
     return "./" + shown if shown.lstrip().startswith("::") else shown
 
 
-def render_text(problems: list[Problem]) -> str:
-    lines = [
-        f"{_shown_path(p.path)}:{p.line}:{p.column}: {p.severity.value}[{p.code}] {escape_control(p.message)}"
-        for p in sort_problems(problems)
-    ]
-    return no_workflow_command("".join(line + "\n" for line in lines))
+def render_text(problems: list[Problem], sources: Mapping[str, Sequence[str]] | None = None, width: int = 100) -> str:
+    """One line per problem, `path:line:col: severity[code] message`, sorted. With `sources` (the lines of each
+    file, for a terminal: SPEC 13), each problem's source line follows it with a caret under the column, as ruff
+    shows it, and a blank line after (`source_excerpt`)."""
+    out = []
+    for p in sort_problems(problems):
+        out.append(
+            f"{_shown_path(p.path)}:{p.line}:{p.column}: {p.severity.value}[{p.code}] {escape_control(p.message)}\n"
+        )
+        lines = sources.get(p.path) if sources is not None else None
+        if lines is not None and 1 <= p.line <= len(lines):
+            out.append(source_excerpt(p.line, p.column, lines[p.line - 1], width) + "\n")
+    return no_workflow_command("".join(out))
+
+
+#: The source line shown under a problem keeps at most this many cells of text on either side of the column.
+_CONTEXT_CELLS = 40
+
+
+def source_excerpt(line: int, column: int, text: str, width: int = 100) -> str:
+    """The source line `text` (line `line` of its file) under a problem, as ruff shows it: a gutter with the line
+    number, the line (control characters escaped, tabs as `\\t`), then a caret under `column`. A line wider than
+    the terminal is cut around the column, `…` marking each cut; the caret moves with the cut."""
+    gutter = len(str(line))
+    before, after = escape_control(text[: max(column - 1, 0)]), escape_control(text[max(column - 1, 0) :])
+    room = max(width - gutter - 4, 20)  # `NN | ` and one cell to spare
+    if cell_len(before) + cell_len(after) > room:
+        keep = max(room // 2, 10)
+        if cell_len(before) > keep:
+            before = "…" + _tail_cells(before, keep - 1)
+        after = (
+            _head_cells(after, room - cell_len(before) - 1) + "…"
+            if cell_len(after) > room - cell_len(before)
+            else after
+        )
+    pad = " " * gutter
+    return f"{pad} |\n{line} | {before}{after}\n{pad} | {' ' * cell_len(before)}^\n"
+
+
+def _head_cells(text: str, cells: int) -> str:
+    out, used = [], 0
+    for ch in text:
+        used += cell_len(ch)
+        if used > cells:
+            break
+        out.append(ch)
+    return "".join(out)
+
+
+def _tail_cells(text: str, cells: int) -> str:
+    return _head_cells(text[::-1], cells)[::-1]
 
 
 def render_json(problems: list[Problem]) -> str:
