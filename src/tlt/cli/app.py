@@ -48,15 +48,40 @@ def _global_options() -> list[TyperOption]:
     ]  # fmt: skip
 
 
+#: What an option's value is, in every command's help (instead of Click's `<str>`), by the option's name.
+PLACEHOLDERS = {
+    "--repo": "DIR", "--as-of": "YYYY-MM-DD", "--term": "TERM", "--role": "ROLE", "--teacher": "TEACHER",
+    "--output": "FILE", "--catalog": "NAME",
+}  # fmt: skip
+
+
+def _first_sentence(text: str | None) -> str | None:
+    """A command's summary in `tlt --help`: its help's first sentence, whole (Click cuts it with `...`)."""
+    if not text:
+        return None
+    paragraph = " ".join(text.strip().split("\n\n")[0].split())
+    end = paragraph.find(". ")
+    return paragraph if end < 0 else paragraph[: end + 1]
+
+
 class TltGroup(TyperGroup):
-    """The app's group: each command also takes the global options its own options do not already name."""
+    """The app's group. Each command it hands out (to run, to list in help, to complete) also takes the global
+    options its own options do not already name; its options show placeholders (`PLACEHOLDERS`); its summary is its first sentence, never cut."""
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
-        if command is not None:  # once: the options added name themselves, so a second call adds none
-            taken = {name for param in command.params for name in getattr(param, "opts", ())}
-            extra = [option for option in _global_options() if not taken & set(option.opts)]
-            command.params.extend(extra)
+        if command is None:
+            return None
+        # idempotent: the options added name themselves, so a second call adds none
+        taken = {name for param in command.params for name in getattr(param, "opts", ())}
+        command.params.extend(option for option in _global_options() if not taken & set(option.opts))
+        for param in command.params:
+            opts = getattr(param, "opts", ())
+            for name in opts:
+                if name in PLACEHOLDERS and param.metavar is None:
+                    param.metavar = PLACEHOLDERS[name]
+        if command.short_help is None:
+            command.short_help = _first_sentence(command.help)
         return command
 
 
@@ -72,7 +97,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    # help as wide as the terminal up to 120 columns (Click's default stops at 80)
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
 )
 
 
