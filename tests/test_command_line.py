@@ -72,3 +72,74 @@ def test_placeholders_say_what_goes_there(run, command):
     for option, placeholder in (("--as-of", "YYYY-MM-DD"), ("--term", "TERM"), ("--output", "FILE")):
         if f"{option} " in out:
             assert f"{option} {placeholder}" in out, (command, option)
+
+
+# --- shell completion --------------------------------------------------------------------------------------------
+
+
+def complete(run, words: str, env: dict[str, str] | None = None) -> list[str]:
+    """What bash completion offers for the last word of `words` (the cursor at its end)."""
+    parts = words.split(" ")
+    code, out, err = run([], env={"_TLT_COMPLETE": "complete_bash", "COMP_WORDS": words,
+                                  "COMP_CWORD": str(len(parts) - 1), **(env or {})})  # fmt: skip
+    assert code == 0 and err == ""
+    return out.split()
+
+
+@pytest.fixture
+def repo(make_repo, role_yaml, teacher_yaml):
+    roles = {"jps-mentor": role_yaml("jps-mentor"), "jps-coach": role_yaml("jps-coach"), "bps-chair": role_yaml("x")}
+    teachers = {f"t-{i:03d}": teacher_yaml(f"t-{i:03d}") for i in range(1, 13)}
+    return make_repo(roles=roles, teachers=teachers)
+
+
+def test_completes_commands_and_options(run):
+    assert complete(run, "tlt sti") == ["stipends"]
+    assert complete(run, "tlt validate --fo") == ["--format"]
+    assert complete(run, "tlt stipends --format ") == ["table", "csv", "json"]
+    assert "--no-color" in complete(run, "tlt roles --no")
+
+
+def test_completes_role_teacher_and_term_ids(run, repo):
+    assert complete(run, f"tlt -C {repo} check-eligibility --role jps-") == ["jps-coach", "jps-mentor"]
+    assert complete(run, f"tlt check-eligibility -C {repo} --teacher t-01") == ["t-010", "t-011", "t-012"]
+    assert complete(run, f"tlt -C {repo} stipends --term 2025") == ["2025-26"]
+    assert complete(run, f"tlt -C {repo} diff HEAD --term ") == ["2024-25", "2025-26"]
+
+
+def test_completion_from_the_current_folder(run, repo, monkeypatch):
+    monkeypatch.chdir(repo / "teachers")
+    assert complete(run, "tlt check-eligibility --role jps-m") == ["jps-mentor"]
+
+
+def test_completion_outside_a_repository_offers_nothing(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert complete(run, "tlt check-eligibility --role ") == []
+    assert complete(run, f"tlt -C {tmp_path / 'nowhere'} check-eligibility --teacher t") == []
+    (tmp_path / "tlt.yaml").write_text("terms: *nothing\n")  # a broken tlt.yaml: nothing, never a traceback
+    assert complete(run, f"tlt -C {tmp_path} stipends --term ") == []
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_show_completion_for_each_shell(tlt_exe, shell):
+    import os
+    import subprocess
+
+    env = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    result = subprocess.run([tlt_exe, "--show-completion", shell], capture_output=True, text=True, env=env,
+                            timeout=60, check=False)  # fmt: skip
+    assert result.returncode == 0 and f"_TLT_COMPLETE=complete_{shell}" in result.stdout
+
+
+def test_completion_on_a_big_repository_is_quick(run, make_repo):
+    import time
+
+    root = make_repo()
+    folder = root / "teachers"
+    folder.mkdir()
+    for i in range(20000):  # names only: completion never opens a teacher file
+        (folder / f"t-{i:06d}.yaml").touch()
+    started = time.perf_counter()
+    got = complete(run, f"tlt -C {root} check-eligibility --teacher t-01999")
+    assert got == [f"t-{i:06d}" for i in range(19990, 20000)]
+    assert time.perf_counter() - started < 2.0  # about 0.05 s; the margin is for a loaded machine

@@ -10,6 +10,7 @@ from typer.core import TyperGroup, TyperOption
 
 from tlt import __version__, scale
 from tlt.cli.common import GLOBALS, RepoOpt
+from tlt.cli.completion import completer
 
 HELP = """\
 tlt — the teacher leadership tracker: validate a district's teacher-leadership data (roles and teacher records
@@ -53,6 +54,8 @@ PLACEHOLDERS = {
     "--repo": "DIR", "--as-of": "YYYY-MM-DD", "--term": "TERM", "--role": "ROLE", "--teacher": "TEACHER",
     "--output": "FILE", "--catalog": "NAME",
 }  # fmt: skip
+#: The options whose values the shell completes from the repository (`tlt.cli.completion`).
+COMPLETED = {"--role": "role", "--teacher": "teacher", "--term": "term"}
 
 
 def _first_sentence(text: str | None) -> str | None:
@@ -66,7 +69,8 @@ def _first_sentence(text: str | None) -> str | None:
 
 class TltGroup(TyperGroup):
     """The app's group. Each command it hands out (to run, to list in help, to complete) also takes the global
-    options its own options do not already name; its options show placeholders (`PLACEHOLDERS`); its summary is its first sentence, never cut."""
+    options its own options do not already name; its options show placeholders (`PLACEHOLDERS`) and complete ids
+    (`COMPLETED`); its summary is its first sentence, never cut."""
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
@@ -80,6 +84,8 @@ class TltGroup(TyperGroup):
             for name in opts:
                 if name in PLACEHOLDERS and param.metavar is None:
                     param.metavar = PLACEHOLDERS[name]
+                if name in COMPLETED and getattr(param, "_custom_shell_complete", None) is None:
+                    param._custom_shell_complete = completer(COMPLETED[name])
         if command.short_help is None:
             command.short_help = _first_sentence(command.help)
         return command
@@ -94,7 +100,7 @@ app = typer.Typer(
     cls=TltGroup,
     help=HELP,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     # help as wide as the terminal up to 120 columns (Click's default stops at 80)
