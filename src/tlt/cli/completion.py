@@ -22,15 +22,14 @@ CONFIG_LIMIT = 1 << 20
 
 
 def _start(ctx: Any) -> Path | None:
-    """The folder -C named, in this command's options or the app's, else None (the current folder)."""
-    from tlt.cli.common import GLOBALS
-
+    """The folder -C named, in this command's options or the app's, else None (the current folder). Read from the
+    contexts being completed, never from `GLOBALS`: the app's callback does not run while completing."""
     while ctx is not None:
         value = (ctx.params or {}).get("repo")
         if value:
             return Path(value)
         ctx = ctx.parent
-    return GLOBALS.repo
+    return None
 
 
 def _config(root: Path) -> dict[str, Any]:
