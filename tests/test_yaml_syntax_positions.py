@@ -47,3 +47,10 @@ def test_syntax_error_at_its_cause(make_repo, run, name):
     text, expected = CASES[name]
     code, out, _ = run(["-C", make_repo(teachers={"t-1": text}), "validate", "--as-of", AS_OF])
     assert (code, out) == (1, expected + "\n")
+
+
+def test_a_block_mappings_context_is_not_the_cause(make_repo, run):
+    # libyaml's context here is where the document's mapping began (1:1); the cause is where it stopped
+    text = "id: t-1\nname: A\nlicenses:\n  - {state: MA}\n x: 1\n"
+    code, out, _ = run(["-C", make_repo(teachers={"t-1": text}), "validate", "--as-of", AS_OF])
+    assert code == 1 and out.startswith("teachers/t-1.yaml:5:2: error[yaml-syntax]") and "stopped" not in out

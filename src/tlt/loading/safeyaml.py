@@ -180,13 +180,20 @@ def parse_text(text: str, path: str) -> Document:
     return doc
 
 
+#: The contexts whose mark is where the cause is: a key never given its `:`, a quote or a bracket never closed.
+#: Other contexts ("while parsing a block mapping") mark where the enclosing node began, often line 1: there
+#: the problem mark is nearer the cause.
+_OPENED = re.compile(r"while (scanning a simple key|scanning a quoted scalar|parsing a flow (sequence|mapping))")
+
+
 def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str]:
     """Where a YAML syntax error is reported and what it says: at the line of the cause.
 
     libyaml gives two marks: the problem mark, where it gave up, and the context mark, where the construct it was
-    reading began. When the problem lies on a later line than the context, the parser read past the cause (a key
-    without its `:` on line 3 is noticed at 4:1; an unclosed `[` or quote at the end of the file), so the error
-    is reported at the context mark, saying where the parser stopped. A tab where YAML wants spaces (as the
+    reading began. When that construct is one that was opened and never finished (`_OPENED`: a key without its
+    `:` on line 3 is noticed at 4:1; an unclosed `[` or quote at the end of the file) and the problem lies on a
+    later line, the parser read past the cause: the error is reported at the context mark, saying where the
+    parser stopped. Otherwise (a block mapping's context is where the mapping began) at the problem mark. A tab where YAML wants spaces (as the
     character it stopped at, or in the indentation of that line) is named: libyaml says only "found character
     that cannot start any token"."""
     problem, context = exc.problem_mark, exc.context_mark
@@ -201,7 +208,7 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str]:
     indent = source[: len(source) - len(source.lstrip(" \t"))]
     if "\t" in indent:
         return line, indent.index("\t") + 1, f"{what} (the line is indented with a tab; YAML indents with spaces)"
-    if problem is not None and context is not None and context.line < problem.line:
+    if problem is not None and context is not None and context.line < problem.line and _OPENED.match(exc.context or ""):
         if "end of stream" not in what:
             stopped = "the end of the file" if problem.line >= len(lines) else f"line {line}, column {col}"
             what += f" (the parser stopped at {stopped})"
