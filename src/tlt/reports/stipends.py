@@ -188,7 +188,7 @@ def stipends_report(repo: Repository, term: Term, by: str | None = None) -> Stip
     missing = sum(r.amount is None for r in rows)
     caption = f"{len(rows)} assignment{'s' if len(rows) != 1 else ''}"
     if missing:  # grouped rows have no note column: the rows of `tlt stipends` without --by do
-        where = "see the note column" if by is None else "`tlt stipends` without --by says why in its note column"
+        where = "see the note column" if by is None else "`tlt stipends` without --by says why"
         caption += f"; {missing} without an amount ({where})"
     if by is None:
         table = Table(
