@@ -83,7 +83,12 @@ class DiffResult:
         return [r for r in self.roles if r.status != "unchanged" or r.eligible_before != r.eligible_after]
 
     def changes_table(self) -> Table:
-        columns = [Column("role_id"), Column("teacher_id"), Column("before"), Column("after"), Column("reason")]
+        columns = [
+            Column("role_id", header="role id", priority=100, fit="whole"),
+            Column("teacher_id", header="teacher id", priority=100, fit="whole"),
+            Column("before", priority=90, fit="whole"), Column("after", priority=90, fit="whole"),
+            Column("reason", priority=50, fit="cut", min_width=20),
+        ]  # fmt: skip
         rows = [
             {"role_id": c.role, "teacher_id": c.teacher, "before": c.before, "after": c.after, "reason": c.reason}
             for c in self.changes
@@ -92,8 +97,10 @@ class DiffResult:
 
     def roles_table(self) -> Table:
         columns = [
-            Column("role_id"), Column("status"), Column("was"), Column("eligible_before", "int"),
-            Column("eligible_after", "int"), Column("gained", "int"), Column("lost", "int"), Column("changed", "int"),
+            Column("role_id", priority=100, fit="whole"), Column("status", priority=90, fit="whole"),
+            Column("was", priority=40, fit="whole"), Column("eligible_before", "int", priority=80),
+            Column("eligible_after", "int", priority=80), Column("gained", "int", priority=70),
+            Column("lost", "int", priority=70), Column("changed", "int", priority=60),
         ]  # fmt: skip
         rows = [
             {

@@ -77,6 +77,11 @@ OutputOpt = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", dir_okay=False),
 ]
+WideOpt = Annotated[
+    bool,
+    typer.Option("--wide", help="A table shows every column, every cell whole, and the terminal wraps its lines "
+                 "(default: it fits the terminal, leaving out or cutting the least important).")
+]  # fmt: skip
 SkipInvalidOpt = Annotated[
     bool, typer.Option("--skip-invalid", help="Run even though some files fail to load; list them on stderr.")
 ]
@@ -184,7 +189,15 @@ def resolve_format(fmt: TableFormat | None, default_piped: TableFormat = TableFo
     return TableFormat.table if sys.stdout.isatty() else default_piped
 
 
-def terminal_width() -> int:
+#: the width a table is drawn at with --wide where only a width can be passed: wider than any table's columns
+UNBOUNDED_WIDTH = 100_000
+
+
+def terminal_width(wide: bool = False) -> int:
+    """The terminal's columns (TERMINAL_WIDTH or COLUMNS first; 100 when there is no terminal); with `wide`
+    (`--wide`), `UNBOUNDED_WIDTH`: nothing is left out or cut to fit."""
+    if wide:
+        return UNBOUNDED_WIDTH
     env = os.environ.get("TERMINAL_WIDTH") or os.environ.get("COLUMNS")
     if env and env.isdigit():
         return max(40, int(env))

@@ -19,6 +19,7 @@ from tlt.cli.common import (
     SkipInvalidOpt,
     TableFormat,
     TermOpt,
+    WideOpt,
     clean_errors,
     color_enabled,
     judging_date,
@@ -59,6 +60,7 @@ def check_eligibility(
     ] = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
     repo: RepoOpt = None,
     skip_invalid: SkipInvalidOpt = False,
 ) -> None:
@@ -81,7 +83,7 @@ def check_eligibility(
         include_ineligible=all_,
         explain=explain,
         teachers=tuple(teacher or ()),
-        width=terminal_width(),
+        width=terminal_width(wide),
         color=color_enabled() and output is None,
     )
 
@@ -99,7 +101,15 @@ def check_eligibility(
             answer.write(out)
 
 
-ROLE_COLUMNS = [Column("role_id"), Column("title"), Column("organization"), Column("category"), Column("summary")]
+#: on a narrow terminal the category goes first, then the organization, then the title; the title and the summary
+#: (what `tlt roles` is for) are cut with `…`
+ROLE_COLUMNS = [
+    Column("role_id", header="role id", priority=100, fit="whole"),
+    Column("title", priority=70, fit="cut", min_width=20),
+    Column("organization", priority=20, fit="whole"),
+    Column("category", priority=10, fit="whole"),
+    Column("summary", priority=80, fit="cut", min_width=30),
+]
 
 
 @app.command("roles")
@@ -107,6 +117,7 @@ ROLE_COLUMNS = [Column("role_id"), Column("title"), Column("organization"), Colu
 def roles(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
     repo: RepoOpt = None,
     skip_invalid: SkipInvalidOpt = False,
 ) -> None:
@@ -136,6 +147,5 @@ def roles(
     elif chosen is TableFormat.csv:
         text = render_csv(table)
     else:
-        narrow = Table([Column("role_id", nowrap=True), Column("title"), Column("summary")], rows)
-        text = render_table(narrow, width=terminal_width())
+        text = render_table(table, width=terminal_width(), wide=wide)
     write_output(text, output, loaded)

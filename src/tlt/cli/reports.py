@@ -22,6 +22,7 @@ from tlt.cli.common import (
     SkipInvalidOpt,
     TableFormat,
     TermOpt,
+    WideOpt,
     as_of_date,
     clean_errors,
     color_enabled,
@@ -59,19 +60,22 @@ def _format(fmt: TableFormat | None, output: Path | None, default: TableFormat |
     return resolve_format(None)
 
 
-def _render(table: Table, fmt: TableFormat, output: Path | None, json_data: Any = None) -> str:
+def _render(table: Table, fmt: TableFormat, output: Path | None, json_data: Any = None, wide: bool = False) -> str:
     if fmt is TableFormat.csv:
         return render_csv(table)
     if fmt is TableFormat.json:
         return to_json(json_rows(table) if json_data is None else json_data)
     to_terminal = output is None
     return render_table(
-        terminal_view(table), width=terminal_width() if to_terminal else 100, color=to_terminal and color_enabled()
-    )
+        terminal_view(table), width=terminal_width() if to_terminal else 100, color=to_terminal and color_enabled(),
+        wide=wide,
+    )  # fmt: skip
 
 
-def _emit(table: Table, fmt: TableFormat, output: Path | None, repo: Repository, json_data: Any = None) -> None:
-    write_output(_render(table, fmt, output, json_data), output, repo)
+def _emit(
+    table: Table, fmt: TableFormat, output: Path | None, repo: Repository, json_data: Any = None, wide: bool = False
+) -> None:
+    write_output(_render(table, fmt, output, json_data, wide), output, repo)
 
 
 @app.command()
@@ -81,6 +85,7 @@ def caseload(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
     skip_invalid: SkipInvalidOpt = False,
     repo: RepoOpt = None,
 ) -> None:
@@ -103,7 +108,7 @@ def caseload(
     loaded = open_repository(repo, skip_invalid, holders_only=True)
     assert loaded.config is not None
     selected = select_term(loaded.config, term, d)
-    _emit(caseload_table(loaded, selected), _format(fmt, output), output, loaded)
+    _emit(caseload_table(loaded, selected), _format(fmt, output), output, loaded, wide=wide)
 
 
 @app.command()
@@ -122,6 +127,7 @@ def stipends(
     ] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
     skip_invalid: SkipInvalidOpt = False,
     repo: RepoOpt = None,
 ) -> None:
@@ -147,7 +153,7 @@ def stipends(
     report = stipends_report(loaded, selected, by.value if by is not None else None)
     chosen = _format(fmt, output)
     json_data = json_document(report, json_rows(report.table)) if chosen is TableFormat.json else None
-    _emit(report.table, chosen, output, loaded, json_data)
+    _emit(report.table, chosen, output, loaded, json_data, wide)
     missing = missing_amounts(report)
     if missing and not GLOBALS.quiet:
         what = "group" if by is not None else "assignment"
@@ -167,6 +173,7 @@ def report(
         ),
     ] = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
     skip_invalid: SkipInvalidOpt = False,
     repo: RepoOpt = None,
 ) -> None:
@@ -189,7 +196,7 @@ def report(
     loaded = open_repository(repo, skip_invalid, holders_only=True)
     assert loaded.config is not None
     selected = select_term(loaded.config, term, d)
-    _emit(report_table(loaded, selected), _format(fmt, output, TableFormat.csv), output, loaded)
+    _emit(report_table(loaded, selected), _format(fmt, output, TableFormat.csv), output, loaded, wide=wide)
 
 
 @app.command()
@@ -201,6 +208,7 @@ def expiring(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
     skip_invalid: SkipInvalidOpt = False,
     repo: RepoOpt = None,
 ) -> None:
@@ -220,4 +228,4 @@ def expiring(
     """
     d = as_of_date(as_of)
     loaded = open_repository(repo, skip_invalid, holders_only=True)
-    _emit(expiring_table(loaded, d, within), _format(fmt, output), output, loaded)
+    _emit(expiring_table(loaded, d, within), _format(fmt, output), output, loaded, wide=wide)

@@ -20,6 +20,7 @@ from tlt.cli.common import (
     SkipInvalidOpt,
     TableFormat,
     TermOpt,
+    WideOpt,
     as_of_date,
     clean_errors,
     color_enabled,
@@ -162,7 +163,9 @@ def _revision_side(root: Path, rev: str, skip_invalid: bool) -> tuple[Repository
     return old, commit
 
 
-def _render_text(result: DiffResult, rev: str, commit: str, old_exists: bool, width: int, color: bool) -> str:
+def _render_text(
+    result: DiffResult, rev: str, commit: str, old_exists: bool, width: int, color: bool, wide: bool = False
+) -> str:
     lines = [f"tlt diff: {rev} ({commit[:12]}) → working tree, as of {result.as_of.isoformat()}"]
     if not old_exists:
         lines.append(f"{CONFIG_NAME} does not exist here at {rev}: every role and teacher is new")
@@ -183,7 +186,7 @@ def _render_text(result: DiffResult, rev: str, commit: str, old_exists: bool, wi
     text = "".join(escape_control(line) + "\n" for line in lines)
     if not result.changes:
         return text + "no verdict changed for any teacher and role that exist on both sides\n"
-    return text + render_table(result.changes_table(), width=width, color=color)
+    return text + render_table(result.changes_table(), width=width, color=color, wide=wide)
 
 
 @app.command()
@@ -196,6 +199,7 @@ def diff(
     term: TermOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
     skip_invalid: SkipInvalidOpt = False,
     repo: RepoOpt = None,
 ) -> None:
@@ -223,7 +227,8 @@ def diff(
     elif chosen is TableFormat.csv:
         text = render_csv(result.changes_table())
     else:
-        text = _render_text(result, rev, commit, old is not None, terminal_width(), color_enabled() and output is None)
+        color = color_enabled() and output is None
+        text = _render_text(result, rev, commit, old is not None, terminal_width(), color, wide)
     write_output(text, output, new)
 
 

@@ -18,9 +18,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Literal
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
@@ -51,17 +52,47 @@ def guard(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+#: kinds whose cells a terminal table never breaks across lines: numbers, money, dates, booleans
+WHOLE_KINDS = frozenset({"int", "number", "money", "fraction", "bool", "date"})
+#: the narrowest a `cut` column is cut to (unless its `min_width` says otherwise) before a column is left out
+CUT_MIN = 10
+
+
 @dataclass(frozen=True)
 class Column:
+    """One column: its CSV/JSON name, kind (the wire form, above) and how a terminal table shows it.
+
+    On a terminal (`render_table`):
+    - `fit` is how a cell fits the column: `whole` (never broken across lines, never cut: numbers, dates, ids,
+      verdicts), `cut` (free text on one line, cut with `…`: names, titles, reasons, summaries) or `wrap` (folded
+      over lines, words kept whole as far as the width allows: lists of ids). Unset, it follows the kind: the
+      kinds of `WHOLE_KINDS` and `nowrap` columns are `whole`, others `wrap`.
+    - `priority` is how long the column stays when the columns do not fit the width: the lowest is left out
+      first (the rightmost first among equals; the title then names it). Unset (None), it is never left out.
+      The reports give id columns and money the highest.
+    - `min_width` (a `cut` column) is the narrowest it is cut to before a column is left out instead
+      (default `CUT_MIN`, or the column's header word when longer).
+    """
+
     name: str
-    kind: str = "text"  # text | int | number | bool | money | fraction | date | members | list
+    kind: str = "text"  # text | int | number | bool | money | fraction | date | members | list | lines
     header: str | None = None
     style: str | None = None
     nowrap: bool = False
+    priority: int | None = None
+    fit: str | None = None  # whole | cut | wrap
+    min_width: int | None = None
 
     @property
     def right(self) -> bool:
         return self.kind in ("int", "number", "money", "fraction")
+
+    @property
+    def shape(self) -> str:
+        """`fit`, or the one the kind implies."""
+        if self.fit is not None:
+            return self.fit
+        return "whole" if self.nowrap or self.kind in WHOLE_KINDS else "wrap"
 
 
 @dataclass
@@ -216,26 +247,150 @@ def _plain(text: str | None, style: str) -> Text | None:
     return None if text is None else Text(escape_control(text), style=style)
 
 
-def render_table(table: Table, width: int | None = None, color: bool = False) -> str:
-    """A Rich table as text; values are data, never markup, and control characters show escaped."""
+@dataclass(frozen=True)
+class _Measure:
+    """What a column's cells need, in terminal cells: `natural` (every cell on one line), `compact` (a `whole`
+    column whose header wraps at its spaces) and `least` (a `cut` or `wrap` column at its narrowest)."""
+
+    natural: int
+    compact: int
+    least: int
+
+
+def _width(text: str) -> int:
+    return max((cell_len(line) for line in text.split("\n")), default=0)
+
+
+def _word(text: str) -> int:
+    return max((cell_len(word) for word in text.split()), default=0)
+
+
+def _measure(col: Column, header: str, cells: list[str], footer: str) -> _Measure:
+    body = max((_width(c) for c in cells), default=0)
+    body = max(body, _width(footer))
+    natural = max(body, _width(header))
+    shape = col.shape
+    if shape == "whole":
+        return _Measure(natural, max(body, _word(header)), natural)
+    if shape == "cut":
+        least = max(col.min_width or CUT_MIN, _word(header))
+    else:
+        least = max(max((_word(c) for c in cells), default=0), _word(footer), _word(header))
+    return _Measure(natural, natural, min(natural, least))
+
+
+#: a terminal table's frame, in cells: each column is padded by one cell each side and the columns are parted by
+#: one; the table's edges take one each (Rich's `box.SIMPLE_HEAD` with `padding=(0, 1)` and `show_edge`)
+def _frame(columns: int) -> int:
+    return 2 + (columns - 1) + 2 * columns
+
+
+def _fits(kept: list[Column], sizes: dict[str, _Measure], width: int, compact: bool) -> bool:
+    """Whether Rich lays `kept` out in `width` with no `whole` cell broken and no `cut` or `wrap` column under its
+    least: Rich narrows the widest of the columns it may narrow (every one but the `whole`) to a common level
+    before anything else, so that level must reach the largest of their least widths."""
+    room = width - _frame(len(kept))
+    fixed = sum(sizes[c.name].compact if compact else sizes[c.name].natural for c in kept if c.shape == "whole")
+    flexible = [sizes[c.name] for c in kept if c.shape != "whole"]
+    if not flexible:
+        return fixed <= room
+    level = max(m.least for m in flexible)
+    return fixed + sum(min(m.natural, level) for m in flexible) <= room
+
+
+def fit_columns(table: Table, width: int) -> tuple[list[Column], list[Column], bool]:
+    """The columns a terminal `width` shows (in order), those left out, and whether the `whole` columns' headers
+    wrap (compact): the widest that fits, then the compact, then without the column of lowest `priority` (the
+    rightmost among equals), and so on. Columns without a priority stay whatever the width (Rich folds them)."""
+    return _fit(table, _sizes(table), width)
+
+
+def _fit(table: Table, sizes: dict[str, _Measure], width: int) -> tuple[list[Column], list[Column], bool]:
+    kept = list(table.columns)
+    while True:
+        for compact in (False, True):
+            if _fits(kept, sizes, width, compact):
+                return kept, [c for c in table.columns if c not in kept], compact
+        droppable = [(c.priority, -i) for i, c in enumerate(kept) if c.priority is not None]
+        if not droppable or len(kept) == 1:
+            return kept, [c for c in table.columns if c not in kept], True
+        kept.pop(-min(droppable)[1])
+
+
+def _sizes(table: Table) -> dict[str, _Measure]:
+    footer = table.footer or {}
+    out = {}
+    for c in table.columns:
+        cells = [_table_cell(c, row.get(c.name)) for row in table.rows]
+        total = footer.get(c.name)
+        out[c.name] = _measure(c, _header(c), cells, "" if total is None else escape_control(text_cell(c, total)))
+    return out
+
+
+def _header(c: Column) -> str:
+    return escape_control(c.header or c.name)
+
+
+def _natural_width(table: Table, sizes: dict[str, _Measure]) -> int:
+    """The width of the table with every column and every cell on one line (what `--wide` draws)."""
+    return _frame(len(table.columns)) + sum(m.natural for m in sizes.values())
+
+
+def left_out_note(left_out: list[Column], width: int) -> str:
+    names = ", ".join(c.name for c in left_out)
+    return f"left out to fit {width} columns: {names}; --wide shows them, --format csv has them all"
+
+
+def render_table(table: Table, width: int | None = None, color: bool = False, *, wide: bool = False) -> str:
+    """A Rich table as text that fits `width` (default 100) without breaking a number, a date, an id or a verdict
+    across lines: long free text is cut with `…`, and when that is not enough the columns of lowest `priority`
+    are left out, the title saying which (`fit_columns`). `wide`: every column, every cell whole, however wide
+    (the terminal wraps the lines). Values are data, never markup, and control characters show escaped."""
+    width = width or 100
+    left_out: list[Column] = []
+    sizes = _sizes(table)
+    if wide:
+        kept, compact = list(table.columns), False
+        width = max(width, _natural_width(table, sizes))
+    else:
+        kept, left_out, compact = _fit(table, sizes, width)
+    title: Text | None = _plain(table.title, "table.title")
+    if left_out:
+        note = Text(escape_control(left_out_note(left_out, width)), style="table.caption")
+        title = note if title is None else Text.assemble(title, "\n", note)
     # titles, headers and footers hold data too (a role's title): plain Text, so no markup, link or :emoji: runs
     rich_table = RichTable(
-        title=_plain(table.title, "table.title"), caption=_plain(table.caption, "table.caption"), box=box.SIMPLE_HEAD,
+        title=title, caption=_plain(table.caption, "table.caption"), box=box.SIMPLE_HEAD,
         show_footer=table.footer is not None, expand=False, title_justify="left",
     )  # fmt: skip
-    for c in table.columns:
+    for c in kept:
         footer = ""
         if table.footer is not None and table.footer.get(c.name) is not None:
             footer = escape_control(text_cell(c, table.footer[c.name]))
-        rich_table.add_column(
-            Text(escape_control(c.header or c.name)), justify="right" if c.right else "left", footer=Text(footer),
-            overflow="fold", style=c.style, no_wrap=c.nowrap,
-        )  # fmt: skip
+        shape = c.shape
+        justify: Literal["left", "right"] = "right" if c.right else "left"
+        # a header wraps at its spaces (`teacher` / `id`), even over a `whole` column, and never breaks a word
+        header = Text(_header(c), no_wrap=False, overflow="ellipsis" if shape != "wrap" else "fold")
+        if shape == "whole":
+            rich_table.add_column(
+                header, justify=justify, footer=Text(footer), overflow="ellipsis", style=c.style, no_wrap=True,
+                width=sizes[c.name].compact if compact else None,
+            )  # fmt: skip
+        else:
+            rich_table.add_column(header, justify=justify, footer=Text(footer), overflow="fold", style=c.style)
+    cut = [c.shape == "cut" for c in kept]
     for i, row in enumerate(table.rows):
         style = table.row_styles[i] if i < len(table.row_styles) else None
-        rich_table.add_row(*(Text(_table_cell(c, row.get(c.name))) for c in table.columns), style=style)
+        rich_table.add_row(
+            *(
+                Text(_table_cell(c, row.get(c.name)), no_wrap=True, overflow="ellipsis") if one_line
+                else Text(_table_cell(c, row.get(c.name)))
+                for c, one_line in zip(kept, cut, strict=True)
+            ),
+            style=style,
+        )  # fmt: skip
     console = Console(
-        file=io.StringIO(), width=width or 100, force_terminal=color, no_color=not color, highlight=False,
+        file=io.StringIO(), width=width, force_terminal=color, no_color=not color, highlight=False,
         color_system="standard" if color else None, legacy_windows=False,
     )  # fmt: skip
     console.print(rich_table)

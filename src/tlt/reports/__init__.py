@@ -23,10 +23,13 @@ from tlt.suggest import TERM_CUTOFF, in_error, suggestions
 from tlt.timeline import default_term
 
 
-def column(name: str, kind: str = "text") -> Column:
-    """A report column. On a terminal its header reads with spaces (`teacher id`) so it can wrap. No column is
-    `nowrap`: on a narrow terminal Rich would drop whole columns rather than fold them."""
-    return Column(name, kind, header=name.replace("_", " "))
+def column(
+    name: str, kind: str = "text", *, priority: int, fit: str | None = None, min_width: int | None = None
+) -> Column:
+    """A report column. On a terminal its header reads with spaces (`teacher id`) so it can wrap at them;
+    `priority`, `fit` and `min_width` say how a narrow terminal shows it (`render.rows.Column`): ids and money
+    highest, free text cut with `…`."""
+    return Column(name, kind, header=name.replace("_", " "), priority=priority, fit=fit, min_width=min_width)
 
 
 def terminal_view(table: Table) -> Table:

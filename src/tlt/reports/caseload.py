@@ -16,15 +16,17 @@ from tlt.pipeline import Repository
 from tlt.render.rows import Table
 from tlt.reports import caseload_size, column, members_cell, term_assignments
 
+#: on a narrow terminal `over` goes first (the row's colour and size against max say it), then the members, the
+#: name; the ids, size and max stay
 COLUMNS = [
-    column("term"),
-    column("teacher_id"),
-    column("teacher_name"),
-    column("role_id"),
-    column("size", "number"),
-    column("max", "int"),
-    column("over", "bool"),
-    column("members", "members"),
+    column("term", priority=100, fit="whole"),
+    column("teacher_id", priority=100, fit="whole"),
+    column("teacher_name", priority=70, fit="cut"),
+    column("role_id", priority=95, fit="whole"),
+    column("size", "number", priority=90),
+    column("max", "int", priority=85),
+    column("over", "bool", priority=30),
+    column("members", "members", priority=60),
 ]
 
 OVER_STYLE = "bold red"

@@ -24,15 +24,15 @@ from tlt.reports import column
 DEFAULT_WITHIN = 90
 
 COLUMNS = [
-    column("teacher_id"),
-    column("teacher_name"),
-    column("school"),
-    column("roles", "list"),
-    column("kind"),
-    column("item"),
-    column("expires", "date"),
-    column("days_left", "int"),
-    column("status"),
+    column("teacher_id", priority=100, fit="whole"),
+    column("teacher_name", priority=65, fit="cut"),
+    column("school", priority=30, fit="cut"),
+    column("roles", "list", priority=40),  # role ids: wrapped at their spaces, each whole
+    column("kind", priority=60, fit="whole"),
+    column("item", priority=70),  # a license's name and number, a credential's id: wrapped, words whole
+    column("expires", "date", priority=95),
+    column("days_left", "int", priority=90),
+    column("status", priority=85, fit="whole"),
 ]
 
 EXPIRED_STYLE = "bold red"

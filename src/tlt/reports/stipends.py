@@ -32,17 +32,22 @@ from tlt.timeline import term_fraction
 GROUPINGS = ("teacher", "role", "school")
 
 COLUMNS = [
-    column("term"),
-    column("teacher_id"),
-    column("teacher_name"),
-    column("school"),
-    column("role_id"),
-    column("fraction", "fraction"),
-    column("basis"),
-    column("amount", "money"),
-    column("note"),
+    column("term", priority=100, fit="whole"),
+    column("teacher_id", priority=100, fit="whole"),
+    column("teacher_name", priority=70, fit="cut"),
+    column("school", priority=30, fit="cut"),
+    column("role_id", priority=90, fit="whole"),
+    column("fraction", "fraction", priority=80),
+    column("basis", priority=40, fit="cut"),
+    column("amount", "money", priority=95),
+    column("note", priority=60, fit="cut", min_width=23),  # "the role has no stipend": whole
 ]
-GROUP_COLUMNS = [column("term"), column("group"), column("assignments", "int"), column("amount", "money")]
+GROUP_COLUMNS = [
+    column("term", priority=100, fit="whole"),
+    column("group", priority=100, fit="whole"),  # an id; a school's name is cut (`stipends_report`)
+    column("assignments", "int", priority=80),
+    column("amount", "money", priority=95),
+]
 
 NO_AMOUNT_STYLE = "yellow"
 
@@ -209,7 +214,10 @@ def stipends_report(repo: Repository, term: Term, by: str | None = None) -> Stip
     else:
         grouped = group_rows(rows, by)
         table = Table(
-            columns=[replace(c, header=by) if c.name == "group" else c for c in GROUP_COLUMNS],
+            columns=[
+                replace(c, header=by, fit="cut" if by == "school" else "whole") if c.name == "group" else c
+                for c in GROUP_COLUMNS
+            ],
             rows=grouped,
             title=f"Stipends by {by}, term {term.id}",
             caption=caption,

@@ -22,21 +22,21 @@ from tlt.reports.stipends import pay
 from tlt.timeline import ONE_DAY, Served, term_fraction, term_index, terms_served
 
 COLUMNS = [
-    column("term"),
-    column("teacher_id"),
-    column("teacher_name"),
-    column("school"),
-    column("role_id"),
-    column("role_title"),
-    column("start", "date"),
-    column("end", "date"),
-    column("fraction", "fraction"),
-    column("caseload_size", "number"),
-    column("caseload_max", "int"),
-    column("terms_served", "int"),
-    column("term_limit", "int"),
-    column("stipend", "money"),
-    column("stipend_basis"),
+    column("term", priority=100, fit="whole"),
+    column("teacher_id", priority=100, fit="whole"),
+    column("teacher_name", priority=80, fit="cut"),
+    column("school", priority=20, fit="cut"),
+    column("role_id", priority=95, fit="whole"),
+    column("role_title", priority=10, fit="cut"),
+    column("start", "date", priority=85),
+    column("end", "date", priority=70),
+    column("fraction", "fraction", priority=75),
+    column("caseload_size", "number", priority=50),
+    column("caseload_max", "int", priority=45),
+    column("terms_served", "int", priority=60),
+    column("term_limit", "int", priority=55),
+    column("stipend", "money", priority=90),
+    column("stipend_basis", priority=30, fit="cut"),
 ]
 
 OVER_STYLE = "bold red"
