@@ -11,8 +11,8 @@ limit, licenses expire. The release process (docs/releasing.md) moves them forwa
 Every ISO date (YYYY-MM-DD) and every school-year id (YYYY-YY whose second half is the next year) moves, in the
 example repositories (not their roles/, which are copies of the role catalog and carry no dates), in
 examples/README.md and examples/window.yaml, and in the tests that pin the examples' answers
-(tests/examples_expected/, tests/golden/examples/). The window records each move; the tests read it and move
-their own as-of dates the same way (tests/example_dates.py).
+(tests/examples_expected/, tests/golden/examples/, tests/golden/tables/). The window records each move; the
+tests read it and move their own as-of dates the same way (tests/example_dates.py).
 
 No single way of moving dates is exact for every rule. Calendar years keep month arithmetic (a 12-month
 cooling-off) but lengthen or shorten every span that gains or loses a 29 February, and experience is counted in
@@ -108,7 +108,7 @@ def moved_files(project: Path) -> Iterator[Path]:
             rel = path.relative_to(project)
             if path.is_file() and rel.parts[2] != "roles":
                 yield rel
-    for folder in ("tests/examples_expected", "tests/golden/examples"):
+    for folder in ("tests/examples_expected", "tests/golden/examples", "tests/golden/tables"):
         for path in sorted((project / folder).rglob("*")):
             if path.is_file():
                 yield path.relative_to(project)
