@@ -188,7 +188,8 @@ def test_output_is_atomic_and_refuses_an_input_file(repo, run, tmp_path):
     assert code == 0 and out == ""
     assert len(list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))) == 5
     before = (repo / "teachers" / "a.yaml").read_bytes()
-    code, _, err = run(["-C", repo, "caseload", "--as-of", "2025-09-01", "--output", repo / "teachers" / "a.yaml"])
+    args = ["caseload", "--as-of", "2025-09-01", "-f", "csv", "--output", repo / "teachers" / "a.yaml"]
+    code, _, err = run(["-C", repo, *args])
     assert code == 2 and "input file" in err
     assert (repo / "teachers" / "a.yaml").read_bytes() == before
 

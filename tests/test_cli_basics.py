@@ -184,7 +184,7 @@ def test_output_writes_the_file_and_nothing_else(make_repo, run, tmp_path):
 def test_output_refuses_to_overwrite_an_input_file(teacher_yaml, make_repo, run, victim):
     root = make_repo(teachers={"t-1": teacher_yaml("t-1")})
     before = (root / victim).read_bytes()
-    code, out, err = run(["-C", root, "validate", "--as-of", AS_OF, "--output", root / victim])
+    code, out, err = run(["-C", root, "validate", "--as-of", AS_OF, "-f", "text", "--output", root / victim])
     assert code == 2
     assert out == ""
     assert "is an input file of the repository; choose another path" in err

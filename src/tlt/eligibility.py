@@ -199,6 +199,17 @@ def require_config(repo: Repository) -> None:
         raise BrokenRepository("tlt.yaml has errors; run `tlt validate`")
 
 
+def judged_table(
+    start: str | os.PathLike[str] | None, choose: Choose, request: Request, progress: Progress | None = None
+) -> tuple[Repository, Table]:
+    """What `check_eligibility` judges, as the repository and its rows' `Table` (not rendered): for a writer
+    that needs typed cells (an .xlsx workbook)."""
+    repo = load_repository(start, progress)
+    require_config(repo)
+    selection = choose(repo)
+    return repo, eligibility_table(repo, selection, request.include_ineligible, request.explain)
+
+
 def check_eligibility(
     start: str | os.PathLike[str] | None, choose: Choose, request: Request, progress: Progress | None = None
 ) -> Eligibility:

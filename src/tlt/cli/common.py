@@ -11,11 +11,11 @@ import re
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TextIO, TypeVar
+from typing import IO, Annotated, Any, TextIO, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -23,6 +23,7 @@ from rich.console import Console
 from tlt.errors import TltError
 from tlt.pipeline import Repository, load_holders, load_repository
 from tlt.problems import escape_control, excerpt, no_workflow_command, shorten_path
+from tlt.render.rows import Table
 from tlt.reports import unknown_term_hint
 from tlt.suggest import in_error, suggestions
 
@@ -91,13 +92,70 @@ class TableFormat(str, enum.Enum):
     table = "table"
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
 
 
 FormatOpt = Annotated[
     TableFormat | None,
-    typer.Option("--format", "-f", help="table (default on a terminal), csv (default when piped) or json.",
+    typer.Option("--format", "-f", help="table (default on a terminal), csv (default when piped), json or xlsx; "
+                 "with --output, the file's extension (.csv, .json, .xlsx) unless given.",
                  show_default=False, case_sensitive=False),
 ]  # fmt: skip
+BomOpt = Annotated[
+    bool, typer.Option("--bom", help="CSV: start with a UTF-8 byte-order mark, for spreadsheets that need one.")
+]
+
+#: what `--output`'s extension picks for a command with table output (`output_format`)
+TABLE_EXTENSIONS = {".csv": TableFormat.csv, ".json": TableFormat.json, ".xlsx": TableFormat.xlsx}
+#: the byte-order mark `--bom` writes before CSV
+BOM = "\ufeff"
+E = TypeVar("E", bound=enum.Enum)
+
+
+def format_of_path(output: Path, extensions: Mapping[str, E]) -> E | None:
+    """The format `--output`'s extension names (the longest one it ends with: `.sarif.json` before `.json`), or
+    None for a name without an extension or a path that is not a file (a FIFO, a device, `/dev/stdout`, whatever
+    its name): the command's piped default applies; exit 2 for any other extension, naming those that work."""
+    with contextlib.suppress(OSError, ValueError):
+        if not stat.S_ISREG(os.stat(output.expanduser()).st_mode):
+            return None
+    name = output.name.lower()
+    for ext in sorted(extensions, key=len, reverse=True):
+        if name.endswith(ext) and len(name) > len(ext):
+            return extensions[ext]
+    suffix = Path(name).suffix
+    if not suffix:
+        return None
+    names = list(extensions)
+    known = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+    raise TltError(
+        f"--output {escape_control(str(output))}: tlt writes no format for the extension {escape_control(suffix)}; "
+        f"name a file ending in {known}, or give --format"
+    )
+
+
+def output_format(
+    fmt: TableFormat | None, output: Path | None, terminal: TableFormat = TableFormat.table
+) -> TableFormat:
+    """The format a command with table output writes: `--format` when given (a table never to a file); else, for
+    `--output`, its extension's (`TABLE_EXTENSIONS`; csv for a name without one); else `terminal` on a terminal
+    and csv when piped."""
+    if fmt is not None:
+        if fmt is TableFormat.table and output is not None:
+            raise TltError(
+                f"--format table is drawn for a terminal, never written to a file (--output "
+                f"{escape_control(str(output))}); give --format csv, json or xlsx, or drop --format"
+            )
+        return fmt
+    if output is not None:
+        return format_of_path(output, TABLE_EXTENSIONS) or TableFormat.csv
+    return terminal if sys.stdout.isatty() else TableFormat.csv
+
+
+def check_bom(bom: bool, fmt: TableFormat) -> None:
+    """`--bom` goes with CSV only: exit 2 for any other format."""
+    if bom and fmt is not TableFormat.csv:
+        raise TltError(f"--bom starts CSV output, not {fmt.value}; drop it, or give --format csv")
 
 
 def color_enabled() -> bool:
@@ -207,25 +265,68 @@ def terminal_width(wide: bool = False) -> int:
         return 100
 
 
-def write_output(text: str, output: Path | None, repo: Repository | None = None) -> None:
-    """Data to stdout, or to `output` atomically (temporary file, then rename). Never over an input file."""
+def write_output(text: str, output: Path | None, repo: Repository | None = None, bom: bool = False) -> None:
+    """Data to stdout, or to `output` atomically (temporary file, then rename). Never over an input file. `bom`:
+    a UTF-8 byte-order mark first (`--bom`)."""
     with output_stream(output, repo) as handle:
-        handle.write(text)
+        handle.write(BOM + text if bom else text)
 
 
 @contextlib.contextmanager
 def output_stream(output: Path | None, repo: Repository | None = None) -> Iterator[TextIO]:
     """A stream for data written piece by piece: stdout, or a temporary file beside `output` renamed over it only
-    when everything was written (a crash never leaves a half-written file). Never over an input file.
+    when everything was written (`file_stream`)."""
+    if output is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with file_stream(output, repo) as handle:
+        yield cast(TextIO, handle)
+
+
+def write_workbook(table: Table, output: Path | None, repo: Repository | None, sheet: str) -> None:
+    """`table` as an .xlsx workbook (`render.xlsx`) to `output` atomically, or to stdout when it is not a terminal.
+    Exit 2, before anything is written, when the rows do not fit in a sheet or stdout is a terminal."""
+    from tlt.render import xlsx
+
+    if not xlsx.fits(len(table.rows)):
+        raise TltError(too_many_rows(len(table.rows)))
+    if output is None and sys.stdout.isatty():
+        raise TltError("xlsx is a file for a spreadsheet, not for a terminal: add --output FILE.xlsx")
+    try:
+        if output is None:
+            xlsx.write_xlsx(table, sys.stdout.buffer, sheet)
+            sys.stdout.buffer.flush()
+            return
+        with file_stream(output, repo, binary=True) as handle:
+            xlsx.write_xlsx(table, handle, sheet)
+    except xlsx.CellTooLong as exc:
+        raise TltError(
+            f"xlsx: {exc.column} of row {exc.row} holds {exc.length:,} characters, more than a spreadsheet cell "
+            f"holds ({xlsx.MAX_CELL:,}); use --format csv"
+        ) from None
+
+
+def too_many_rows(rows: int) -> str:
+    """What is said when `rows` rows of data do not fit in one sheet of a workbook."""
+    from tlt.render import xlsx
+
+    return (
+        f"xlsx: {rows:,} rows do not fit in a spreadsheet, which holds {xlsx.MAX_ROWS:,} below its header row; "
+        "write them with --format csv, or ask for fewer rows"
+    )
+
+
+@contextlib.contextmanager
+def file_stream(output: Path, repo: Repository | None = None, binary: bool = False) -> Iterator[IO[Any]]:
+    """A stream (text, UTF-8; bytes with `binary`) onto a temporary file beside `output`, renamed over it only
+    when everything was written (a crash never leaves a half-written file). Never over an input file. The file
+    gets the mode the umask gives a new file, or, replacing a file, that file's mode (`_new_mode`).
 
     A path that is not a regular file is written in place, never renamed over (`_in_place`): a FIFO, a device
     (`/dev/null`: as root, a rename would have put a report where the device was) or a name of an open
     descriptor (`/dev/stdout`, `/dev/fd/3`: the descriptor itself is written, so `>>` still appends). A write
     that fails (a full disk, `/dev/full`) is exit 2 naming the path as typed, never a temporary file."""
-    if output is None:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
     shown = escape_control(str(output))
     target = output.expanduser()
     if repo is not None and is_input_file(target, repo):
@@ -235,7 +336,7 @@ def output_stream(output: Path | None, repo: Repository | None = None) -> Iterat
     except OSError as exc:
         raise _write_error(shown, exc) from None
     if descriptor is not None:
-        with _written(shown), os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+        with _written(shown), _open(descriptor, binary) as handle:
             yield handle
             handle.flush()
         return
@@ -248,15 +349,52 @@ def output_stream(output: Path | None, repo: Repository | None = None) -> Iterat
         raise _write_error(shown, exc) from None
     try:
         with _written(shown):
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            with _open(fd, binary) as handle:
+                _keep_mode(handle.fileno(), target)
                 yield handle
                 handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
+                _finish(shown, lambda: os.fsync(handle.fileno()))
+            _finish(shown, lambda: os.replace(tmp, target))
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _open(fd: int, binary: bool) -> IO[Any]:
+    return os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def _finish(shown: str, step: Callable[[], object]) -> None:
+    """A step of putting the written file in place (fsync, rename): any error of it names the output as typed
+    (its own `filename` is the temporary file)."""
+    try:
+        step()
+    except OSError as exc:
+        raise _write_error(shown, exc) from None
+
+
+def _keep_mode(fd: int, target: Path) -> None:
+    """Give the temporary file (made 0600 by mkstemp) the mode `target` will have (`_new_mode`); replacing a
+    file, its group too where it can (a group-shared report stays the group's)."""
+    try:
+        info = os.stat(target)
+    except OSError:
+        info = None
+    os.fchmod(fd, _new_mode(info))
+    if info is not None and hasattr(os, "fchown"):
+        with contextlib.suppress(OSError):
+            os.fchown(fd, -1, info.st_gid)
+
+
+def _new_mode(existing: os.stat_result | None) -> int:
+    """The permission bits of the written file: those of the regular file it replaces, else what the umask
+    leaves of 0666 (what `open(path, "w")` or a shell's `>` would give a new file)."""
+    if existing is not None and stat.S_ISREG(existing.st_mode):
+        return stat.S_IMODE(existing.st_mode)
+    mask = os.umask(0o022)  # the only way to read it: set, then put back at once
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 #: errors of writing itself (not of computing what is written): they name the output, as typed

@@ -11,8 +11,10 @@ import typer
 
 from tlt.cli.app import app
 from tlt.cli.common import (
+    BOM,
     GLOBALS,
     AsOfOpt,
+    BomOpt,
     FormatOpt,
     OutputOpt,
     RepoOpt,
@@ -20,6 +22,7 @@ from tlt.cli.common import (
     TableFormat,
     TermOpt,
     WideOpt,
+    check_bom,
     clean_errors,
     color_enabled,
     judging_date,
@@ -27,14 +30,18 @@ from tlt.cli.common import (
     loading_progress,
     message,
     open_repository,
+    output_format,
     output_stream,
-    resolve_format,
     terminal_width,
+    too_many_rows,
     write_output,
+    write_workbook,
 )
-from tlt.eligibility import Request, Selection
+from tlt.eligibility import Request, Selection, judged_table
+from tlt.errors import TltError
 from tlt.pipeline import Repository
 from tlt.render.rows import Column, Table, json_rows, render_csv, render_table, to_json
+from tlt.render.xlsx import fits as xlsx_fits
 from tlt.role_summary import summary
 
 try:  # the one place the speed wrapper is installed; without it, the plain path gives the same bytes
@@ -61,6 +68,7 @@ def check_eligibility(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     wide: WideOpt = False,
+    bom: BomOpt = False,
     repo: RepoOpt = None,
     skip_invalid: SkipInvalidOpt = False,
 ) -> None:
@@ -78,8 +86,10 @@ def check_eligibility(
 
       tlt check-eligibility --term 2026-27 --all --format csv --output eligibility.csv
     """
+    chosen = output_format(fmt, output)
+    check_bom(bom, chosen)
     request = Request(
-        resolve_format(fmt).value,
+        chosen.value,
         include_ineligible=all_,
         explain=explain,
         teachers=tuple(teacher or ()),
@@ -91,13 +101,25 @@ def check_eligibility(
         d = judging_date(loaded, as_of, term)
         role_ids = known_ids("role", role, loaded.roles) if role else None
         teacher_ids = known_ids("teacher", teacher, loaded.teachers) if teacher else None
+        if chosen is TableFormat.xlsx and all_:  # every pair is a row: refused before judging when too many
+            pairs = len(teacher_ids or loaded.teachers) * len(role_ids or loaded.roles)
+            if not xlsx_fits(pairs):
+                raise TltError(too_many_rows(pairs))
         return Selection(d, role_ids, teacher_ids)
 
+    if chosen is TableFormat.xlsx:
+        with loading_progress() as progress:
+            loaded, table = judged_table(repo or GLOBALS.repo, choose, request, progress)
+        loaded.require_loadable(skip_invalid, warn=message)
+        write_workbook(table, output, loaded, "check-eligibility")
+        return
     with loading_progress() as progress:
         answer = judge_eligibility(repo or GLOBALS.repo, choose, request, progress)
     with answer:
         answer.repo.require_loadable(skip_invalid, warn=message)
         with output_stream(output, answer.repo) as out:
+            if bom:
+                out.write(BOM)
             answer.write(out)
 
 
@@ -118,6 +140,7 @@ def roles(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     wide: WideOpt = False,
+    bom: BomOpt = False,
     repo: RepoOpt = None,
     skip_invalid: SkipInvalidOpt = False,
 ) -> None:
@@ -129,6 +152,8 @@ def roles(
 
       tlt roles --format csv
     """
+    chosen = output_format(fmt, output)
+    check_bom(bom, chosen)
     loaded = open_repository(repo, skip_invalid)
     rows = [
         {
@@ -141,11 +166,13 @@ def roles(
         for r in (loaded.roles[k] for k in sorted(loaded.roles))
     ]
     table = Table(ROLE_COLUMNS, rows)
-    chosen = resolve_format(fmt)
+    if chosen is TableFormat.xlsx:
+        write_workbook(table, output, loaded, "roles")
+        return
     if chosen is TableFormat.json:
         text = to_json(json_rows(table))
     elif chosen is TableFormat.csv:
         text = render_csv(table)
     else:
         text = render_table(table, width=terminal_width(), wide=wide)
-    write_output(text, output, loaded)
+    write_output(text, output, loaded, bom)

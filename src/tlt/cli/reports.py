@@ -16,6 +16,7 @@ from tlt.cli.app import app
 from tlt.cli.common import (
     GLOBALS,
     AsOfOpt,
+    BomOpt,
     FormatOpt,
     OutputOpt,
     RepoOpt,
@@ -24,14 +25,16 @@ from tlt.cli.common import (
     TermOpt,
     WideOpt,
     as_of_date,
+    check_bom,
     clean_errors,
     color_enabled,
     message,
     open_repository,
+    output_format,
     parse_days,
-    resolve_format,
     terminal_width,
     write_output,
+    write_workbook,
 )
 from tlt.pipeline import Repository
 from tlt.render.rows import Table, json_rows, render_csv, render_table, to_json
@@ -48,16 +51,14 @@ class Grouping(enum.StrEnum):
     school = "school"
 
 
-def _format(fmt: TableFormat | None, output: Path | None, default: TableFormat | None = None) -> TableFormat:
-    """--format, else: for --output, json when the file name ends in .json and csv otherwise; for standard
-    output, `default` when given, else table on a terminal and csv when piped."""
-    if fmt is not None:
-        return fmt
-    if output is not None:
-        return TableFormat.json if output.suffix.lower() == ".json" else TableFormat.csv
-    if default is not None:
-        return default
-    return resolve_format(None)
+def _format(
+    fmt: TableFormat | None, output: Path | None, default: TableFormat | None = None, bom: bool = False
+) -> TableFormat:
+    """--format, else --output's extension (`output_format`), else `default` when given, else table on a terminal
+    and csv when piped; `--bom` only with csv. Called before the repository loads: a bad option fails at once."""
+    chosen = output_format(fmt, output, default or TableFormat.table)
+    check_bom(bom, chosen)
+    return chosen
 
 
 def _render(table: Table, fmt: TableFormat, output: Path | None, json_data: Any = None, wide: bool = False) -> str:
@@ -73,9 +74,19 @@ def _render(table: Table, fmt: TableFormat, output: Path | None, json_data: Any 
 
 
 def _emit(
-    table: Table, fmt: TableFormat, output: Path | None, repo: Repository, json_data: Any = None, wide: bool = False
+    table: Table,
+    fmt: TableFormat,
+    output: Path | None,
+    repo: Repository,
+    json_data: Any = None,
+    bom: bool = False,
+    sheet: str = "Sheet1",
+    wide: bool = False,
 ) -> None:
-    write_output(_render(table, fmt, output, json_data, wide), output, repo)
+    if fmt is TableFormat.xlsx:
+        write_workbook(table, output, repo, sheet)
+        return
+    write_output(_render(table, fmt, output, json_data, wide), output, repo, bom)
 
 
 @app.command()
@@ -86,6 +97,7 @@ def caseload(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     wide: WideOpt = False,
+    bom: BomOpt = False,
     skip_invalid: SkipInvalidOpt = False,
     repo: RepoOpt = None,
 ) -> None:
@@ -105,10 +117,11 @@ def caseload(
       tlt -C examples/bps caseload --term 2025-26 --output caseloads.csv
     """
     d = as_of_date(as_of)
+    chosen = _format(fmt, output, bom=bom)
     loaded = open_repository(repo, skip_invalid, holders_only=True)
     assert loaded.config is not None
     selected = select_term(loaded.config, term, d)
-    _emit(caseload_table(loaded, selected), _format(fmt, output), output, loaded, wide=wide)
+    _emit(caseload_table(loaded, selected), chosen, output, loaded, bom=bom, sheet="caseload", wide=wide)
 
 
 @app.command()
@@ -128,6 +141,7 @@ def stipends(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     wide: WideOpt = False,
+    bom: BomOpt = False,
     skip_invalid: SkipInvalidOpt = False,
     repo: RepoOpt = None,
 ) -> None:
@@ -147,13 +161,13 @@ def stipends(
       tlt stipends --term 2025-26 --format json --output stipends.json
     """  # fmt: skip
     d = as_of_date(as_of)
+    chosen = _format(fmt, output, bom=bom)
     loaded = open_repository(repo, skip_invalid, holders_only=True)
     assert loaded.config is not None
     selected = select_term(loaded.config, term, d)
     report = stipends_report(loaded, selected, by.value if by is not None else None)
-    chosen = _format(fmt, output)
     json_data = json_document(report, json_rows(report.table)) if chosen is TableFormat.json else None
-    _emit(report.table, chosen, output, loaded, json_data, wide)
+    _emit(report.table, chosen, output, loaded, json_data, bom, "stipends", wide=wide)
     missing = missing_amounts(report)
     if missing and not GLOBALS.quiet:
         what = "group" if by is not None else "assignment"
@@ -169,11 +183,17 @@ def report(
     fmt: Annotated[
         TableFormat | None,
         typer.Option(
-            "--format", "-f", help="csv (the default), json or table.", show_default=False, case_sensitive=False
+            "--format",
+            "-f",
+            help="csv (the default), json, xlsx or table; with --output, the file's extension "
+            "(.csv, .json, .xlsx) unless given.",
+            show_default=False,
+            case_sensitive=False,
         ),
     ] = None,
     output: OutputOpt = None,
     wide: WideOpt = False,
+    bom: BomOpt = False,
     skip_invalid: SkipInvalidOpt = False,
     repo: RepoOpt = None,
 ) -> None:
@@ -193,10 +213,11 @@ def report(
       tlt -C examples/jps report --term 2025-26 --format table
     """  # fmt: skip
     d = as_of_date(as_of)
+    chosen = _format(fmt, output, TableFormat.csv, bom)
     loaded = open_repository(repo, skip_invalid, holders_only=True)
     assert loaded.config is not None
     selected = select_term(loaded.config, term, d)
-    _emit(report_table(loaded, selected), _format(fmt, output, TableFormat.csv), output, loaded, wide=wide)
+    _emit(report_table(loaded, selected), chosen, output, loaded, bom=bom, sheet="report", wide=wide)
 
 
 @app.command()
@@ -209,6 +230,7 @@ def expiring(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     wide: WideOpt = False,
+    bom: BomOpt = False,
     skip_invalid: SkipInvalidOpt = False,
     repo: RepoOpt = None,
 ) -> None:
@@ -227,5 +249,6 @@ def expiring(
       tlt expiring --format csv --output expiring.csv
     """
     d = as_of_date(as_of)
+    chosen = _format(fmt, output, bom=bom)
     loaded = open_repository(repo, skip_invalid, holders_only=True)
-    _emit(expiring_table(loaded, d, within), _format(fmt, output), output, loaded, wide=wide)
+    _emit(expiring_table(loaded, d, within), chosen, output, loaded, bom=bom, sheet="expiring", wide=wide)

@@ -14,6 +14,7 @@ from tlt import DISTRIBUTION, __version__
 from tlt.cli.app import app
 from tlt.cli.common import (
     AsOfOpt,
+    BomOpt,
     FormatOpt,
     OutputOpt,
     RepoOpt,
@@ -22,14 +23,16 @@ from tlt.cli.common import (
     TermOpt,
     WideOpt,
     as_of_date,
+    check_bom,
     clean_errors,
     color_enabled,
     judging_date,
     message,
     open_repository,
-    resolve_format,
+    output_format,
     terminal_width,
     write_output,
+    write_workbook,
 )
 from tlt.errors import BrokenRepository, TltError
 from tlt.loading.gitrev import check_revision, revision_source
@@ -200,6 +203,7 @@ def diff(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     wide: WideOpt = False,
+    bom: BomOpt = False,
     skip_invalid: SkipInvalidOpt = False,
     repo: RepoOpt = None,
 ) -> None:
@@ -216,12 +220,16 @@ def diff(
 
       tlt diff origin/main --term 2026-27 --format json
     """
+    chosen = output_format(fmt, output)
+    check_bom(bom, chosen)
     check_revision(rev)
     new = open_repository(repo, skip_invalid)
     d = judging_date(new, as_of, term)
     old, commit = _revision_side(new.root, rev, skip_invalid)
     result = diff_repositories(old, new, d)
-    chosen = resolve_format(fmt)
+    if chosen is TableFormat.xlsx:
+        write_workbook(result.changes_table(), output, new, "diff")
+        return
     if chosen is TableFormat.json:
         text = to_json({"revision": rev, "commit": commit, "rev_has_config": old is not None, **result.as_json()})
     elif chosen is TableFormat.csv:
@@ -229,7 +237,7 @@ def diff(
     else:
         color = color_enabled() and output is None
         text = _render_text(result, rev, commit, old is not None, terminal_width(), color, wide)
-    write_output(text, output, new)
+    write_output(text, output, new, bom)
 
 
 __all__ = ["diff", "init"]

@@ -20,6 +20,7 @@ from tlt.cli.common import (
     RepoOpt,
     as_of_date,
     clean_errors,
+    format_of_path,
     is_input_file,
     loading_progress,
     message,
@@ -42,6 +43,12 @@ class ProblemFormat(str, enum.Enum):
     sarif = "sarif"
     junit = "junit"
 
+
+#: what `--output`'s extension picks when --format is not given (a name without one: text); github has none
+PROBLEM_EXTENSIONS = {
+    ".txt": ProblemFormat.text, ".json": ProblemFormat.json, ".sarif": ProblemFormat.sarif,
+    ".sarif.json": ProblemFormat.sarif, ".xml": ProblemFormat.junit,
+}  # fmt: skip
 
 #: The formats whose paths a CI system resolves from the top of the git repository, not the data repository.
 CI_FORMATS = (ProblemFormat.github, ProblemFormat.sarif, ProblemFormat.junit)
@@ -199,9 +206,17 @@ def shown_root(typed: Path | None, root: Path) -> str:
 @app.command()
 @clean_errors
 def validate(
-    fmt: Annotated[
-        ProblemFormat, typer.Option("--format", "-f", help="text, json, github, sarif or junit.", case_sensitive=False)
-    ] = ProblemFormat.text,
+    fmt_option: Annotated[
+        ProblemFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (the default), json, github, sarif or junit; with --output, the "
+            "file's extension unless given (.txt, .json, .sarif, .xml for junit).",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
     prefix_option: PathPrefixOpt = None,
     since: ChangedSinceOpt = None,
@@ -238,6 +253,7 @@ def validate(
       tlt validate --staged     # as the next commit would hold it (the pre-commit hook)
     """
     d = as_of_date(as_of)
+    fmt = fmt_option or (output is not None and format_of_path(output, PROBLEM_EXTENSIONS)) or ProblemFormat.text
     if prefix_option is not None and fmt not in CI_FORMATS:
         raise TltError(f"--path-prefix applies to --format github, sarif and junit, not {fmt.value}; drop it")
     prefix = path_prefix(prefix_option) if prefix_option is not None else None
