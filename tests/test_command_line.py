@@ -96,7 +96,7 @@ def repo(make_repo, role_yaml, teacher_yaml):
 def test_completes_commands_and_options(run):
     assert complete(run, "tlt sti") == ["stipends"]
     assert complete(run, "tlt validate --fo") == ["--format"]
-    assert complete(run, "tlt stipends --format ") == ["table", "csv", "json"]
+    assert complete(run, "tlt stipends --format ") == ["table", "csv", "json", "xlsx"]
     assert "--no-color" in complete(run, "tlt roles --no")
 
 
