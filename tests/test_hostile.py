@@ -342,7 +342,8 @@ def test_csv_cells_show_control_characters_escaped(role_yaml, make_repo, run):
     assert "\x1b" not in out
     assert not any(line.startswith("::") for line in out.splitlines())
     assert "A\\n::error::forged\\r\\x1b[2J" in out
-    code, out, _ = run(["-C", root, "check-eligibility", "--as-of", AS_OF, "--format", "table"])
+    # --explain: the role states no requirement, so its eligible teachers are otherwise one line (SPEC 13)
+    code, out, _ = run(["-C", root, "check-eligibility", "--as-of", AS_OF, "--format", "table", "--explain"])
     assert code == 0
     assert "\x1b" not in out
     assert "A\\n::error::forged\\r\\x1b[2J" in out

@@ -108,7 +108,12 @@ def moved_files(project: Path) -> Iterator[Path]:
             rel = path.relative_to(project)
             if path.is_file() and rel.parts[2] != "roles":
                 yield rel
-    for folder in ("tests/examples_expected", "tests/golden/examples", "tests/golden/tables"):
+    for folder in (
+        "tests/examples_expected",
+        "tests/golden/examples",
+        "tests/golden/tables",
+        "tests/golden/eligibility",
+    ):
         for path in sorted((project / folder).rglob("*")):
             if path.is_file():
                 yield path.relative_to(project)

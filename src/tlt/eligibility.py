@@ -14,16 +14,18 @@ teacher); nothing here knows it exists. May import judge, pipeline, render.rows,
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TextIO
 
-from tlt.errors import BrokenRepository
-from tlt.judge import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW, Verdict, judge_all
-from tlt.model import Teacher
+from tlt.errors import BrokenRepository, TltError
+from tlt.judge import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW, Check, Verdict, judge_all
+from tlt.model import Role, Teacher
 from tlt.pipeline import Progress, Repository, load_repository
-from tlt.render.rows import Column, Table, render_csv, render_table, to_json
+from tlt.render.rows import Column, Table, render_csv, to_json
+from tlt.render.screen import Grid, Section, render_screen
+from tlt.rules.implicit import barring_entries
 
 #: the CSV columns, in three parts: whom a row is for (role, teacher) and what was decided (the verdict)
 ROLE_COLUMNS = [Column("role_id")]
@@ -36,8 +38,7 @@ VERDICT_COLUMNS = [
 ]
 ELIGIBILITY_COLUMNS = [*ROLE_COLUMNS, *TEACHER_COLUMNS, *VERDICT_COLUMNS]
 
-NO_PAIRS = "no pairs to show (add --all to include ineligible teachers)\n"
-NO_PAIRS_ALL = "no pairs to show: no teacher and role to judge\n"  # with --all, every pair asked for is shown
+NO_PAIRS = "no pairs to show: no teacher or no role to judge"
 _OUTCOME_SIGN = {"pass": "✓", "fail": "✗", "unknown": "?"}
 _VERDICT_STYLE = {ELIGIBLE: "green", NEEDS_REVIEW: "yellow", INELIGIBLE: "red"}
 
@@ -96,10 +97,13 @@ def eligibility_table(
 ) -> Table:
     """One row per (role, teacher) of `selection`, in SPEC order; ineligible pairs only with `include_ineligible`."""
     verdicts = judge_all(repo, selection.as_of, selection.role_ids, selection.teacher_ids)
+    return verdict_table(repo, [v for v in verdicts if include_ineligible or v.verdict != INELIGIBLE], explain)
+
+
+def verdict_table(repo: Repository, verdicts: list[Verdict], explain: bool = False) -> Table:
+    """One row per verdict, in their order."""
     rows = [
-        {"role_id": v.role, **teacher_cells(repo.teachers[v.teacher]), **verdict_cells(v, explain)}
-        for v in verdicts
-        if include_ineligible or v.verdict != INELIGIBLE
+        {"role_id": v.role, **teacher_cells(repo.teachers[v.teacher]), **verdict_cells(v, explain)} for v in verdicts
     ]
     return Table(ELIGIBILITY_COLUMNS, rows)
 
@@ -120,56 +124,160 @@ def json_records(table: Table) -> list[dict[str, Any]]:
     return [json_record(row) for row in table.rows]
 
 
-_TERMINAL_COLUMNS = [Column("teacher", "lines"), Column("verdict"), Column("preferred"), Column("why", "lines")]
+#: a terminal draws at most this many pairs (SPEC section 13); more is refused, with the ways to get them
+MAX_DRAWN_ROWS = 10_000
+_VERDICT_SHOWN = {ELIGIBLE: "eligible", NEEDS_REVIEW: "needs review", INELIGIBLE: "ineligible"}
 
 
-def terminal_tables(repo: Repository, table: Table, as_of: date, explain: bool) -> list[Table]:
-    """The rows as a terminal shows them: one table per role, titled with the role and its counts; the teacher
-    as id and name, the checks that keep a pair from eligible (with `explain`, every check), one per line."""
+def too_many_rows(count: int, why: str = "") -> TltError:
+    """The refusal of a table of `count` (> MAX_DRAWN_ROWS) pairs: what to do instead."""
+    return TltError(
+        f"{count:,} pairs{why} are too many to draw on a terminal (at most {MAX_DRAWN_ROWS:,}); get them with "
+        "--format csv (or json), or into a file with --output FILE.csv; or ask for fewer with --role or --teacher"
+    )
+
+
+def role_cites(repo: Repository, role: Role) -> list[str]:
+    """The citations a role's checks end with (`judge.gather`: "... (per CITE)"), in rule order: its required
+    rules, its term limit, the after_service entries that bar it (of any role), its preferred rules."""
+    cites = [spec.cite for spec in role.required]
+    cites.append(role.term_limit.cite if role.term_limit else None)
+    cites.extend(entry.cite for _, entry in barring_entries(role, repo.roles))
+    cites.extend(spec.cite for spec in role.preferred)
+    return list(dict.fromkeys(c for c in cites if c))
+
+
+class _Cites:
+    """A role's footnotes: each check's detail without its citation and the citation's mark, `[1]`, numbered
+    in the order the role's shown reasons first use them."""
+
+    def __init__(self, cites: list[str]) -> None:
+        self.cites = cites
+        self.marks: dict[str, str] = {}
+
+    def cut(self, detail: str) -> str:
+        for cite in self.cites:
+            suffix = f" (per {cite})"
+            if detail.endswith(suffix):
+                mark = self.marks.setdefault(cite, f"[{len(self.marks) + 1}]")
+                return f"{detail[: -len(suffix)]} {mark}"
+        return detail
+
+    def footnotes(self) -> list[tuple[str, str]]:
+        return [(mark, cite) for cite, mark in self.marks.items()]
+
+
+def states_no_requirement(role: Role) -> bool:
+    """A role with no written rule: every teacher is eligible for it, but for its implicit rules."""
+    return not role.required and not role.preferred
+
+
+def _why(checks: tuple[Check, ...], explain: bool, cites: _Cites) -> list[str]:
+    if explain:
+        return [
+            f"{_OUTCOME_SIGN[c.outcome]} {'' if c.required else '(preferred) '}{cites.cut(c.detail)}" for c in checks
+        ]
+    return [f"{_OUTCOME_SIGN[c.outcome]} {cites.cut(c.detail)}" for c in checks if c.required and c.outcome != "pass"]
+
+
+Counts = dict[str, dict[str, int]]
+
+
+def verdict_counts(verdicts: Iterable[tuple[str, str]], role_ids: list[str]) -> Counts:
+    """role id → verdict → how many of the (role id, verdict) pairs have it (every role of `role_ids`, zeros too)."""
+    counts = {r: dict.fromkeys((ELIGIBLE, NEEDS_REVIEW, INELIGIBLE), 0) for r in role_ids}
+    for role_id, verdict in verdicts:
+        counts[role_id][verdict] += 1
+    return counts
+
+
+def terminal_view(
+    repo: Repository, table: Table, counts: Counts, as_of: date, explain: bool, teachers: int
+) -> tuple[str, Grid, list[Section]]:
+    """What a terminal shows (SPEC section 13): a title; one line per role (id, title and its counts of each
+    verdict, `counts`); then each role of `table`'s rows, its candidates ranked as the rows are (SPEC order),
+    each with the reasons it is not eligible (with `explain`, every check). A reason's citation is a mark, `[1]`,
+    whose text is shown once under the role's heading. A role that states no requirement shows its eligible
+    teachers as one line, not one row each."""
+    plural = "" if teachers == 1 else "s"
+    title = (
+        f"Eligibility as of {as_of}: {len(counts)} role{'' if len(counts) == 1 else 's'}, {teachers} teacher{plural}"
+    )
+    summary = Grid(
+        ["role", "title", "eligible", "review", "ineligible"],
+        [[r, repo.roles[r].title, *(str(n) for n in counts[r].values())] for r in counts],
+        flexible=1,
+        right=frozenset({2, 3, 4}),
+    )
     by_role: dict[str, list[dict[str, Any]]] = {}
     for row in table.rows:
         by_role.setdefault(row["role_id"], []).append(row)
-    out = []
+    sections = []
     for role_id, rows in by_role.items():
         role = repo.roles[role_id]
-        counts = {k: sum(1 for r in rows if r["verdict"] == k) for k in (ELIGIBLE, NEEDS_REVIEW, INELIGIBLE)}
-        shown = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items() if n)
-        view = []
-        for r in rows:
-            checks = r["checks"]
-            if explain:
-                why = [f"{_OUTCOME_SIGN[c.outcome]} {'' if c.required else '(preferred) '}{c.detail}" for c in checks]
-            else:
-                why = [f"{_OUTCOME_SIGN[c.outcome]} {c.detail}" for c in checks if c.required and c.outcome != "pass"]
-            view.append(
-                {
-                    "teacher": [r["teacher_id"], r["teacher_name"]],
-                    "verdict": r["verdict"].replace("_", " "),
-                    "preferred": f"{r['preferred_met']}/{r['preferred_total']}",
-                    "why": why,
-                }
-            )
-        out.append(
-            Table(
-                _TERMINAL_COLUMNS,
-                view,
-                title=f"{role.id} — {role.title} (as of {as_of}): {shown}",
-                row_styles=[_VERDICT_STYLE[r["verdict"]] for r in rows],
-            )
-        )
-    return out
+        heading = f"{role.id} — {role.title}"
+        lines = []
+        if states_no_requirement(role) and not explain:
+            eligible = sum(1 for r in rows if r["verdict"] == ELIGIBLE)
+            if eligible:
+                lines.append(f"states no requirement: {eligible:,} eligible, not listed (--format csv lists them)")
+            rows = [r for r in rows if r["verdict"] != ELIGIBLE]
+        cites = _Cites(role_cites(repo, role))
+        grid = None
+        if rows:
+            preferred = any(r["preferred_total"] for r in rows)
+            header = ["verdict", "teacher", "name", *(["preferred"] if preferred else [])]
+            cells = [
+                [
+                    _VERDICT_SHOWN[r["verdict"]], r["teacher_id"], r["teacher_name"],
+                    *([f"{r['preferred_met']}/{r['preferred_total']}"] if preferred else []),
+                ]
+                for r in rows
+            ]  # fmt: skip
+            notes = [_why(r["checks"], explain, cites) for r in rows]
+            grid = Grid(
+                header, cells, flexible=2, right=frozenset({3}), styles=[_VERDICT_STYLE[r["verdict"]] for r in rows],
+                notes=notes,
+            )  # fmt: skip
+        sections.append(Section(heading, lines, cites.footnotes(), grid))
+    return title, summary, sections
 
 
-def render_document(repo: Repository, table: Table, as_of: date, request: Request) -> str:
-    """The rows in the asked format, as one text."""
+def closing_line(shown: int, include_ineligible: bool, counts: Counts) -> str:
+    """The last line: none when every pair judged is shown; else why none or not all are, and (without --all) how
+    to see the ineligible ones."""
+    ineligible = sum(c[INELIGIBLE] for c in counts.values())
+    if shown and (include_ineligible or not ineligible):
+        return ""
+    if include_ineligible or not ineligible:
+        return NO_PAIRS
+    if not shown:
+        return f"no eligible or needs-review pairs; add --all to list the {ineligible:,} ineligible"
+    return f"{ineligible:,} ineligible not listed; add --all to list them"
+
+
+def render_document(
+    repo: Repository,
+    table: Table,
+    as_of: date,
+    request: Request,
+    counts: Counts | None = None,
+    teachers: int | None = None,
+) -> str:
+    """The rows in the asked format, as one text. The terminal's (`terminal_view`) also shows `counts`, every
+    verdict's, ineligible ones too (default: the table's), and how many `teachers` were judged (default: all)."""
     if request.fmt == "csv":
         return render_csv(table)
     if request.fmt == "json":
         return to_json(json_records(table))
-    tables = terminal_tables(repo, table, as_of, request.explain)
-    if not tables:
-        return NO_PAIRS_ALL if request.include_ineligible else NO_PAIRS
-    return "\n".join(render_table(t, width=request.width, color=request.color) for t in tables)
+    if counts is None:
+        pairs = [(r["role_id"], r["verdict"]) for r in table.rows]
+        counts = verdict_counts(pairs, sorted({r for r, _ in pairs}))
+    if teachers is None:
+        teachers = len(repo.teachers)
+    title, summary, sections = terminal_view(repo, table, counts, as_of, request.explain, teachers)
+    end = closing_line(len(table.rows), request.include_ineligible, counts)
+    return render_screen(title, summary, sections, width=request.width, color=request.color, end=end)
 
 
 class Eligibility:
@@ -214,10 +322,37 @@ def check_eligibility(
     start: str | os.PathLike[str] | None, choose: Choose, request: Request, progress: Progress | None = None
 ) -> Eligibility:
     """The repository at or above `start`, judged: `choose(repo)` gives the date and the ids (after tlt.yaml
-    and the roles are checked, before anything is judged), then the rows in `request`'s format. Files that
-    failed to load are in `repo.problems`; refusing them (`Repository.require_loadable`) is the caller's."""
-    repo = load_repository(start, progress)
+    and the roles are checked, before anything is judged; before any teacher file is read unless teachers are
+    asked for by id), then the rows in `request`'s format. A terminal's table of more than `MAX_DRAWN_ROWS`
+    pairs is refused as soon as their number is known: with `include_ineligible` before any teacher file is read
+    (teacher files × roles), else once judged, before anything is drawn. Files that failed to load are in
+    `repo.problems`; refusing them (`Repository.require_loadable`) is the caller's."""
+    early: list[Selection] = []
+
+    def before_teachers(base: Repository, teacher_paths: list[str]) -> None:
+        require_config(base)
+        if request.teachers:
+            return  # teacher ids are known once the teachers are loaded
+        selection = choose(base)
+        early.append(selection)
+        if request.fmt == "table" and request.include_ineligible:
+            roles = len(set(selection.role_ids or base.roles))
+            pairs = len(teacher_paths) * roles
+            if pairs > MAX_DRAWN_ROWS:
+                raise too_many_rows(pairs, f" ({len(teacher_paths):,} teachers × {roles:,} roles)")
+
+    repo = load_repository(start, progress, before_teachers)
     require_config(repo)
-    selection = choose(repo)
-    table = eligibility_table(repo, selection, request.include_ineligible, request.explain)
-    return Eligibility(repo, render_document(repo, table, selection.as_of, request))
+    selection = early[0] if early else choose(repo)
+    if request.fmt != "table":
+        table = eligibility_table(repo, selection, request.include_ineligible, request.explain)
+        return Eligibility(repo, render_document(repo, table, selection.as_of, request))
+    verdicts = judge_all(repo, selection.as_of, selection.role_ids, selection.teacher_ids)
+    counts = verdict_counts(((v.role, v.verdict) for v in verdicts), sorted(set(selection.role_ids or repo.roles)))
+    if not request.include_ineligible:
+        verdicts = [v for v in verdicts if v.verdict != INELIGIBLE]
+    if len(verdicts) > MAX_DRAWN_ROWS:  # judged, not made into rows or drawn
+        raise too_many_rows(len(verdicts))
+    shown = verdict_table(repo, verdicts, request.explain)
+    teachers = len(set(selection.teacher_ids)) if selection.teacher_ids is not None else len(repo.teachers)
+    return Eligibility(repo, render_document(repo, shown, selection.as_of, request, counts, teachers))

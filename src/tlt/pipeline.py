@@ -218,9 +218,14 @@ def _stream(source: Source, paths: list[str], kind: str) -> Iterable[Document]:
 Progress = Callable[..., None]
 
 
-def load_repository(start: str | os.PathLike[str] | None = None, progress: Progress | None = None) -> Repository:
-    """Load the data repository found at or above `start`. Raises `TltError` only when there is none."""
-    return load_source(FileSource(find_root(start)), progress)
+def load_repository(
+    start: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    before_teachers: BeforeTeachers | None = None,
+) -> Repository:
+    """Load the data repository found at or above `start`. Raises `TltError` only when there is none (or when
+    `before_teachers` does: it is called with tlt.yaml and the roles loaded and the teacher files listed)."""
+    return load_source(FileSource(find_root(start)), progress, before_teachers)
 
 
 def load_tree(files: Mapping[str, bytes], root: str | os.PathLike[str] = ".", links: Iterable[str] = ()) -> Repository:
@@ -229,13 +234,21 @@ def load_tree(files: Mapping[str, bytes], root: str | os.PathLike[str] = ".", li
     return load_source(TreeSource.from_bytes(files, Path(root), links))
 
 
-def load_source(source: Source, progress: Progress | None = None) -> Repository:
+#: called by `load_repository` between tlt.yaml and the roles and the teacher files: (base, teacher paths)
+BeforeTeachers = Callable[["Repository", list[str]], None]
+
+
+def load_source(
+    source: Source, progress: Progress | None = None, before_teachers: BeforeTeachers | None = None
+) -> Repository:
     """Load a data repository from a source: read, parse, schema, ids, model; every teacher modelled."""
-    return RUNNER.load(source, lambda source: _load_whole(source, progress))
+    return RUNNER.load(source, lambda source: _load_whole(source, progress, before_teachers))
 
 
-def _load_whole(source: Source, progress: Progress | None) -> Repository:
+def _load_whole(source: Source, progress: Progress | None, before_teachers: BeforeTeachers | None) -> Repository:
     repo, teacher_paths = _load_base(source, progress)
+    if before_teachers is not None:
+        before_teachers(repo, teacher_paths)
     teachers = load_batch(repo, source, teacher_paths, progress=progress)
     repo.teachers = teachers.teachers
     repo.documents.update(teachers.documents)
