@@ -200,7 +200,7 @@ def _on_a_terminal(tlt_exe: str, *args: str) -> str:
     """Run the installed `tlt` with its stdout on a pseudo-terminal; return what it printed."""
     pty = pytest.importorskip("pty")
     leader, follower = pty.openpty()
-    env = {**os.environ, "NO_COLOR": "1", "TERMINAL_WIDTH": "200", "COLUMNS": "200"}
+    env = {**os.environ, "NO_COLOR": "1", "TERMINAL_WIDTH": "200", "COLUMNS": "200", "TLT_PAGER": ""}  # no pager
     with subprocess.Popen([tlt_exe, *args], stdout=follower, stderr=subprocess.PIPE, env=env) as proc:
         os.close(follower)
         chunks = []

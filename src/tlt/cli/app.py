@@ -38,7 +38,8 @@ def _set_global(name: str) -> Any:
 
 
 def _global_options() -> list[TyperOption]:
-    """-C/--repo, --no-color and -q/--quiet as options of a command (SPEC 13: before or after the command)."""
+    """-C/--repo, --no-color, -q/--quiet and --no-pager as options of a command (SPEC 13: before or after the
+    command)."""
     return [
         TyperOption(param_decls=["--repo", "-C"], type=Path, metavar="DIR", expose_value=False,
                     callback=_set_global("repo"), help=REPO_HELP),
@@ -46,6 +47,8 @@ def _global_options() -> list[TyperOption]:
                     callback=_set_global("no_color"), help=NO_COLOR_HELP),
         TyperOption(param_decls=["--quiet", "-q"], is_flag=True, default=False, expose_value=False,
                     callback=_set_global("quiet"), help=QUIET_HELP),
+        TyperOption(param_decls=["--no-pager"], is_flag=True, default=False, expose_value=False,
+                    callback=_set_global("no_pager"), help=NO_PAGER_HELP),
     ]  # fmt: skip
 
 
@@ -94,6 +97,7 @@ class TltGroup(TyperGroup):
 REPO_HELP = "The data repository (default: the folder holding tlt.yaml at or above here)."
 NO_COLOR_HELP = "No colours (also when NO_COLOR is set)."
 QUIET_HELP = "No progress bar and no summary lines on stderr."
+NO_PAGER_HELP = "Never page output (default: $TLT_PAGER, $PAGER or less -FRX)."
 
 app = typer.Typer(
     name="tlt",
@@ -121,6 +125,7 @@ def _globals(
     repo: RepoOpt = None,
     no_color: Annotated[bool, typer.Option("--no-color", help=NO_COLOR_HELP)] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
+    no_pager: Annotated[bool, typer.Option("--no-pager", help=NO_PAGER_HELP)] = False,
     version: Annotated[
         bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
     ] = False,
@@ -128,6 +133,7 @@ def _globals(
     GLOBALS.repo = repo
     GLOBALS.no_color = no_color
     GLOBALS.quiet = quiet
+    GLOBALS.no_pager = no_pager
     scale.install()  # the one place the pipeline's runner is put on every core (docs/architecture.md)
 
 

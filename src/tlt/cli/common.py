@@ -20,6 +20,7 @@ from typing import IO, Annotated, Any, TextIO, TypeVar, cast
 import typer
 from rich.console import Console
 
+from tlt.cli.pager import Paged
 from tlt.errors import TltError
 from tlt.pipeline import Repository, load_holders, load_repository
 from tlt.problems import escape_control, excerpt, no_workflow_command, shorten_path
@@ -35,6 +36,7 @@ class Globals:
     repo: Path | None = None
     no_color: bool = False
     quiet: bool = False
+    no_pager: bool = False
 
 
 GLOBALS = Globals()
@@ -265,6 +267,17 @@ def terminal_width(wide: bool = False) -> int:
         return 100
 
 
+def terminal_height() -> int:
+    env = os.environ.get("LINES")
+    if env and env.isdigit():
+        return max(1, int(env))
+    try:
+        lines = os.get_terminal_size(sys.stdout.fileno()).lines
+    except (OSError, ValueError):
+        lines = 0
+    return lines or 24  # a terminal that gives no size (0: a new pseudo-terminal) is taken as 24 lines
+
+
 def write_output(text: str, output: Path | None, repo: Repository | None = None, bom: bool = False) -> None:
     """Data to stdout, or to `output` atomically (temporary file, then rename). Never over an input file. `bom`:
     a UTF-8 byte-order mark first (`--bom`)."""
@@ -277,8 +290,15 @@ def output_stream(output: Path | None, repo: Repository | None = None) -> Iterat
     """A stream for data written piece by piece: stdout, or a temporary file beside `output` renamed over it only
     when everything was written (`file_stream`)."""
     if output is None:
-        yield sys.stdout
-        sys.stdout.flush()
+        if GLOBALS.no_pager or not sys.stdout.isatty():
+            yield sys.stdout
+            sys.stdout.flush()
+            return
+        paged = Paged(terminal_width(), terminal_height(), warn=message)  # only when longer than the screen
+        try:
+            yield paged  # type: ignore[misc]
+        finally:
+            paged.close()
         return
     with file_stream(output, repo) as handle:
         yield cast(TextIO, handle)
