@@ -19,7 +19,7 @@ TBD_HOLDER = "id: a\nname: A\nschool: North\nassignments:\n  - {role: tbd, start
 def test_no_pairs_with_all_does_not_say_add_all(make_repo, role_yaml, run):
     root = make_repo(roles={"mentor": role_yaml("mentor")})
     code, out, _ = run(["-C", root, "check-eligibility", "--all", "--format", "table", "--as-of", AS_OF])
-    assert code == 0 and out.startswith("no pairs to show") and "--all" not in out
+    assert code == 0 and "no pairs to show" in out and "--all" not in out
     code, out, _ = run(["-C", root, "check-eligibility", "--format", "table", "--as-of", AS_OF])
     assert "add --all" in out  # without --all, the hint stays
 
