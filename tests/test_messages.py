@@ -16,12 +16,16 @@ TBD = "id: tbd\ntitle: To Be Decided\ncategory: department\ncompensation:\n  sti
 TBD_HOLDER = "id: a\nname: A\nschool: North\nassignments:\n  - {role: tbd, start: 2025-01-01}\n"
 
 
-def test_no_pairs_with_all_does_not_say_add_all(make_repo, role_yaml, run):
+def test_no_pairs_with_all_does_not_say_add_all(make_repo, role_yaml, teacher_yaml, run):
     root = make_repo(roles={"mentor": role_yaml("mentor")})
     code, out, _ = run(["-C", root, "check-eligibility", "--all", "--format", "table", "--as-of", AS_OF])
     assert code == 0 and "no pairs to show" in out and "--all" not in out
+    strict = role_yaml("mentor", "eligibility:\n  required:\n    - status: {in: [permanent]}\n")
+    root = make_repo(roles={"mentor": strict}, teachers={"t-1": teacher_yaml("t-1", "status: temp\n")})
     code, out, _ = run(["-C", root, "check-eligibility", "--format", "table", "--as-of", AS_OF])
-    assert "add --all" in out  # without --all, the hint stays
+    assert code == 0 and "add --all" in out  # without --all, with an ineligible teacher left out, the hint stays
+    code, out, _ = run(["-C", root, "check-eligibility", "--all", "--format", "table", "--as-of", AS_OF])
+    assert code == 0 and "t-1" in out and "add --all" not in out
 
 
 def test_grouped_stipends_do_not_point_at_a_note_column(make_repo, run):
