@@ -7,12 +7,12 @@ import csv
 import io
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
+from terminal import on_a_pty
 from tlt.cli.common import TableFormat
 from tlt.cli.reports import _format
 
@@ -198,24 +198,10 @@ def test_output_file_opens_as_a_spreadsheet(run, example, tmp_path):
 
 def _on_a_terminal(tlt_exe: str, *args: str) -> str:
     """Run the installed `tlt` with its stdout on a pseudo-terminal; return what it printed."""
-    pty = pytest.importorskip("pty")
-    leader, follower = pty.openpty()
     env = {**os.environ, "NO_COLOR": "1", "TERMINAL_WIDTH": "200", "COLUMNS": "200", "TLT_PAGER": ""}  # no pager
-    with subprocess.Popen([tlt_exe, *args], stdout=follower, stderr=subprocess.PIPE, env=env) as proc:
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        proc.wait(timeout=30)
-    os.close(leader)
-    assert proc.returncode == 0
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    code, out, _ = on_a_pty([tlt_exe, *args], env)
+    assert code == 0
+    return out.decode("utf-8").replace("\r\n", "\n")
 
 
 def test_report_is_csv_even_on_a_terminal_while_caseload_is_a_table(tlt_exe):

@@ -6,9 +6,8 @@ terminal too."""
 from __future__ import annotations
 
 import os
-import pty
-import subprocess
 
+from terminal import on_a_pty
 from tlt.render.problems import source_excerpt
 
 AS_OF = "2025-09-01"
@@ -18,21 +17,8 @@ BROKEN = "id: t-1\nname: A\nschool North\nstatus: active\n"
 def _in_terminal(args: list[str], columns: str = "80") -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("TLT_DEBUG", "FORCE_COLOR")}
     env.update(NO_COLOR="1", COLUMNS=columns, TERMINAL_WIDTH=columns, TLT_PAGER="cat", PAGER="cat")
-    controller, terminal = pty.openpty()
-    with subprocess.Popen(args, stdin=terminal, stdout=terminal, stderr=subprocess.DEVNULL, env=env) as proc:
-        os.close(terminal)
-        out = b""
-        while True:
-            try:
-                chunk = os.read(controller, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-        proc.wait(timeout=60)
-    os.close(controller)
-    return out.decode().replace("\r\n", "\n")
+    _, out, _ = on_a_pty(args, env, stdin=True)
+    return out.decode("utf-8").replace("\r\n", "\n")
 
 
 def test_terminal_shows_the_source_line_and_a_caret(tlt_exe, make_repo):

@@ -6,9 +6,9 @@ without saying which repository it read."""
 from __future__ import annotations
 
 import os
-import pty
-import subprocess
 from pathlib import Path
+
+from terminal import on_a_pty
 
 PROJECT = Path(__file__).resolve().parent.parent
 AS_OF = "2025-09-01"
@@ -43,19 +43,7 @@ def test_the_current_folder_and_problems(make_repo, role_yaml, teacher_yaml, run
 def test_the_summary_on_a_terminal(tlt_exe, make_repo, teacher_yaml):
     root = make_repo(teachers={"t-1": teacher_yaml("t-1")})
     env = {k: v for k, v in os.environ.items() if k != "TLT_DEBUG"}
-    controller, terminal = pty.openpty()
     command = [tlt_exe, "-C", str(root), "validate", "--as-of", AS_OF]
-    with subprocess.Popen(command, stdin=terminal, stdout=terminal, stderr=terminal, env={**env, "NO_COLOR": "1"}) as p:
-        os.close(terminal)
-        out = b""
-        while True:
-            try:
-                chunk = os.read(controller, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-        assert p.wait(timeout=60) == 0
-    os.close(controller)
+    code, out, _ = on_a_pty(command, {**env, "NO_COLOR": "1"}, stdin=True, stderr=True)
+    assert code == 0
     assert out.decode() == f"{root}: 1 file (0 roles, 1 teacher): no problems\r\n"
