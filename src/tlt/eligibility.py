@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TextIO
 
+from tlt.answers import Answers
 from tlt.errors import BrokenRepository, TltError
-from tlt.judge import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW, Check, Verdict, judge_all
+from tlt.judge import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW, Check, Verdict, compile_roles, judge_all, judge_compiled
 from tlt.model import Role, Teacher
-from tlt.pipeline import Progress, Repository, load_repository
+from tlt.pipeline import Progress, Repository, Source, load_batch, load_repository
 from tlt.render.rows import Column, Table, render_csv, to_json
 from tlt.render.screen import Grid, Section, render_screen
+from tlt.rules.base import Context
 from tlt.rules.implicit import barring_entries
 
 #: the CSV columns, in three parts: whom a row is for (role, teacher) and what was decided (the verdict)
@@ -318,6 +320,30 @@ def judged_table(
     return repo, eligibility_table(repo, selection, request.include_ineligible, request.explain)
 
 
+#: Teacher files read at a time while counting the pairs a terminal would show (`shown_at_least`).
+COUNT_FILES = 200
+
+
+def shown_at_least(
+    base: Repository, source: Source, paths: list[str], selection: Selection, limit: int
+) -> tuple[int, int]:
+    """The pairs a terminal's table would show (eligible or needs review), counted a few teacher files at a time
+    in file order until there are more than `limit`, and how many files were read: a table too long to draw is
+    refused having read only the files it takes to know (a statewide repository: a few hundred of them)."""
+    ctx = Context.build(base.config, base.roles, selection.as_of)
+    roles = compile_roles(base, selection.role_ids)
+    answers = Answers()
+    shown = read = 0
+    for first in range(0, len(paths), COUNT_FILES):
+        batch = load_batch(base, source, paths[first : first + COUNT_FILES])
+        read += len(paths[first : first + COUNT_FILES])
+        for teacher in batch.teachers.values():
+            shown += sum(judge_compiled(c, teacher, ctx, answers).verdict != INELIGIBLE for c in roles)
+        if shown > limit:
+            break
+    return shown, read
+
+
 def check_eligibility(
     start: str | os.PathLike[str] | None, choose: Choose, request: Request, progress: Progress | None = None
 ) -> Eligibility:
@@ -329,17 +355,24 @@ def check_eligibility(
     `repo.problems`; refusing them (`Repository.require_loadable`) is the caller's."""
     early: list[Selection] = []
 
-    def before_teachers(base: Repository, teacher_paths: list[str]) -> None:
+    def before_teachers(base: Repository, source: Source, teacher_paths: list[str]) -> None:
         require_config(base)
         if request.teachers:
             return  # teacher ids are known once the teachers are loaded
         selection = choose(base)
         early.append(selection)
-        if request.fmt == "table" and request.include_ineligible:
-            roles = len(set(selection.role_ids or base.roles))
-            pairs = len(teacher_paths) * roles
-            if pairs > MAX_DRAWN_ROWS:
-                raise too_many_rows(pairs, f" ({len(teacher_paths):,} teachers × {roles:,} roles)")
+        roles = len(set(selection.role_ids or base.roles))
+        pairs = len(teacher_paths) * roles
+        if request.fmt != "table" or pairs <= MAX_DRAWN_ROWS:
+            return
+        if request.include_ineligible:
+            raise too_many_rows(pairs, f" ({len(teacher_paths):,} teachers × {roles:,} roles)")
+        shown, read = shown_at_least(base, source, teacher_paths, selection, MAX_DRAWN_ROWS)
+        if shown > MAX_DRAWN_ROWS:
+            files = len(teacher_paths)
+            raise too_many_rows(
+                shown, f" (counted in the first {read:,} of {files:,} teacher files)" if read < files else ""
+            )
 
     repo = load_repository(start, progress, before_teachers)
     require_config(repo)

@@ -235,7 +235,7 @@ def load_tree(files: Mapping[str, bytes], root: str | os.PathLike[str] = ".", li
 
 
 #: called by `load_repository` between tlt.yaml and the roles and the teacher files: (base, teacher paths)
-BeforeTeachers = Callable[["Repository", list[str]], None]
+BeforeTeachers = Callable[["Repository", Source, list[str]], None]
 
 
 def load_source(
@@ -248,7 +248,7 @@ def load_source(
 def _load_whole(source: Source, progress: Progress | None, before_teachers: BeforeTeachers | None) -> Repository:
     repo, teacher_paths = _load_base(source, progress)
     if before_teachers is not None:
-        before_teachers(repo, teacher_paths)
+        before_teachers(repo, source, teacher_paths)
     teachers = load_batch(repo, source, teacher_paths, progress=progress)
     repo.teachers = teachers.teachers
     repo.documents.update(teachers.documents)
