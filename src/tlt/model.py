@@ -248,12 +248,21 @@ class Course:
 
 @dataclass(slots=True)
 class Member:
+    """A caseload member (SPEC 9.3): on the caseload from `start` to `end`, both inclusive; a side that is None
+    runs with the assignment (an undated member is on the caseload for the whole assignment)."""
+
     teacher: str
     service: str | None
     src: Src
+    start: date | None = None
+    end: date | None = None
 
     def label(self) -> str:
         return f"{self.teacher}:{self.service}" if self.service else self.teacher
+
+    @property
+    def dated(self) -> bool:
+        return self.start is not None or self.end is not None
 
 
 @dataclass(slots=True)
@@ -405,7 +414,8 @@ def build_role(data: dict[str, Any], path: str) -> Role:
 
 def _member(item: Any, teacher: str, src: Src) -> Member:
     if isinstance(item, dict):
-        return Member(item["teacher"], item.get("service"), src)
+        get = item.get
+        return Member(item["teacher"], get("service"), src, _date(get("start")), _date(get("end")))
     return Member(str(item), None, src)
 
 

@@ -1,5 +1,5 @@
 """Date arithmetic of SPEC sections 3 and 5, in one place: credited years, terms served, calendar months,
-the default term and term fractions. Pure functions over `datetime.date`, `Fraction` and `Decimal`; imports only
+the default term and term fractions, caseload members' days (SPEC 9.3). Pure functions over `datetime.date`, `Fraction` and `Decimal`; imports only
 `tlt.model`. Property-tested in tests/test_timeline.py.
 """
 
@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import calendar
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
+from typing import NamedTuple
 
-from tlt.model import Assignment, Experience, Term
+from tlt.model import Assignment, Experience, Member, Term
 
 ONE_DAY = timedelta(days=1)
 DAYS_PER_YEAR = Fraction(36525, 100)
@@ -378,3 +379,77 @@ def default_term(terms: tuple[Term, ...], as_of: date) -> Term | None:
 def term_fraction(a_start: date, a_end: date | None, term: Term) -> Fraction:
     """overlap days / term days, both ends inclusive; an open end runs to the term's end."""
     return Fraction(overlap_days(a_start, a_end, term.start, term.end), term.days)
+
+
+# --- caseload members with dates (SPEC 9.3) -----------------------------------------------------------------------
+
+
+def member_span(member: Member, assignment: Assignment) -> tuple[date, date | None]:
+    """The member's first and last day on the caseload, both inclusive, clipped to the assignment (last None:
+    open-ended with it). A side the member does not give runs with the assignment. The span is empty (last
+    before first) when the member's dates miss the assignment or end before they start (a `date-order` problem)."""
+    first = assignment.start if member.start is None or member.start < assignment.start else member.start
+    last = assignment.end
+    if member.end is not None and (last is None or member.end < last):
+        last = member.end
+    return first, last
+
+
+def member_days(member: Member, assignment: Assignment, term: Term) -> int:
+    """The days of `term` on which `member` is on the assignment's caseload: the member's dates clipped to the
+    assignment and the term (SPEC 9.2's per-member pay is this over the term's days)."""
+    first, last = member_span(member, assignment)
+    return overlap_days(first, last, term.start, term.end)
+
+
+class Span(NamedTuple):
+    """Days `first` to `last` (both inclusive; `last` None: open-ended) on which a caseload's weighted size is
+    `size`. `before` is the size on `first` once that day's leavers have left and before its `joined` members (in
+    caseload order) join: the member whose joining makes the size pass a cap is found from it."""
+
+    first: date
+    last: date | None
+    size: Decimal
+    before: Decimal
+    joined: tuple[Member, ...]
+
+
+def caseload_spans(
+    members: Sequence[Member], weight: Callable[[str | None], Decimal], assignment: Assignment
+) -> list[Span]:
+    """The assignment's days cut where its caseload's weighted size changes, in date order, covering the whole
+    assignment (size 0 where no one is on it). A sweep over the members' start and end events, O(m log m) for m
+    members whatever the assignment's length: the definition day by day is tests/test_caseload_dates.py's oracle."""
+    if assignment.end is not None and assignment.end < assignment.start:
+        return []
+    delta: dict[date, Decimal] = {assignment.start: Decimal(0)}
+    joins: dict[date, list[Member]] = {}
+    for m in members:
+        first, last = member_span(m, assignment)
+        if last is not None and last < first:
+            continue
+        w = weight(m.service)
+        delta[first] = delta.get(first, Decimal(0)) + w
+        joins.setdefault(first, []).append(m)
+        if last is not None and last != assignment.end:
+            leave = last + ONE_DAY
+            delta[leave] = delta.get(leave, Decimal(0)) - w
+    days = sorted(delta)
+    spans = []
+    size = Decimal(0)
+    for i, day in enumerate(days):
+        joined = tuple(joins.get(day, ()))
+        gained = sum((weight(m.service) for m in joined), Decimal(0))
+        size += delta[day]
+        last = days[i + 1] - ONE_DAY if i + 1 < len(days) else assignment.end
+        spans.append(Span(day, last, size, size - gained, joined))
+    return spans
+
+
+def peak_size(spans: Iterable[Span], first: date, last: date) -> Decimal:
+    """The largest weighted size on a day of [first, last] among `spans` (0 when none of them holds such a day)."""
+    peak = Decimal(0)
+    for s in spans:
+        if s.first <= last and (s.last is None or s.last >= first) and s.size > peak:
+            peak = s.size
+    return peak
