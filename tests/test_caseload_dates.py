@@ -49,6 +49,101 @@ def problems(run, repo: Path, code: str) -> list[str]:
     return [line for line in out.splitlines() if f"[{code}]" in line]
 
 
+# --- caseload-cap on every day -------------------------------------------------------------------------------
+
+# The cap is 3. m1, m2 undated: 2 on every day. m3 is on from 2025-10-01 to 2025-12-19: 3, at the cap, not over.
+# m4 (PAR, weight 2) is on from 2025-11-03 to 2026-01-30: from 2025-11-03 to 2025-12-19, 2 + 1 + 2 = 5, over;
+# from 2025-12-20 to 2026-01-30, 2 + 2 = 4, still over; from 2026-01-31 on, 2 again. Peak 5, first over the cap
+# on 2025-11-03, when m4 joins: the problem is at m4's mapping (line 11).
+PEAK_BETWEEN = """\
+      - m1
+      - m2
+      - {teacher: m3, start: 2025-10-01, end: 2025-12-19}
+      - {teacher: m4, service: PAR, start: 2025-11-03, end: 2026-01-30}
+"""
+
+
+def test_cap_over_only_between_two_dates_is_placed_at_the_member_who_passes_it(make_repo, run):
+    repo = repo_with(make_repo, PEAK_BETWEEN)
+    got = problems(run, repo, "caseload-cap")
+    assert got == [
+        "teachers/h.yaml:11:9: error[caseload-cap] h's caseload for mentor is 5 (weighted) from 2025-11-03 "
+        "(m4 joins) to 2025-12-19, over the role's maximum of 3"
+    ]
+
+
+def test_cap_not_over_before_or_after_the_peak(make_repo, run):
+    # Without m4 the largest size is 3 (2025-10-01 to 2025-12-19): at the cap, never over. Undated, m1 + m2 + m3
+    # would be 3 as well; the four undated would be 5 (the old whole-assignment count) on every day.
+    repo = repo_with(make_repo, "      - m1\n      - m2\n      - {teacher: m3, start: 2025-10-01, end: 2025-12-19}\n")
+    assert valid(run, repo)
+    # m4 alone from 2026-02-02: 2 + 2 = 4 over 3 from then to the assignment's end; m3 left on 2025-12-19
+    repo = repo_with(
+        make_repo,
+        "      - m1\n      - m2\n      - {teacher: m3, start: 2025-10-01, end: 2025-12-19}\n"
+        "      - {teacher: m4, service: PAR, start: 2026-02-02}\n",
+    )
+    assert problems(run, repo, "caseload-cap") == [
+        "teachers/h.yaml:11:9: error[caseload-cap] h's caseload for mentor is 4 (weighted) from 2026-02-02 "
+        "(m4 joins) to 2026-06-12, over the role's maximum of 3"
+    ]
+
+
+def test_members_who_follow_each_other_share_one_place(make_repo, run):
+    # m3 from 2025-08-25 to 2025-12-31, m4 from 2026-01-01: each day 2 + 1 = 3, never over; undated, 4 would be
+    # over (the count before SPEC 9.3 put every member on every day)
+    repo = repo_with(
+        make_repo,
+        "      - m1\n      - m2\n      - {teacher: m3, end: 2025-12-31}\n      - {teacher: m4, start: 2026-01-01}\n",
+    )
+    assert valid(run, repo)
+
+
+# --- date-order and caseload-member --------------------------------------------------------------------------
+
+
+def test_member_dates_outside_the_assignment_or_reversed_are_date_order_at_the_mapping(make_repo, run):
+    # the assignment runs 2025-08-25 to 2026-06-12
+    repo = repo_with(
+        make_repo,
+        "      - {teacher: m1, start: 2025-08-01}\n"  # line 8: starts before the assignment
+        "      - {teacher: m2, end: 2026-07-01}\n"  # line 9: ends after it
+        "      - {teacher: m3, start: 2025-10-10, end: 2025-10-01}\n"  # line 10: end before start
+        "      - {teacher: m4, start: 2025-08-25, end: 2026-06-12}\n",  # line 11: exactly the assignment: fine
+    )
+    assert problems(run, repo, "date-order") == [
+        "teachers/h.yaml:8:9: error[date-order] caseload member m1 start 2025-08-01 is before the assignment's "
+        "start 2025-08-25 (to mentor)",
+        "teachers/h.yaml:9:9: error[date-order] caseload member m2 end 2026-07-01 is after the assignment's end "
+        "2026-06-12 (to mentor)",
+        "teachers/h.yaml:10:9: error[date-order] caseload member m3 end 2025-10-01 is before its start 2025-10-10 "
+        "(to mentor)",
+    ]
+
+
+def test_a_member_listed_twice_with_dates_that_do_not_overlap_is_fine(make_repo, run):
+    # m1 until 2025-12-19, back from 2026-01-05: no day in common
+    repo = repo_with(make_repo, "      - {teacher: m1, end: 2025-12-19}\n      - {teacher: m1, start: 2026-01-05}\n")
+    assert valid(run, repo)
+
+
+def test_a_member_listed_twice_with_dates_that_overlap_is_caseload_member(make_repo, run):
+    # m1 until 2025-12-19 (from the assignment's start), again from 2025-12-19: that day is in both
+    repo = repo_with(make_repo, "      - {teacher: m1, end: 2025-12-19}\n      - {teacher: m1, start: 2025-12-19}\n")
+    assert problems(run, repo, "caseload-member") == [
+        "teachers/h.yaml:9:9: error[caseload-member] m1 is listed twice on this caseload with days that overlap: "
+        "from 2025-12-19 to 2026-06-12 and from 2025-08-25 to 2025-12-19"
+    ]
+    # undated and dated: the undated entry covers the whole assignment
+    repo = repo_with(make_repo, "      - m1\n      - {teacher: m1, start: 2026-01-05}\n")
+    assert len(problems(run, repo, "caseload-member")) == 1
+    # two undated entries still overlap, with the message they always had
+    repo = repo_with(make_repo, "      - m1\n      - m1\n")
+    assert problems(run, repo, "caseload-member") == [
+        "teachers/h.yaml:9:9: error[caseload-member] m1 is listed twice on this caseload"
+    ]
+
+
 # --- the sweep against the definition, day by day ------------------------------------------------------------
 
 BASE = date(2025, 1, 1)

@@ -126,3 +126,13 @@ def test_validate_reports_what_it_reports_with_every_teacher_modelled(make_repo,
         ("t-06.yaml", "schema"),
         ("t-08.yaml", "date-order"),
     }
+
+
+def test_a_members_dates_do_not_escape_the_screen():
+    # a caseload member's dates live in an assignment, and any assignment is checked: a member ending before it
+    # starts (SPEC 9.3) is found, and the screen says "check it"
+    member = {"teacher": "t-2", "start": "2025-10-10", "end": "2025-10-01"}
+    data = {"id": "t-1", "name": "T", "assignments": [{"role": "mentor", "start": "2025-08-25", "caseload": [member]}]}
+    codes = [p.code for p in _problems(data, CONFIG)]
+    assert "date-order" in codes
+    assert needs_checking(build_config(CONFIG, "tlt.yaml"))(data)

@@ -24,7 +24,7 @@ from tlt.loading.fastyaml import reference_only
 from tlt.loading.repository import find_root
 from tlt.loading.safeyaml import Document
 from tlt.loading.sources import FileSource, Source
-from tlt.model import Config, Src, Teacher
+from tlt.model import Assignment, Config, Member, Src, Teacher
 from tlt.pipeline import Batch, Loaded, Progress, Repository, load_base, map_batches
 from tlt.policy import staffing_holders, staffing_problems
 from tlt.problems import Problem, error, excerpt, listed, sort_problems, warning
@@ -82,10 +82,37 @@ def _teacher_dates(repo: Loaded, t: Teacher) -> Iterator[Problem]:
                 )
 
 
+def _member_dates(repo: Loaded, t: Teacher) -> Iterator[Problem]:
+    """SPEC 9.3: a caseload member's dates lie within the assignment and end on or after start; one problem a
+    member, placed at its mapping."""
+    for a in t.assignments or ():
+        for m in a.caseload or ():
+            if m.start is None and m.end is None:
+                continue
+            what = f"caseload member {m.teacher}"
+            if m.start is not None and m.end is not None and m.end < m.start:
+                message = f"{what} end {m.end} is before its start {m.start}"
+            elif a.end is not None and a.end < a.start:
+                continue  # the assignment's own date-order problem: no days to lie within
+            elif m.start is not None and m.start < a.start:
+                message = f"{what} start {m.start} is before the assignment's start {a.start}"
+            elif m.end is not None and m.end < a.start:
+                message = f"{what} end {m.end} is before the assignment's start {a.start}"
+            elif a.end is not None and m.start is not None and m.start > a.end:
+                message = f"{what} start {m.start} is after the assignment's end {a.end}"
+            elif a.end is not None and m.end is not None and m.end > a.end:
+                message = f"{what} end {m.end} is after the assignment's end {a.end}"
+            else:
+                continue
+            yield repo.error_at(m.src, "date-order", f"{message} (to {a.role})")
+
+
 def check_dates(repo: Loaded, as_of: date) -> Iterator[Problem]:
-    """End before start, expires before issued (or before the clearance's or credential's date)."""
+    """End before start, expires before issued (or before the clearance's or credential's date); a caseload
+    member's dates outside its assignment or out of order."""
     for t in repo.teachers.values():
         yield from _teacher_dates(repo, t)
+        yield from _member_dates(repo, t)
 
 
 def check_references(repo: Loaded, as_of: date) -> Iterator[Problem]:
@@ -196,16 +223,41 @@ def caseload_references(repo: Loaded) -> list[tuple[str, Src]]:
 
 
 def check_caseload_members(repo: Loaded, as_of: date) -> Iterator[Problem]:
-    """No one on their own caseload; no member listed twice in one assignment."""
+    """No one on their own caseload; no member listed twice in one assignment with days that overlap (SPEC 9.3:
+    an undated member is on it for the whole assignment, so two undated entries always overlap). Placed at the
+    later entry, naming the first earlier one it overlaps."""
     for t in repo.teachers.values():
         for a in t.assignments or ():
-            seen: set[str] = set()
+            seen: dict[str, list[Member]] = {}
             for m in a.caseload or ():
                 if m.teacher == t.id:
                     yield repo.error_at(m.src, "caseload-member", f"{t.id} is on their own caseload for {a.role}")
-                elif m.teacher in seen:
-                    yield repo.error_at(m.src, "caseload-member", f"{m.teacher} is listed twice on this caseload")
-                seen.add(m.teacher)
+                earlier = seen.setdefault(m.teacher, [])
+                if m.teacher != t.id and earlier:
+                    clash = next((e for e in earlier if _member_overlap(e, m, a)), None)
+                    if clash is not None and not (clash.dated or m.dated):
+                        yield repo.error_at(m.src, "caseload-member", f"{m.teacher} is listed twice on this caseload")
+                    elif clash is not None:
+                        yield repo.error_at(
+                            m.src,
+                            "caseload-member",
+                            f"{m.teacher} is listed twice on this caseload with days that overlap: "
+                            f"{_member_days_text(m, a)} and {_member_days_text(clash, a)}",
+                        )
+                earlier.append(m)
+
+
+def _member_overlap(one: Member, other: Member, a: Assignment) -> bool:
+    """Whether two entries of a caseload share a day (each side a member leaves open runs with the assignment)."""
+    first = max(one.start or a.start, other.start or a.start)
+    ends = [d for d in (one.end or a.end, other.end or a.end) if d is not None]
+    return not ends or first <= min(ends)
+
+
+def _member_days_text(m: Member, a: Assignment) -> str:
+    start = m.start or a.start
+    end = m.end or a.end
+    return f"from {start} to {end}" if end is not None else f"from {start}, open-ended"
 
 
 def check_outside_terms(repo: Loaded, as_of: date) -> Iterator[Problem]:

@@ -21,7 +21,7 @@ from tlt.model import Assignment, Role, Src, Teacher
 from tlt.pipeline import Loaded, Repository
 from tlt.problems import LIST_LIMIT, Problem, listed, shorten, warning
 from tlt.rules.base import FAIL, Context
-from tlt.timeline import ONE_DAY, TermIndex, term_index
+from tlt.timeline import ONE_DAY, TermIndex, caseload_spans, term_index
 
 EXPIRING_WINDOW_DAYS = 60
 
@@ -39,19 +39,64 @@ def _decimal_text(value: Decimal) -> str:
 
 
 def check_caseload_cap(repo: Loaded, as_of: date) -> Iterator[Problem]:
-    """Weighted caseload size over the role's caseload.max."""
+    """Weighted caseload size over the role's caseload.max on some day of the assignment (SPEC 9.3). An undated
+    caseload has one size for the whole assignment, placed at its `caseload` key; with dated members the days
+    are swept (`timeline.caseload_spans`) and the problem is placed at the member whose start first makes the
+    size pass the cap."""
     for t, a in _assignments(repo):
         role = repo.roles.get(a.role)
         if role is None or role.caseload is None or a.caseload is None:
             continue
-        size = sum((role.caseload.weight(m.service) for m in a.caseload), Decimal(0))
-        if size > role.caseload.max:
-            weighted = " (weighted)" if any(m.service in role.caseload.weights for m in a.caseload) else ""
-            yield repo.error_at(
-                a.src["caseload"],
-                "caseload-cap",
-                f"{t.id}'s caseload for {role.id} is {_decimal_text(size)}{weighted}, over the role's maximum of {role.caseload.max}",
-            )
+        spec = role.caseload
+        weighted = " (weighted)" if any(m.service in spec.weights for m in a.caseload) else ""
+        if not any(m.start is not None or m.end is not None for m in a.caseload):
+            size = sum((spec.weight(m.service) for m in a.caseload), Decimal(0))
+            if size > spec.max:
+                yield repo.error_at(
+                    a.src["caseload"],
+                    "caseload-cap",
+                    f"{t.id}'s caseload for {role.id} is {_decimal_text(size)}{weighted}, over the role's maximum of {spec.max}",
+                )
+            continue
+        problem = _dated_cap(repo, t, a, role, weighted)
+        if problem is not None:
+            yield problem
+
+
+def _cap_on(role: Role, first: date, last: date | None) -> int:
+    """The cap on the days first to last of a span (asked once a span)."""
+    assert role.caseload is not None
+    return role.caseload.max
+
+
+def _dated_cap(repo: Loaded, t: Teacher, a: Assignment, role: Role, weighted: str) -> Problem | None:
+    """The one caseload-cap problem of a caseload with dated members, if any day is over: placed at the member
+    whose joining first passes the cap (the `caseload` key when an undated member does, or no one's joining)."""
+    assert role.caseload is not None and a.caseload is not None
+    weight = role.caseload.weight
+    spans = caseload_spans(a.caseload, weight, a)
+    over = [(s, cap) for s in spans if s.size > (cap := _cap_on(role, s.first, s.last))]
+    if not over:
+        return None
+    span, cap = over[0]
+    peak = max(over, key=lambda sc: sc[0].size)[0]
+    where, running, joiner = a.src["caseload"], span.before, None
+    for m in span.joined:
+        running += weight(m.service)
+        if running > cap:
+            joiner = m
+            break
+    if joiner is not None and joiner.start is not None:
+        where = joiner.src
+    until = f" to {span.last}" if span.last is not None else ""
+    who = f" ({joiner.teacher} joins)" if joiner is not None and joiner.start is not None else ""
+    message = (
+        f"{t.id}'s caseload for {role.id} is {_decimal_text(span.size)}{weighted} from {span.first}{who}{until}, "
+        f"over the role's maximum of {cap}"
+    )
+    if peak.size > span.size:
+        message += f"; at most {_decimal_text(peak.size)} from {peak.first}"
+    return repo.error_at(where, "caseload-cap", message)
 
 
 def check_overlap(repo: Loaded, as_of: date) -> Iterator[Problem]:
