@@ -4,6 +4,9 @@ definition."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -142,6 +145,59 @@ def test_a_member_listed_twice_with_dates_that_overlap_is_caseload_member(make_r
     assert problems(run, repo, "caseload-member") == [
         "teachers/h.yaml:9:9: error[caseload-member] m1 is listed twice on this caseload"
     ]
+
+
+# --- tlt caseload and tlt report -----------------------------------------------------------------------------
+
+
+def caseload_rows(run, repo: Path, term: str, fmt: str = "csv") -> list[dict]:
+    code, out, err = run(["-C", repo, "caseload", "--as-of", AS_OF, "--term", term, "--format", fmt])
+    assert code == 0, err
+    return json.loads(out) if fmt == "json" else list(csv.DictReader(io.StringIO(out)))
+
+
+def test_caseload_size_is_the_terms_peak_and_members_those_of_some_day_of_it(make_repo, run):
+    # An assignment over both terms (2024-08-26 to 2026-06-12). In 2024-25: m1 (undated) and m5 (to 2025-03-31):
+    # 2; m6 joins 2025-02-03: 3 from 2025-02-03 to 2025-03-31, then 2. m3 and m4 (PAR) only in 2025-26:
+    # m1 + m6 + m3 + m4 = 1 + 1 + 1 + 2 = 5 from 2025-11-03 to 2025-12-19. --as-of is 2025-09-01 in both runs:
+    # the size is the term's peak whatever D.
+    repo = repo_with(
+        make_repo,
+        "      - m1\n"
+        "      - {teacher: m5, end: 2025-03-31}\n"
+        "      - {teacher: m6, start: 2025-02-03}\n"
+        "      - {teacher: m3, start: 2025-10-01, end: 2025-12-19}\n"
+        "      - {teacher: m4, service: PAR, start: 2025-11-03, end: 2026-01-30}\n",
+        start="2024-08-26",
+    )
+    first = caseload_rows(run, repo, "2024-25")
+    assert [(r["size"], r["max"], r["over"], r["members"]) for r in first] == [("3", "3", "false", "m1 m5 m6")]
+    second = caseload_rows(run, repo, "2025-26")
+    assert [(r["size"], r["over"], r["members"]) for r in second] == [("5", "true", "m1 m6 m3 m4:PAR")]
+    code, out, err = run(["-C", repo, "report", "--as-of", AS_OF, "--term", "2024-25", "--format", "csv"])
+    assert code == 0, err
+    assert [r["caseload_size"] for r in csv.DictReader(io.StringIO(out))] == ["3"]
+    code, out, err = run(["-C", repo, "report", "--as-of", AS_OF, "--term", "2025-26", "--format", "csv"])
+    assert [r["caseload_size"] for r in csv.DictReader(io.StringIO(out))] == ["5"]
+
+
+def test_json_members_with_dates(make_repo, run):
+    repo = repo_with(
+        make_repo,
+        "      - m1\n"
+        "      - {teacher: m2, service: PAR}\n"
+        "      - {teacher: m3, start: 2025-10-01}\n"
+        "      - {teacher: m4, service: PAR, start: 2025-11-03, end: 2026-01-30}\n",
+    )
+    (row,) = caseload_rows(run, repo, "2025-26", "json")
+    assert row["members"] == [
+        "m1",
+        {"teacher": "m2", "service": "PAR"},
+        {"teacher": "m3", "service": None, "start": "2025-10-01", "end": None},
+        {"teacher": "m4", "service": "PAR", "start": "2025-11-03", "end": "2026-01-30"},
+    ]
+    # 1 + 2 + 1 + 2 = 6 from 2025-11-03 to 2026-01-30
+    assert row["size"] == 6
 
 
 # --- the sweep against the definition, day by day ------------------------------------------------------------

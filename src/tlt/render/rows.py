@@ -107,7 +107,7 @@ class Table:
 
 def _member_label(m: Any) -> str:
     if isinstance(m, (tuple, list)):
-        teacher, service = m
+        teacher, service = m[0], m[1]
         return f"{teacher}:{service}" if service else str(teacher)
     return str(m)
 
@@ -148,9 +148,12 @@ def json_cell(col: Column, value: Any) -> Any:
     if kind == "bool":
         return bool(value)
     if kind == "members":
-        out = []
+        out: list[Any] = []
         for m in value:
-            if isinstance(m, (tuple, list)):
+            if isinstance(m, (tuple, list)) and len(m) == 4:  # a member with dates (SPEC 9.3)
+                teacher, service, start, end = m
+                out.append({"teacher": teacher, "service": service, "start": _iso(start), "end": _iso(end)})
+            elif isinstance(m, (tuple, list)):
                 teacher, service = m
                 out.append({"teacher": teacher, "service": service} if service else teacher)
             else:
@@ -159,6 +162,10 @@ def json_cell(col: Column, value: Any) -> Any:
     if kind in ("list", "lines"):
         return [str(v) for v in value]
     return str(value)
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def json_rows(table: Table) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from tlt.model import Assignment, Config, Member, Role, Teacher, Term
 from tlt.problems import excerpt
 from tlt.render.rows import Column, Table
 from tlt.suggest import TERM_CUTOFF, in_error, suggestions
-from tlt.timeline import default_term
+from tlt.timeline import caseload_spans, default_term, member_days, peak_size
 
 
 def column(
@@ -100,6 +100,23 @@ def caseload_size(members: tuple[Member, ...], role: Role | None) -> Decimal:
     return sum((role.caseload.weight(m.service) for m in members), Decimal(0))
 
 
+def _unweighted(service: str | None) -> Decimal:
+    return Decimal(1)
+
+
+def term_caseload(assignment: Assignment, role: Role | None, term: Term) -> tuple[Decimal, tuple[Member, ...]]:
+    """SPEC 9.3 for term T: the largest weighted size on any day of T (of the assignment), and the members on
+    the caseload on some day of T, in caseload order. Members without dates are on it for the whole assignment,
+    so an undated caseload is all its members and their `caseload_size`."""
+    members = assignment.caseload or ()
+    if not any(m.start is not None or m.end is not None for m in members):
+        return caseload_size(members, role), members
+    weight = role.caseload.weight if role is not None and role.caseload is not None else _unweighted
+    spans = caseload_spans(members, weight, assignment)
+    in_term = tuple(m for m in members if member_days(m, assignment, term) > 0)
+    return peak_size(spans, term.start, term.end), in_term
+
+
 def round_half_up(value: Fraction, places: int) -> Decimal:
     """An exact rational rounded half up (away from zero) to `places` decimals, as a Decimal."""
     scale = 10**places
@@ -110,6 +127,9 @@ def round_half_up(value: Fraction, places: int) -> Decimal:
     return Decimal(units).scaleb(-places)
 
 
-def members_cell(members: tuple[Member, ...]) -> list[tuple[str, str | None]]:
-    """Caseload members as `render.rows` expects them: (teacher, service or None)."""
-    return [(m.teacher, m.service) for m in members]
+def members_cell(
+    members: tuple[Member, ...],
+) -> list[tuple[str, str | None] | tuple[str, str | None, date | None, date | None]]:
+    """Caseload members as `render.rows` expects them: (teacher, service or None), and a member with dates
+    (SPEC 9.3) as (teacher, service, start, end), which JSON shows as `{teacher, service, start, end}`."""
+    return [(m.teacher, m.service, m.start, m.end) if m.dated else (m.teacher, m.service) for m in members]

@@ -3,6 +3,9 @@
 Size is weighted: each member counts the role's `caseload.weights` for its service (default 1), so it may be a
 non-integer Decimal. `over` is size > the role's `caseload.max`; a role without a caseload section has no cap
 (`max` empty, `over` false). Rows sort by role, teacher, start.
+
+Members may carry dates (SPEC 9.3): `size` is then the largest weighted size on any day of the term, whatever
+the as-of date, and `members` lists those on the caseload on some day of the term (`reports.term_caseload`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from decimal import Decimal
 from tlt.model import Member, Term
 from tlt.pipeline import Repository
 from tlt.render.rows import Table
-from tlt.reports import caseload_size, column, members_cell, term_assignments
+from tlt.reports import column, members_cell, term_assignments, term_caseload
 
 #: on a narrow terminal `over` goes first (the row's colour and size against max say it), then the members, the
 #: name; the ids, size and max stay
@@ -57,11 +60,8 @@ def caseload_rows(repo: Repository, term: Term) -> list[CaseloadRow]:
             continue
         role = repo.roles.get(a.role)
         cap = role.caseload.max if role is not None and role.caseload is not None else None
-        out.append(
-            CaseloadRow(
-                term.id, teacher.id, teacher.name, a.role, caseload_size(a.caseload, role), cap, a.caseload, a.start
-            )
-        )
+        size, members = term_caseload(a, role, term)
+        out.append(CaseloadRow(term.id, teacher.id, teacher.name, a.role, size, cap, members, a.start))
     return sorted(out, key=lambda r: (r.role_id, r.teacher_id, r.start))
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from tlt.model import Assignment, Term
 from tlt.pipeline import Repository
 from tlt.render.rows import Table
-from tlt.reports import caseload_size, column, round_half_up, term_assignments
+from tlt.reports import column, round_half_up, term_assignments, term_caseload
 from tlt.reports.stipends import pay
 from tlt.timeline import ONE_DAY, Served, term_fraction, term_index, terms_served
 
@@ -81,7 +81,7 @@ def report_rows(repo: Repository, term: Term) -> list[dict[str, Any]]:
             "start": a.start,
             "end": a.end,
             "fraction": round_half_up(fraction, 4),
-            "caseload_size": None if a.caseload is None else caseload_size(a.caseload, role),
+            "caseload_size": None if a.caseload is None else term_caseload(a, role, term)[0],
             "caseload_max": role.caseload.max if role is not None and role.caseload is not None else None,
             "terms_served": served[key],
             "term_limit": role.term_limit.max_terms if role is not None and role.term_limit is not None else None,
