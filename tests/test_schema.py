@@ -146,7 +146,12 @@ def test_editor_messages_sit_on_the_checks_editors_report():
     )
     assert role["#/$defs/rule-experience/anyOf/1"] == "An experience rule needs min_years, or tag, or both."
     assert "#/$defs/rule" not in role  # an object: its text stays tlt's own
-    assert len(role) == 20
+    assert role["#/$defs/pay-part/oneOf/4"] == (
+        "A pay part has exactly one of amount, percent_of_base, extra_days, unspecified, per_member."
+    )
+    # a `not` (stipend and parts exclusive): editors say "Matches a schema that is not allowed"
+    assert "#/properties/compensation/allOf/0" not in role
+    assert len(role) == 27  # 20, and the 5 branches of a pay part and 2 of per_member (SPEC 9.2)
 
 
 def _undefined_required(node, where="#", beside=()):
@@ -162,7 +167,9 @@ def _undefined_required(node, where="#", beside=()):
                 yield from _undefined_required(schema, f"{where}/{key}/{name}")
         elif key in ("anyOf", "oneOf", "allOf"):
             for i, branch in enumerate(sub):
-                yield from _undefined_required(branch, f"{where}/{key}/{i}", node.get("properties", {}))
+                yield from _undefined_required(branch, f"{where}/{key}/{i}", defined)
+        elif key == "not":  # keys that exclude each other (compensation: stipend, parts) are the object's own
+            yield from _undefined_required(sub, f"{where}/{key}", defined)
         elif isinstance(sub, dict):
             yield from _undefined_required(sub, f"{where}/{key}")
 
@@ -225,7 +232,7 @@ def test_cite_is_allowed_on_every_rule_and_limit(problems_of):
 def test_cite_is_refused_where_nothing_cites(role_yaml, problems_of):
     role = role_yaml("mentor") + "compensation:\n  ceu: 1\n  cite: handbook\n"
     assert problems_of(roles={"mentor": role}) == [
-        "roles/mentor.yaml:6:3: error[schema] unknown key 'cite' in compensation; allowed keys: ceu, stipend"
+        "roles/mentor.yaml:6:3: error[schema] unknown key 'cite' in compensation; allowed keys: ceu, parts, stipend"
     ]
 
 

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tlt.model import Term, build_config, build_role, build_teacher
-from tlt.reports.stipends import pay
+from tlt.reports.stipends import pay_parts
 from tlt.timeline import term_fraction
 
 DATA = Path(__file__).parent / "data" / "reports_repo"
@@ -430,7 +430,7 @@ def test_full_term_assignment_earns_exactly_the_amount(term, amount, before, aft
     t = build_teacher({"id": "a", "name": "A"}, "a")
     start = term.start - timedelta(days=before)
     end = None if after is None else term.end + timedelta(days=after)
-    got = pay(role, t, CONFIG_MODEL, term_fraction(start, end, term))
+    (got,) = pay_parts(role, t, CONFIG_MODEL, term_fraction(start, end, term))
     assert got.amount == amount and got.note is None
 
 
@@ -446,7 +446,7 @@ def test_full_term_assignment_earns_exactly_the_percent_of_base(term, base, perc
         "r",
     )
     t = build_teacher({"id": "a", "name": "A", "base_salary": str(base)}, "a")
-    got = pay(role, t, CONFIG_MODEL, term_fraction(term.start, term.end, term))
+    (got,) = pay_parts(role, t, CONFIG_MODEL, term_fraction(term.start, term.end, term))
     assert got.amount == _exact_cents(base * percent / 100)
 
 

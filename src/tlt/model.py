@@ -160,13 +160,20 @@ class AfterService:
 
 @dataclass(slots=True)
 class Stipend:
-    """Exactly one of amount, percent_of_base, extra_days is set, or `unspecified`."""
+    """One part of a role's pay (SPEC 2.2, 9.2): exactly one of amount, percent_of_base, extra_days is set, or
+    `unspecified`; `per_member` (amount or percent_of_base only) pays it for each caseload member. A role's
+    `compensation.stipend` is one part whose `part` is None (no label, no fund); each of `compensation.parts`
+    has `part`, its label or else its position from 1."""
 
     amount: Decimal | None = None
     percent_of_base: Decimal | None = None
     extra_days: Decimal | None = None
     unspecified: bool = False
     cite: str | None = None
+    per_member: bool = False
+    label: str | None = None
+    fund: str | None = None
+    part: str | None = None
 
 
 @dataclass(slots=True)
@@ -184,7 +191,7 @@ class Role:
     caseload: CaseloadSpec | None
     staffing: Staffing | None
     after_service: tuple[AfterService, ...]
-    stipend: Stipend | None
+    parts: tuple[Stipend, ...]  # the pay in part order: () with no stipend, one part for `stipend`
     ceu: Decimal | None
     work_days: int | None
     src: Src
@@ -359,16 +366,29 @@ def _rules(items: list[dict[str, Any]], required: bool, src: Src) -> tuple[RuleS
     return tuple(out)
 
 
-def _stipend(data: dict[str, Any] | None) -> Stipend | None:
-    if data is None:
-        return None
+def _stipend(data: dict[str, Any], position: int | None = None) -> Stipend:
+    """A pay part from `compensation.stipend` (`position` None) or the `position`-th of `compensation.parts`."""
+    each = data.get("per_member")
+    form = each if each is not None else data
+    label = data.get("label")
     return Stipend(
-        amount=_dec(data.get("amount")),
-        percent_of_base=_dec(data.get("percent_of_base")),
-        extra_days=_dec(data.get("extra_days")),
-        unspecified=bool(data.get("unspecified", False)),
+        amount=_dec(form.get("amount")),
+        percent_of_base=_dec(form.get("percent_of_base")),
+        extra_days=_dec(form.get("extra_days")),
+        unspecified=bool(form.get("unspecified", False)),
         cite=data.get("cite"),
+        per_member=each is not None,
+        label=label,
+        fund=data.get("fund"),
+        part=None if position is None else (label if label is not None else str(position)),
     )
+
+
+def _parts(comp: dict[str, Any]) -> tuple[Stipend, ...]:
+    if "parts" in comp:
+        return tuple(_stipend(p, i) for i, p in enumerate(comp["parts"], start=1))
+    stipend = comp.get("stipend")
+    return () if stipend is None else (_stipend(stipend),)
 
 
 def build_role(data: dict[str, Any], path: str) -> Role:
@@ -405,7 +425,7 @@ def build_role(data: dict[str, Any], path: str) -> Role:
             )
             for i, a in enumerate(data.get("after_service", []))
         ),
-        stipend=_stipend(comp.get("stipend")),
+        parts=_parts(comp),
         ceu=_dec(comp.get("ceu")),
         work_days=data.get("work_days"),
         src=src,

@@ -16,13 +16,19 @@ def _money(value: Decimal) -> str:
 def stipend_summary(stipend: Stipend | None) -> str:
     if stipend is None:
         return ""
+    each = " per member" if stipend.per_member else ""
     if stipend.amount is not None:
-        return f"{_money(stipend.amount)} stipend"
+        return f"{_money(stipend.amount)} stipend{each}"
     if stipend.percent_of_base is not None:
-        return f"base + {stipend.percent_of_base.normalize():f}%"
+        return f"base + {stipend.percent_of_base.normalize():f}%{each}"
     if stipend.extra_days is not None:
         return f"+{stipend.extra_days.normalize():f} days' pay"
     return "stipend (amount not stated)"
+
+
+def pay_summary(parts: tuple[Stipend, ...]) -> str:
+    """The role's pay, its parts' summaries joined with " + " (empty when it has none)."""
+    return " + ".join(stipend_summary(p) for p in parts)
 
 
 def requirements(role: Role) -> list[str]:
@@ -31,7 +37,7 @@ def requirements(role: Role) -> list[str]:
         parts.append(f"≤{role.term_limit.max_terms} terms")
     if role.caseload is not None:
         parts.append(f"caseload ≤{role.caseload.max}")
-    pay = stipend_summary(role.stipend)
+    pay = pay_summary(role.parts)
     if pay:
         parts.append(pay)
     for entry in role.after_service:

@@ -49,6 +49,7 @@ class Grouping(enum.StrEnum):
     teacher = "teacher"
     role = "role"
     school = "school"
+    fund = "fund"
 
 
 def _format(
@@ -133,7 +134,7 @@ def stipends(
         Grouping | None,
         typer.Option(
             "--by",
-            help="Group by teacher (id), role (id) or school: term, group, assignments, amount.",
+            help="Group by teacher (id), role (id), school or fund (of a pay part): term, group, assignments, amount.",
             case_sensitive=False,
             show_default=False,
         ),
@@ -145,18 +146,20 @@ def stipends(
     skip_invalid: SkipInvalidOpt = False,
     repo: RepoOpt = None,
 ) -> None:
-    """Stipends owed for a term: per assignment, each prorated by its share of the term and rounded to cents
-    (half up); or grouped with --by. The table adds the total; CSV holds data rows only; JSON is
-    {term, rows, total}, money as strings with two decimals.
+    """Stipends owed for a term: per assignment and pay part, each prorated by its share of the term and
+    rounded to cents (half up); or grouped with --by. The table adds the total; CSV holds data rows only; JSON
+    is {term, rows, total}, money as strings with two decimals.
 
     Columns: term, teacher_id, teacher_name, school, role_id, fraction, basis, amount, note (why an amount is
-    empty). With --by: term, group, assignments, amount.
+    empty), and part, fund when some role is paid in parts. With --by: term, group, assignments, amount.
 
     Examples:
 
       tlt stipends --term 2025-26
 
       tlt stipends --term 2025-26 --by school
+
+      tlt stipends --term 2025-26 --by fund
 
       tlt stipends --term 2025-26 --format json --output stipends.json
     """  # fmt: skip
@@ -170,7 +173,8 @@ def stipends(
     _emit(report.table, chosen, output, loaded, json_data, bom, "stipends", wide=wide)
     missing = missing_amounts(report)
     if missing and not GLOBALS.quiet:
-        what = "group" if by is not None else "assignment"
+        parts = any(c.name == "part" for c in report.table.columns)
+        what = "group" if by is not None else "part" if parts else "assignment"
         why = "its note column says why" if by is None else "`tlt stipends` without --by says why in its note column"
         message(f"{missing} {what}{'s' if missing != 1 else ''} without an amount in {selected.id}; {why}")
 

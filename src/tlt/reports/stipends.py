@@ -1,17 +1,26 @@
-"""`tlt stipends`: what each assignment overlapping a term earns (SPEC section 5), per assignment or grouped.
+"""`tlt stipends`: what each assignment overlapping a term earns (SPEC sections 5 and 9.2), per assignment and
+pay part, or grouped.
 
 For term T and an assignment overlapping it, `fraction = overlap days / term days` (both ends inclusive, an
-open end runs to T's end). The role's `compensation.stipend` gives the amount:
+open end runs to T's end). The role's pay is its parts (`Role.parts`: `compensation.parts` in order, or the one
+part of `compensation.stipend`); each part gives an amount:
 
 - `amount: A`           → A × fraction
 - `percent_of_base: p`  → base_salary × p / 100 × fraction
 - `extra_days: n`       → base_salary / contract_days × n × fraction (contract_days from the teacher, else
                           tlt.yaml; the per-diem itself is never rounded)
-- `unspecified: true`, a role with no stipend, an unknown role, a missing base_salary or contract_days → no
-  amount, and `note` says why.
+- `per_member: {amount: A}` or `{percent_of_base: p}` → for each caseload member, A (or base_salary × p / 100)
+                          × the member's days of T (`member_days`) / T's days; the service weight does not
+                          scale it; the members' exact amounts are added, then rounded once
+- `unspecified: true`, a role with no stipend, an unknown role, a missing base_salary or contract_days, a
+  per_member part on an assignment without a `caseload` → no amount, and `note` says why.
 
-The arithmetic is exact (rationals over the Decimal inputs, never float); each row is rounded once, to cents,
-half up; totals and group amounts add the rounded rows. Per-assignment rows sort by teacher, role, start.
+The arithmetic is exact (rationals over the Decimal inputs, never float); each part is rounded once, to cents,
+half up; totals and group amounts add the rounded rows. Rows sort by teacher, role, start, then part order.
+
+The `part` and `fund` columns (the part's label or position, its fund) appear only when some role of the
+repository has `compensation.parts`: a repository that writes only `stipend` gets the columns it always had
+(SPEC 9, docs/reports.md).
 """
 
 from __future__ import annotations
@@ -23,13 +32,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from tlt.model import Config, Role, Teacher, Term
+from tlt.model import Assignment, Config, Member, Role, Stipend, Teacher, Term
 from tlt.pipeline import Repository
 from tlt.render.rows import Table, money, plain_number
 from tlt.reports import column, round_half_up, term_assignments
-from tlt.timeline import term_fraction
+from tlt.timeline import overlap_days, term_fraction
 
-GROUPINGS = ("teacher", "role", "school")
+GROUPINGS = ("teacher", "role", "school", "fund")
 
 COLUMNS = [
     column("term", priority=100, fit="whole"),
@@ -42,9 +51,14 @@ COLUMNS = [
     column("amount", "money", priority=95),
     column("note", priority=60, fit="cut", min_width=23),  # "the role has no stipend": whole
 ]
+#: the columns SPEC 9.2 adds at the end, shown only when some role of the repository has `compensation.parts`
+PART_COLUMNS = [
+    column("part", priority=50, fit="cut"),
+    column("fund", priority=35, fit="cut"),
+]
 GROUP_COLUMNS = [
     column("term", priority=100, fit="whole"),
-    column("group", priority=100, fit="whole"),  # an id; a school's name is cut (`stipends_report`)
+    column("group", priority=100, fit="whole"),  # an id; a school's or a fund's name is cut (`stipends_report`)
     column("assignments", "int", priority=80),
     column("amount", "money", priority=95),
 ]
@@ -56,15 +70,19 @@ NOTE_NO_STIPEND = "the role has no stipend"
 NOTE_UNSPECIFIED = "the role's stipend is unspecified"
 NOTE_NO_SALARY = "no base_salary in the teacher's record"
 NOTE_NO_CONTRACT_DAYS = "no contract_days in the teacher's record or tlt.yaml"
+NOTE_NO_CASELOAD = "a per_member part, and no caseload in the assignment"
 
 
 @dataclass(frozen=True)
 class Pay:
-    """What one assignment earns in a term: the amount (rounded to cents) or the reason there is none."""
+    """What one pay part of an assignment earns in a term: the amount (rounded to cents) or the reason there is
+    none; `part` and `fund` as the part names them (None for a one-part `stipend`, a role without pay)."""
 
     basis: str | None
     amount: Decimal | None
     note: str | None
+    part: str | None = None
+    fund: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +97,9 @@ class StipendRow:
     basis: str | None
     amount: Decimal | None
     note: str | None
+    part: str | None = None
+    fund: str | None = None
+    assignment: int = 0  # which assignment of the report the row is a part of (`--by` counts them once)
 
 
 @dataclass(frozen=True)
@@ -94,59 +115,99 @@ def cents(value: Fraction) -> Decimal:
     return round_half_up(value, 2)
 
 
-def stipend_basis(role: Role | None) -> str | None:
-    """The stipend's basis as written in the role: `amount: 3000`, `percent_of_base: 5`, `extra_days: 10`,
-    `unspecified`; None when the role (or its stipend) is missing."""
-    s = role.stipend if role is not None else None
-    if s is None:
-        return None
+def part_basis(s: Stipend) -> str:
+    """A part's basis as written in the role: `amount: 3000`, `percent_of_base: 5`, `extra_days: 10`,
+    `per_member amount: 500`, `per_member percent_of_base: 5`, `unspecified`."""
+    each = "per_member " if s.per_member else ""
     if s.amount is not None:
-        return f"amount: {plain_number(s.amount)}"
+        return f"{each}amount: {plain_number(s.amount)}"
     if s.percent_of_base is not None:
-        return f"percent_of_base: {plain_number(s.percent_of_base)}"
+        return f"{each}percent_of_base: {plain_number(s.percent_of_base)}"
     if s.extra_days is not None:
         return f"extra_days: {plain_number(s.extra_days)}"
     return "unspecified"
 
 
-def pay(role: Role | None, teacher: Teacher, config: Config, fraction: Fraction) -> Pay:
-    """SPEC 5 for one assignment: the rounded amount, or no amount and why."""
-    basis = stipend_basis(role)
-    if role is None:
-        return Pay(None, None, NOTE_UNKNOWN_ROLE)
-    s = role.stipend
-    if s is None:
-        return Pay(None, None, NOTE_NO_STIPEND)
+def stipend_basis(role: Role | None) -> str | None:
+    """The pay's basis as written in the role, its parts' bases joined with " + "; None when the role (or its
+    stipend) is missing."""
+    if role is None or not role.parts:
+        return None
+    return " + ".join(part_basis(s) for s in role.parts)
+
+
+def member_days(member: Member, assignment: Assignment, term: Term) -> int:
+    """The days of the term on which `member` is on the assignment's caseload: the assignment's days of the term
+    (a member is on the caseload for the whole assignment)."""
+    return overlap_days(assignment.start, assignment.end, term.start, term.end)
+
+
+def part_pay(
+    s: Stipend, teacher: Teacher, config: Config, fraction: Fraction, assignment: Assignment | None, term: Term | None
+) -> Pay:
+    """SPEC 5 and 9.2 for one part of one assignment: the rounded amount, or no amount and why. `assignment` and
+    `term` are needed only by a per_member part."""
+    basis, part, fund = part_basis(s), s.part, s.fund
+    if s.unspecified:
+        return Pay(basis, None, NOTE_UNSPECIFIED, part, fund)
     if s.amount is not None:
-        return Pay(basis, cents(Fraction(s.amount) * fraction), None)
-    if s.percent_of_base is not None:
-        if teacher.base_salary is None:
-            return Pay(basis, None, NOTE_NO_SALARY)
-        return Pay(basis, cents(Fraction(teacher.base_salary) * Fraction(s.percent_of_base) / 100 * fraction), None)
-    if s.extra_days is not None:
-        if teacher.base_salary is None:
-            return Pay(basis, None, NOTE_NO_SALARY)
+        full = Fraction(s.amount)
+    elif teacher.base_salary is None:
+        return Pay(basis, None, NOTE_NO_SALARY, part, fund)
+    elif s.percent_of_base is not None:
+        full = Fraction(teacher.base_salary) * Fraction(s.percent_of_base) / 100
+    else:
+        assert s.extra_days is not None
         days = teacher.contract_days if teacher.contract_days is not None else config.contract_days
         if days is None:
-            return Pay(basis, None, NOTE_NO_CONTRACT_DAYS)
-        per_diem = Fraction(teacher.base_salary) / days
-        return Pay(basis, cents(per_diem * Fraction(s.extra_days) * fraction), None)
-    return Pay(basis, None, NOTE_UNSPECIFIED)
+            return Pay(basis, None, NOTE_NO_CONTRACT_DAYS, part, fund)
+        full = Fraction(teacher.base_salary) / days * Fraction(s.extra_days)  # the per-diem is never rounded
+    if not s.per_member:
+        return Pay(basis, cents(full * fraction), None, part, fund)
+    assert assignment is not None and term is not None
+    if assignment.caseload is None:
+        return Pay(basis, None, NOTE_NO_CASELOAD, part, fund)
+    member_total = sum((Fraction(member_days(m, assignment, term)) for m in assignment.caseload), Fraction(0))
+    return Pay(basis, cents(full * member_total / term.days), None, part, fund)
+
+
+def pay_parts(
+    role: Role | None,
+    teacher: Teacher,
+    config: Config,
+    fraction: Fraction,
+    assignment: Assignment | None = None,
+    term: Term | None = None,
+) -> list[Pay]:
+    """Every part of one assignment's pay in part order (one `Pay` saying why when the role or its pay is
+    missing)."""
+    if role is None:
+        return [Pay(None, None, NOTE_UNKNOWN_ROLE)]
+    if not role.parts:
+        return [Pay(None, None, NOTE_NO_STIPEND)]
+    return [part_pay(s, teacher, config, fraction, assignment, term) for s in role.parts]
+
+
+def has_parts(repo: Repository) -> bool:
+    """Whether some role of the repository writes `compensation.parts` (the report then shows `part,fund`)."""
+    return any(s.part is not None for role in repo.roles.values() for s in role.parts)
 
 
 def stipend_rows(repo: Repository, term: Term) -> list[StipendRow]:
-    """One row per assignment overlapping the term, sorted by teacher, role, start."""
+    """One row per (assignment overlapping the term, pay part), sorted by teacher, role, start, part order."""
     assert repo.config is not None
     out = []
-    for teacher, a in term_assignments(repo.teachers, term):
+    for n, (teacher, a) in enumerate(term_assignments(repo.teachers, term)):
         fraction = term_fraction(a.start, a.end, term)
-        p = pay(repo.roles.get(a.role), teacher, repo.config, fraction)
-        out.append(
-            StipendRow(
-                term.id, teacher.id, teacher.name, teacher.school, a.role, a.start, fraction, p.basis, p.amount, p.note
-            )
-        )
-    return sorted(out, key=lambda r: (r.teacher_id, r.role_id, r.start))
+        role = repo.roles.get(a.role)
+        for p in pay_parts(role, teacher, repo.config, fraction, a, term):
+            out.append(
+                StipendRow(
+                    term.id, teacher.id, teacher.name, teacher.school, a.role, a.start, fraction, p.basis, p.amount,
+                    p.note, p.part, p.fund, n,
+                )
+            )  # fmt: skip
+    return sorted(out, key=lambda r: (r.teacher_id, r.role_id, r.start))  # stable: parts stay in order
 
 
 def total(rows: list[StipendRow]) -> Decimal:
@@ -154,17 +215,24 @@ def total(rows: list[StipendRow]) -> Decimal:
     return sum((r.amount for r in rows if r.amount is not None), Decimal("0.00"))
 
 
+def assignment_count(rows: list[StipendRow]) -> int:
+    """How many distinct assignments the rows are parts of."""
+    return len({r.assignment for r in rows})
+
+
 _GROUP_KEY: dict[str, Callable[[StipendRow], str | None]] = {
     "teacher": lambda r: r.teacher_id,
     "role": lambda r: r.role_id,
     "school": lambda r: r.school,
+    "fund": lambda r: r.fund,
 }
 
 
 def group_rows(rows: list[StipendRow], by: str) -> list[dict[str, Any]]:
-    """Rows grouped by teacher id, role id or school: `term, group, assignments, amount`. A group's amount adds
-    its rounded rows; it is empty when no row of the group has an amount. Teachers without a school form one
-    group with an empty name, listed last."""
+    """Rows grouped by teacher id, role id, school or fund: `term, group, assignments, amount`. `assignments`
+    counts the distinct assignments with a row in the group; a group's amount adds its rounded rows; it is empty
+    when no row of the group has an amount. Teachers without a school (parts without a fund) form one group with
+    an empty name, listed last."""
     key = _GROUP_KEY[by]
     groups: dict[str | None, list[StipendRow]] = {}
     for r in rows:
@@ -177,7 +245,7 @@ def group_rows(rows: list[StipendRow], by: str) -> list[dict[str, Any]]:
             {
                 "term": members[0].term,
                 "group": name,
-                "assignments": len(members),
+                "assignments": assignment_count(members),
                 "amount": sum(amounts, Decimal("0.00")) if amounts else None,
             }
         )
@@ -185,24 +253,30 @@ def group_rows(rows: list[StipendRow], by: str) -> list[dict[str, Any]]:
 
 
 def stipends_report(repo: Repository, term: Term, by: str | None = None) -> StipendReport:
-    """The stipends of a term as a table (per assignment, or grouped `by` teacher, role or school) and its total."""
+    """The stipends of a term as a table (per assignment and part, or grouped `by` teacher, role, school or
+    fund) and its total."""
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
     rows = stipend_rows(repo, term)
+    parts = has_parts(repo)
     grand = total(rows)
+    assignments = assignment_count(rows)
     missing = sum(r.amount is None for r in rows)
-    caption = f"{len(rows)} assignment{'s' if len(rows) != 1 else ''}"
+    caption = f"{assignments} assignment{'s' if assignments != 1 else ''}"
+    if parts:
+        caption += f", {len(rows)} part{'s' if len(rows) != 1 else ''}"
     if missing:  # grouped rows have no note column: the rows of `tlt stipends` without --by do
         where = "see the note column" if by is None else "`tlt stipends` without --by says why"
-        caption += f"; {missing} without an amount ({where})"
+        what = f"part{'s' if missing != 1 else ''} " if parts else ""
+        caption += f"; {missing} {what}without an amount ({where})"
     if by is None:
         table = Table(
-            columns=list(COLUMNS),
+            columns=list(COLUMNS) + (list(PART_COLUMNS) if parts else []),
             rows=[
                 {
                     "term": r.term, "teacher_id": r.teacher_id, "teacher_name": r.teacher_name, "school": r.school,
                     "role_id": r.role_id, "fraction": round_half_up(r.fraction, 4), "basis": r.basis,
-                    "amount": r.amount, "note": r.note,
+                    "amount": r.amount, "note": r.note, **({"part": r.part, "fund": r.fund} if parts else {}),
                 }
                 for r in rows
             ],
@@ -215,13 +289,13 @@ def stipends_report(repo: Repository, term: Term, by: str | None = None) -> Stip
         grouped = group_rows(rows, by)
         table = Table(
             columns=[
-                replace(c, header=by, fit="cut" if by == "school" else "whole") if c.name == "group" else c
+                replace(c, header=by, fit="cut" if by in ("school", "fund") else "whole") if c.name == "group" else c
                 for c in GROUP_COLUMNS
             ],
             rows=grouped,
             title=f"Stipends by {by}, term {term.id}",
             caption=caption,
-            footer={"term": "total", "assignments": len(rows), "amount": grand},
+            footer={"term": "total", "assignments": assignments, "amount": grand},
             row_styles=[NO_AMOUNT_STYLE if g["amount"] is None else None for g in grouped],
         )
     return StipendReport(term.id, by, table, grand)

@@ -12,13 +12,14 @@ to and including T, as of the day after T ends, so T itself counts.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from tlt.model import Assignment, Term
 from tlt.pipeline import Repository
 from tlt.render.rows import Table
 from tlt.reports import column, round_half_up, term_assignments, term_caseload
-from tlt.reports.stipends import pay
+from tlt.reports.stipends import Pay, pay_parts
 from tlt.timeline import ONE_DAY, Served, term_fraction, term_index, terms_served
 
 COLUMNS = [
@@ -51,6 +52,20 @@ def served_through(assignments: list[Assignment], terms: tuple[Term, ...], term:
     return terms_served(assignments, through, term.end + ONE_DAY)
 
 
+def combined(parts: list[Pay]) -> Pay:
+    """An assignment's pay in one cell: a one-part `stipend` (or no pay) as it is; else the sum of the parts'
+    rounded amounts and their bases joined with " + ", or, when a part has no amount, no amount and a basis
+    naming the first such part: `part extra contract days (extra_days: 10): no base_salary in the teacher's
+    record`."""
+    if len(parts) == 1 and parts[0].part is None:
+        return parts[0]
+    for p in parts:
+        if p.amount is None:
+            return Pay(f"part {p.part} ({p.basis}): {p.note}", None, p.note, p.part, p.fund)
+    total = sum((p.amount for p in parts if p.amount is not None), Decimal("0.00"))
+    return Pay(" + ".join(p.basis or "" for p in parts), total, None)
+
+
 def report_rows(repo: Repository, term: Term) -> list[dict[str, Any]]:
     assert repo.config is not None
     config = repo.config
@@ -70,7 +85,7 @@ def report_rows(repo: Repository, term: Term) -> list[dict[str, Any]]:
             served[key] = served_through(same_role[a.role], config.terms, term)
         role = repo.roles.get(a.role)
         fraction = term_fraction(a.start, a.end, term)
-        p = pay(role, teacher, config, fraction)
+        p = combined(pay_parts(role, teacher, config, fraction, a, term))
         row = {
             "term": term.id,
             "teacher_id": teacher.id,

@@ -207,6 +207,10 @@ def _message(err: ValidationError) -> tuple[str, tuple[Any, ...], bool]:
         return f"{where}: {custom}", path, False
     if v in ("anyOf", "oneOf") and custom:
         return f"{where}: {custom}", path, False
+    if v == "not" and custom and isinstance(inst, dict):
+        # keys that exclude each other (`compensation`'s stipend and parts): placed at the one written last
+        keys = [k for k in inst if k in (err.validator_value or {}).get("required", ())]
+        return f"{where}: {custom}", path + tuple(keys[-1:]), bool(keys)
     if v in ("pattern", "format") and custom:
         return f"{where} is {_describe(inst)}; expected {custom}", path, False
     if v == "type" and custom and not custom.startswith("expected"):
