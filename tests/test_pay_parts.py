@@ -237,3 +237,16 @@ def test_a_part_has_exactly_one_form(make_repo, run):
         "roles/mentor.yaml:8:20: error[schema] compensation.parts[1].per_member: per_member has exactly one of "
         "amount, percent_of_base",
     ]
+
+
+def test_per_member_pay_follows_a_mentee_who_joins_on_day_41(make_repo, run):
+    # a 181-day term (2025-08-25..2026-02-21); the mentor holds the role all term; n1 is on the caseload all term,
+    # n2 joins on day 41 (2025-08-25 + 40 days = 2025-10-04) and stays: days 41..181 = 141 days.
+    #   1000 × 181/181 + 1000 × 141/181 = 1000 + 779.0055… = 1779.0055… → 1779.01 (the part rounds once)
+    config = "program: P\norganization: PAY\nterms:\n  - {id: t1, start: 2025-08-25, end: 2026-02-21}\n"
+    t = teacher("m", "per-mentee", "2025-08-25", caseload="[n1, {teacher: n2, start: 2025-10-04}]")
+    repo = make_repo(config, {"per-mentee": PER_MEMBER}, {"m": t, **mentees("n1", "n2")})
+    code, out, err = run(["-C", repo, "stipends", "--term", "t1", "--as-of", "2025-09-01", "--format", "csv"])
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["fraction"], r["amount"]) for r in rows] == [("1.0000", "1779.01")]

@@ -10,7 +10,7 @@ part of `compensation.stipend`); each part gives an amount:
 - `extra_days: n`       → base_salary / contract_days × n × fraction (contract_days from the teacher, else
                           tlt.yaml; the per-diem itself is never rounded)
 - `per_member: {amount: A}` or `{percent_of_base: p}` → for each caseload member, A (or base_salary × p / 100)
-                          × the member's days of T (`member_days`) / T's days; the service weight does not
+                          × the member's days of T (`timeline.member_days`: its own dates, SPEC 9.3) / T's days; the service weight does not
                           scale it; the members' exact amounts are added, then rounded once
 - `unspecified: true`, a role with no stipend, an unknown role, a missing base_salary or contract_days, a
   per_member part on an assignment without a `caseload` → no amount, and `note` says why.
@@ -32,11 +32,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from tlt.model import Assignment, Config, Member, Role, Stipend, Teacher, Term
+from tlt.model import Assignment, Config, Role, Stipend, Teacher, Term
 from tlt.pipeline import Repository
 from tlt.render.rows import Table, money, plain_number
 from tlt.reports import column, round_half_up, term_assignments
-from tlt.timeline import overlap_days, term_fraction
+from tlt.timeline import member_days, term_fraction
 
 GROUPINGS = ("teacher", "role", "school", "fund")
 
@@ -134,12 +134,6 @@ def stipend_basis(role: Role | None) -> str | None:
     if role is None or not role.parts:
         return None
     return " + ".join(part_basis(s) for s in role.parts)
-
-
-def member_days(member: Member, assignment: Assignment, term: Term) -> int:
-    """The days of the term on which `member` is on the assignment's caseload: the assignment's days of the term
-    (a member is on the caseload for the whole assignment)."""
-    return overlap_days(assignment.start, assignment.end, term.start, term.end)
 
 
 def part_pay(
