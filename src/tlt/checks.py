@@ -24,7 +24,7 @@ from tlt.loading.fastyaml import reference_only
 from tlt.loading.repository import find_root
 from tlt.loading.safeyaml import Document
 from tlt.loading.sources import FileSource, Source
-from tlt.model import Assignment, Config, Member, Src, Teacher
+from tlt.model import Assignment, Config, Member, Role, Src, Teacher
 from tlt.pipeline import Batch, Loaded, Progress, Repository, load_base, map_batches
 from tlt.policy import staffing_holders, staffing_problems
 from tlt.problems import Problem, error, excerpt, listed, sort_problems, warning
@@ -185,7 +185,13 @@ def check_role_references(repo: Loaded, as_of: date) -> Iterator[Problem]:
     ranked = frozenset(scale) if scale is not None else frozenset()
     hint = Hints(repo.roles)
     for role in repo.roles.values():
-        for rule in (*role.required, *role.preferred):
+        yield from _version_order(repo, role)
+        rules = [*role.required, *role.preferred]
+        entries = list(role.after_service)
+        for version in role.versions:  # the sections a version brings are checked as the file's are
+            rules.extend((*version.fields.get("required", ()), *version.fields.get("preferred", ())))
+            entries.extend(version.fields.get("after_service", ()))
+        for rule in rules:
             if rule.kind == "evaluation" and scale is not None and rule.options["min"] not in ranked:
                 yield repo.error_at(
                     rule.src["min"],
@@ -200,7 +206,7 @@ def check_role_references(repo: Loaded, as_of: date) -> Iterator[Problem]:
                             "unknown-role",
                             f"prior_role names role '{rid}', which no role file defines{hint(rid, role.src.file)}",
                         )
-        for entry in role.after_service:
+        for entry in entries:
             for i, rid in enumerate(entry.roles):
                 if rid not in repo.roles:
                     yield repo.error_at(
@@ -208,6 +214,38 @@ def check_role_references(repo: Loaded, as_of: date) -> Iterator[Problem]:
                         "unknown-role",
                         f"after_service bars role '{rid}', which no role file defines{hint(rid, role.src.file)}",
                     )
+
+
+def _version_order(repo: Loaded, role: Role) -> Iterator[Problem]:
+    """A role's versions name terms of tlt.yaml (`unknown-term`), in ascending term order with no term twice
+    (`schema`, at the `from` of the first version that does not come after its predecessor; one problem a role:
+    the versions after it are out of order with it or not, but the fix starts there)."""
+    if not role.versions or repo.config is None:
+        return
+    position = {t.id: i for i, t in enumerate(repo.config.terms)}
+    hint = Hints(list(position))
+    previous: tuple[int, str] | None = None
+    misordered = False
+    for version in role.versions:
+        where = version.src["from"]
+        if version.term not in position:
+            yield repo.error_at(
+                where,
+                "unknown-term",
+                f"version names term '{version.term}', which tlt.yaml lacks{hint(version.term, role.src.file)}",
+            )
+            continue
+        at = position[version.term]
+        if previous is not None and at <= previous[0] and not misordered:
+            misordered = True
+            same = "the same term as" if at == previous[0] else "a term before that of"
+            yield repo.error_at(
+                where,
+                "schema",
+                f"version from '{version.term}' names {same} the version before it (from '{previous[1]}'); "
+                "versions are listed in ascending term order, each term once",
+            )
+        previous = (at, version.term)
 
 
 def caseload_references(repo: Loaded) -> list[tuple[str, Src]]:

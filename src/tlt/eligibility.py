@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from tlt.answers import Answers
 from tlt.errors import BrokenRepository, TltError
 from tlt.judge import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW, Check, Verdict, compile_roles, judge_all, judge_compiled
-from tlt.model import Role, Teacher
+from tlt.model import Role, Teacher, roles_in_force
 from tlt.pipeline import Progress, Repository, Source, load_batch, load_repository
 from tlt.render.rows import Column, Table, render_csv, to_json
 from tlt.render.screen import Grid, Section, render_screen
@@ -139,12 +139,13 @@ def too_many_rows(count: int, why: str = "") -> TltError:
     )
 
 
-def role_cites(repo: Repository, role: Role) -> list[str]:
+def role_cites(roles: dict[str, Role], role: Role) -> list[str]:
     """The citations a role's checks end with (`judge.gather`: "... (per CITE)"), in rule order: its required
-    rules, its term limit, the after_service entries that bar it (of any role), its preferred rules."""
+    rules, its term limit, the after_service entries that bar it (of any of `roles`, the roles in force on the
+    date judged), its preferred rules."""
     cites = [spec.cite for spec in role.required]
     cites.append(role.term_limit.cite if role.term_limit else None)
-    cites.extend(entry.cite for _, entry in barring_entries(role, repo.roles))
+    cites.extend(entry.cite for _, entry in barring_entries(role, roles))
     cites.extend(spec.cite for spec in role.preferred)
     return list(dict.fromkeys(c for c in cites if c))
 
@@ -215,8 +216,9 @@ def terminal_view(
     for row in table.rows:
         by_role.setdefault(row["role_id"], []).append(row)
     sections = []
+    in_force = roles_in_force(repo.roles, as_of, repo.config.terms) if repo.config is not None else repo.roles
     for role_id, rows in by_role.items():
-        role = repo.roles[role_id]
+        role = in_force[role_id]
         heading = f"{role.id} — {role.title}"
         lines = []
         if states_no_requirement(role) and not explain:
@@ -224,7 +226,7 @@ def terminal_view(
             if eligible:
                 lines.append(f"states no requirement: {eligible:,} eligible, not listed (--format csv lists them)")
             rows = [r for r in rows if r["verdict"] != ELIGIBLE]
-        cites = _Cites(role_cites(repo, role))
+        cites = _Cites(role_cites(in_force, role))
         grid = None
         if rows:
             preferred = any(r["preferred_total"] for r in rows)
@@ -331,7 +333,7 @@ def shown_at_least(
     in file order until there are more than `limit`, and how many files were read: a table too long to draw is
     refused having read only the files it takes to know (a statewide repository: a few hundred of them)."""
     ctx = Context.build(base.config, base.roles, selection.as_of)
-    roles = compile_roles(base, selection.role_ids)
+    roles = compile_roles(base, selection.role_ids, selection.as_of)
     answers = Answers()
     shown = read = 0
     for first in range(0, len(paths), COUNT_FILES):

@@ -24,7 +24,7 @@ from types import ModuleType
 from typing import Any, NamedTuple
 
 from tlt.answers import Answers
-from tlt.model import AfterService, Role, RuleSpec, Teacher
+from tlt.model import AfterService, Role, RuleSpec, Teacher, role_in_force, roles_in_force
 from tlt.rules import REGISTRY
 from tlt.rules.base import FAIL, PASS, UNKNOWN, Context, Result
 from tlt.rules.implicit import (
@@ -251,11 +251,15 @@ def compile_role(role: Role, roles: dict[str, Role], questions: dict[Any, Questi
     return CompiledRole(role, required, [_compile_rule(s, questions) for s in role.preferred], implicit)
 
 
-def compile_roles(repo: Any, role_ids: Iterable[str] | None = None) -> list[CompiledRole]:
-    """The roles (all, or these ids) compiled, in id order, sharing their questions."""
-    ids = sorted(set(role_ids)) if role_ids is not None else sorted(repo.roles)
+def compile_roles(repo: Any, role_ids: Iterable[str] | None = None, as_of: date | None = None) -> list[CompiledRole]:
+    """The roles (all, or these ids) compiled, in id order, sharing their questions; with `as_of`, the roles in
+    force on that date (SPEC 9.1: a role's versions whose term starts on or before it applied)."""
+    roles = repo.roles
+    if as_of is not None and repo.config is not None:
+        roles = roles_in_force(roles, as_of, repo.config.terms)
+    ids = sorted(set(role_ids)) if role_ids is not None else sorted(roles)
     questions: dict[Any, Question] = {}
-    return [compile_role(repo.roles[r], repo.roles, questions) for r in ids]
+    return [compile_role(roles[r], roles, questions) for r in ids]
 
 
 # --- a verdict: gather, then decide ------------------------------------------------------------------------------
@@ -307,7 +311,9 @@ def judge_compiled(
 def judge(repo: Any, teacher: Teacher, role: Role, as_of: date) -> Verdict:
     """The verdict for one (teacher, role) as of a date, over a loaded repository."""
     ctx = Context.build(repo.config, repo.roles, as_of)
-    return judge_compiled(compile_role(role, repo.roles), teacher, ctx)
+    roles = roles_in_force(repo.roles, as_of, repo.config.terms) if repo.config is not None else repo.roles
+    role = role_in_force(role, as_of, repo.config.terms) if repo.config is not None else role
+    return judge_compiled(compile_role(role, roles), teacher, ctx)
 
 
 def judge_all(
@@ -321,7 +327,7 @@ def judge_all(
     (`Answers`)."""
     ctx = Context.build(repo.config, repo.roles, as_of)
     ids = sorted(set(teacher_ids)) if teacher_ids is not None else sorted(repo.teachers)
-    roles = compile_roles(repo, role_ids)
+    roles = compile_roles(repo, role_ids, as_of)
     units = [(c, [roles[i].role.id for i in indices]) for c, indices in judging_units(roles)]
     answers = Answers()
     verdicts = []

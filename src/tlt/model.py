@@ -9,7 +9,7 @@ path inside it, so positions are looked up only when a problem is reported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -174,6 +174,8 @@ class Stipend:
     label: str | None = None
     fund: str | None = None
     part: str | None = None
+    #: the `cite` of the version the stipend comes from, when the stipend has none of its own (SPEC 9.1)
+    version_cite: str | None = None
 
 
 @dataclass(slots=True)
@@ -195,6 +197,65 @@ class Role:
     ceu: Decimal | None
     work_days: int | None
     src: Src
+    #: SPEC 9.1: the changes by term, in file order (`role_in_force` applies them)
+    versions: tuple[RoleVersion, ...] = ()
+    #: the role as written, for a role in force on a date made from it (None: this is the role as written)
+    origin: Role | None = field(default=None, compare=False, repr=False)
+    #: the roles in force made from this one, by the versions applied (`role_in_force`)
+    in_force: dict[tuple[tuple[int, bool], ...], Role] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class RoleVersion:
+    """One entry of a role's `versions` (SPEC 9.1): from the start of term `term` on, the `Role` fields in
+    `fields` replace the role's (a section replaces whole: `eligibility` gives `required` and `preferred`,
+    `compensation` gives `stipend` and `ceu`). The version's `cite` is already in every rule, term limit and
+    after_service entry of its sections that had none, and in `Stipend.version_cite`. `keep` is `holders: keep`."""
+
+    term: str
+    cite: str | None
+    keep: bool
+    fields: dict[str, Any]
+    src: Src
+
+
+#: the `Role` fields a version's `compensation` gives (what `holders: keep` leaves as it was)
+COMPENSATION_FIELDS = frozenset({"stipend", "ceu"})
+
+
+def role_in_force(role: Role, d: date, terms: tuple[Term, ...], started: date | None = None) -> Role:
+    """The role in force on `d` (SPEC 9.1): the file's sections with every version whose term starts on or
+    before `d` applied in file order; a version naming a term tlt.yaml lacks applies never (`tlt validate` says
+    `unknown-term`). With `started` (an assignment's start), a `holders: keep` version whose term starts after
+    it leaves the compensation as it was. A role without versions is itself; the same role in force is made
+    once, whatever the number of dates that ask for it."""
+    base = role.origin or role
+    if not base.versions:
+        return role
+    applied: list[tuple[int, bool]] = []
+    for i, version in enumerate(base.versions):
+        start = next((t.start for t in terms if t.id == version.term), None)
+        if start is None or start > d:
+            continue
+        applied.append((i, version.keep and started is not None and started < start))
+    key = tuple(applied)
+    made = base.in_force.get(key)
+    if made is None:
+        changes: dict[str, Any] = {}
+        for i, kept in key:
+            for name, value in base.versions[i].fields.items():
+                if not (kept and name in COMPENSATION_FIELDS):
+                    changes[name] = value
+        made = replace(base, **changes, origin=base) if changes else base
+        base.in_force[key] = made
+    return made
+
+
+def roles_in_force(roles: dict[str, Role], d: date, terms: tuple[Term, ...]) -> dict[str, Role]:
+    """Every role in force on `d`; `roles` itself when no role has versions (a repository without them)."""
+    if not any(role.versions for role in roles.values()):
+        return roles
+    return {role_id: role_in_force(role, d, terms) for role_id, role in roles.items()}
 
 
 @dataclass(slots=True)
@@ -356,48 +417,108 @@ def build_config(data: dict[str, Any], path: str) -> Config:
     )
 
 
-def _rules(items: list[dict[str, Any]], required: bool, src: Src) -> tuple[RuleSpec, ...]:
+def _rules(items: list[dict[str, Any]], required: bool, src: Src, cite: str | None = None) -> tuple[RuleSpec, ...]:
     out = []
     for i, item in enumerate(items):
         ((kind, options),) = item.items()
         opts = _choices(options)
-        cite = opts.pop("cite", None)
-        out.append(RuleSpec(kind, opts, cite, required, src[i][kind]))
+        own = opts.pop("cite", None)
+        out.append(RuleSpec(kind, opts, own if own is not None else cite, required, src[i][kind]))
     return tuple(out)
 
 
-def _stipend(data: dict[str, Any], position: int | None = None) -> Stipend:
-    """A pay part from `compensation.stipend` (`position` None) or the `position`-th of `compensation.parts`."""
+def _stipend(data: dict[str, Any], position: int | None = None, cite: str | None = None) -> Stipend:
+    """A pay part from `compensation.stipend` (`position` None) or the `position`-th of `compensation.parts`;
+    `cite`: the version's, which a part without a cite of its own takes (SPEC 9.1)."""
     each = data.get("per_member")
     form = each if each is not None else data
     label = data.get("label")
+    own = data.get("cite")
     return Stipend(
         amount=_dec(form.get("amount")),
         percent_of_base=_dec(form.get("percent_of_base")),
         extra_days=_dec(form.get("extra_days")),
         unspecified=bool(form.get("unspecified", False)),
-        cite=data.get("cite"),
+        cite=own,
         per_member=each is not None,
         label=label,
         fund=data.get("fund"),
         part=None if position is None else (label if label is not None else str(position)),
+        version_cite=cite if own is None else None,
     )
 
 
-def _parts(comp: dict[str, Any]) -> tuple[Stipend, ...]:
+def _parts(comp: dict[str, Any], cite: str | None = None) -> tuple[Stipend, ...]:
     if "parts" in comp:
-        return tuple(_stipend(p, i) for i, p in enumerate(comp["parts"], start=1))
+        return tuple(_stipend(p, i, cite) for i, p in enumerate(comp["parts"], start=1))
     stipend = comp.get("stipend")
-    return () if stipend is None else (_stipend(stipend),)
+    return () if stipend is None else (_stipend(stipend, None, cite),)
+
+
+def _sections(data: dict[str, Any], src: Src, cite: str | None = None) -> dict[str, Any]:
+    """The `Role` fields of the sections in `data` (a role file, or one of its versions: then only the sections
+    it names, each rule, term limit, after_service entry and stipend without a cite of its own taking `cite`)."""
+    out: dict[str, Any] = {}
+    if "eligibility" in data:
+        elig = data["eligibility"] or {}
+        out["required"] = _rules(elig.get("required", []), True, src["eligibility"]["required"], cite)
+        out["preferred"] = _rules(elig.get("preferred", []), False, src["eligibility"]["preferred"], cite)
+    if "term_limit" in data:
+        tl = data["term_limit"]
+        own = tl.get("cite") if tl else None
+        out["term_limit"] = (
+            TermLimit(tl["max_terms"], own if own is not None else cite, src["term_limit"]) if tl else None
+        )
+    if "caseload" in data:
+        cl = data["caseload"]
+        out["caseload"] = (
+            CaseloadSpec(cl["max"], {k: Decimal(str(v)) for k, v in (cl.get("weights") or {}).items()}, src["caseload"])
+            if cl
+            else None
+        )
+    if "staffing" in data:
+        st = data["staffing"]
+        out["staffing"] = (
+            Staffing(_dec(st.get("min_percent")), _dec(st.get("max_percent")), src["staffing"]) if st else None
+        )
+    if "after_service" in data:
+        out["after_service"] = tuple(
+            AfterService(
+                tuple(a["bars"].get("categories", ())),
+                tuple(a["bars"].get("roles", ())),
+                a["months"],
+                a["cite"] if a.get("cite") is not None else cite,
+                src["after_service"][i],
+            )
+            for i, a in enumerate(data["after_service"] or [])
+        )
+    if "compensation" in data:
+        comp = data["compensation"] or {}
+        out["parts"] = _parts(comp, cite)
+        out["ceu"] = _dec(comp.get("ceu"))
+    if "work_days" in data:
+        out["work_days"] = data["work_days"]
+    return out
+
+
+_NO_SECTIONS: dict[str, Any] = {
+    "required": (), "preferred": (), "term_limit": None, "caseload": None, "staffing": None, "after_service": (),
+    "parts": (), "ceu": None, "work_days": None,
+}  # fmt: skip
 
 
 def build_role(data: dict[str, Any], path: str) -> Role:
     src = Src(path)
-    elig = data.get("eligibility") or {}
-    tl = data.get("term_limit")
-    cl = data.get("caseload")
-    st = data.get("staffing")
-    comp = data.get("compensation") or {}
+    versions = tuple(
+        RoleVersion(
+            str(v["from"]),
+            v.get("cite"),
+            v.get("holders") == "keep",
+            _sections(v, src["versions"][i], v.get("cite")),
+            src["versions"][i],
+        )
+        for i, v in enumerate(data.get("versions") or ())
+    )
     return Role(
         id=data["id"],
         title=data["title"],
@@ -406,29 +527,9 @@ def build_role(data: dict[str, Any], path: str) -> Role:
         description=data.get("description"),
         source=data.get("source"),
         reports_to=data.get("reports_to"),
-        required=_rules(elig.get("required", []), True, src["eligibility"]["required"]),
-        preferred=_rules(elig.get("preferred", []), False, src["eligibility"]["preferred"]),
-        term_limit=TermLimit(tl["max_terms"], tl.get("cite"), src["term_limit"]) if tl else None,
-        caseload=CaseloadSpec(
-            cl["max"], {k: Decimal(str(v)) for k, v in (cl.get("weights") or {}).items()}, src["caseload"]
-        )
-        if cl
-        else None,
-        staffing=Staffing(_dec(st.get("min_percent")), _dec(st.get("max_percent")), src["staffing"]) if st else None,
-        after_service=tuple(
-            AfterService(
-                tuple(a["bars"].get("categories", ())),
-                tuple(a["bars"].get("roles", ())),
-                a["months"],
-                a.get("cite"),
-                src["after_service"][i],
-            )
-            for i, a in enumerate(data.get("after_service", []))
-        ),
-        parts=_parts(comp),
-        ceu=_dec(comp.get("ceu")),
-        work_days=data.get("work_days"),
+        **{**_NO_SECTIONS, **_sections(data, src)},
         src=src,
+        versions=versions,
     )
 
 

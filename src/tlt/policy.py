@@ -17,7 +17,7 @@ from typing import Any
 
 from tlt.answers import Answers
 from tlt.judge import CompiledRole, WrittenRules, compile_role
-from tlt.model import Assignment, Role, Src, Teacher
+from tlt.model import Assignment, Role, Src, Teacher, Term, role_in_force
 from tlt.pipeline import Loaded, Repository
 from tlt.problems import LIST_LIMIT, Problem, listed, shorten, warning
 from tlt.rules.base import FAIL, Context
@@ -43,9 +43,14 @@ def check_caseload_cap(repo: Loaded, as_of: date) -> Iterator[Problem]:
     caseload has one size for the whole assignment, placed at its `caseload` key; with dated members the days
     are swept (`timeline.caseload_spans`) and the problem is placed at the member whose start first makes the
     size pass the cap."""
+    terms = repo.config.terms if repo.config else ()
     for t, a in _assignments(repo):
         role = repo.roles.get(a.role)
-        if role is None or role.caseload is None or a.caseload is None:
+        if role is None or a.caseload is None:
+            continue
+        if role.versions:  # each day's cap (SPEC 9.1): the members hold every day, so the tightest cap counts
+            role = _tightest_caseload(role, a, terms)
+        if role.caseload is None:
             continue
         spec = role.caseload
         weighted = " (weighted)" if any(m.service in spec.weights for m in a.caseload) else ""
@@ -99,6 +104,23 @@ def _dated_cap(repo: Loaded, t: Teacher, a: Assignment, role: Role, weighted: st
     return repo.error_at(where, "caseload-cap", message)
 
 
+def _tightest_caseload(role: Role, a: Assignment, terms: tuple[Term, ...]) -> Role:
+    """Of the roles in force on the days of an assignment (its start, and each version's term start within it),
+    the one whose caseload the assignment's members overflow most: the least cap, then the heaviest weights
+    (the size each gives, less its cap, greatest; a day with no caseload section has no cap)."""
+    days = [a.start, *(t.start for t in terms if a.start < t.start and (a.end is None or t.start <= a.end))]
+    worst: tuple[Decimal, Role] | None = None
+    for d in days:
+        in_force = role_in_force(role, d, terms)
+        if in_force.caseload is None or a.caseload is None:
+            continue
+        spec = in_force.caseload
+        over = sum((spec.weight(m.service) for m in a.caseload), Decimal(0)) - spec.max
+        if worst is None or over > worst[0]:
+            worst = (over, in_force)
+    return worst[1] if worst is not None else role_in_force(role, a.start, terms)
+
+
 def check_overlap(repo: Loaded, as_of: date) -> Iterator[Problem]:
     """The same teacher holding the same role twice at once; placed at the later-starting assignment."""
     for t in (repo.teachers[k] for k in sorted(repo.teachers)):
@@ -137,10 +159,22 @@ def check_tenure_cap(repo: Loaded, as_of: date) -> Iterator[Problem]:
             by_role[a.role].append(a)
         for role_id, items in sorted(by_role.items()):
             role = repo.roles.get(role_id)
-            if role is None or role.term_limit is None:
+            if role is None:
+                continue
+            items.sort(key=lambda a: (a.start, a.src.node))
+            if role.versions:  # the max_terms in force at the start of the term that passes the cap (SPEC 9.1)
+                passed = _passing_by_term(role, items, index, last, terms)
+                if passed is not None:
+                    a, total, limit = passed
+                    yield repo.error_at(
+                        a.src["start"],
+                        "tenure-cap",
+                        f"{t.id} has served {total} terms in {role_id}, over its limit of {limit}",
+                    )
+                continue
+            if role.term_limit is None:
                 continue
             limit = role.term_limit.max_terms
-            items.sort(key=lambda a: (a.start, a.src.node))
             for a, total in zip(items, _running_terms(items, index, last), strict=True):
                 if total > limit:
                     yield repo.error_at(
@@ -151,24 +185,56 @@ def check_tenure_cap(repo: Loaded, as_of: date) -> Iterator[Problem]:
                     break
 
 
+def _passing_by_term(
+    role: Role, items: list[Assignment], index: TermIndex, last: date, terms: tuple[Term, ...]
+) -> tuple[Assignment, int, int] | None:
+    """For a role with versions, its assignments in start order: (the assignment, terms served, the limit) where
+    the terms served first pass the max_terms in force at the start of the term that makes them (a total of
+    prior_terms alone: the limit in force at the assignment's start), or None. Terms are counted as
+    `_running_terms` counts them; every term is looked at for every assignment, for the few roles with versions."""
+    seen: set[str] = set()
+    total = 0
+    for a in items:
+        end = a.end if a.end is not None else last
+        if a.prior_terms:
+            total += a.prior_terms
+            in_force = role_in_force(role, a.start, terms)
+            if in_force.term_limit is not None and total > in_force.term_limit.max_terms:
+                return a, total, in_force.term_limit.max_terms
+        if end < a.start:
+            continue
+        for term in sorted(index.terms, key=lambda t: t.start):
+            if term.id in seen or not (a.start <= term.end and term.start <= end):
+                continue
+            seen.add(term.id)
+            total += 1
+            in_force = role_in_force(role, term.start, terms)
+            if in_force.term_limit is not None and total > in_force.term_limit.max_terms:
+                return a, total, in_force.term_limit.max_terms
+    return None
+
+
 def _quoted_roles(roles: dict[str, Role]) -> dict[str, Role]:
     """The roles as a problem message quotes them: every `cite` (of a rule, a term limit, an after_service entry)
     at most 80 characters (SPEC section 7). The reports quote a cite whole, as every reason does (SPEC section 3:
     the catalog's run to 174 characters); a message, shown in a public CI log, quotes an excerpt of it."""
 
-    def cut(cite: str | None) -> str | None:
-        return None if cite is None else shorten(cite)
+    return {role_id: _quoted(role) for role_id, role in roles.items()}
 
-    return {
-        role_id: replace(
-            role,
-            required=tuple(replace(rule, cite=cut(rule.cite)) for rule in role.required),
-            preferred=tuple(replace(rule, cite=cut(rule.cite)) for rule in role.preferred),
-            term_limit=None if role.term_limit is None else replace(role.term_limit, cite=cut(role.term_limit.cite)),
-            after_service=tuple(replace(entry, cite=cut(entry.cite)) for entry in role.after_service),
-        )
-        for role_id, role in roles.items()
-    }
+
+def _cut(cite: str | None) -> str | None:
+    return None if cite is None else shorten(cite)
+
+
+def _quoted(role: Role) -> Role:
+    """One role as `_quoted_roles` quotes it."""
+    return replace(
+        role,
+        required=tuple(replace(rule, cite=_cut(rule.cite)) for rule in role.required),
+        preferred=tuple(replace(rule, cite=_cut(rule.cite)) for rule in role.preferred),
+        term_limit=None if role.term_limit is None else replace(role.term_limit, cite=_cut(role.term_limit.cite)),
+        after_service=tuple(replace(entry, cite=_cut(entry.cite)) for entry in role.after_service),
+    )
 
 
 def _running_terms(items: list[Assignment], index: TermIndex, last: date) -> Iterator[int]:
@@ -210,18 +276,26 @@ def check_cooling_off_and_eligibility(repo: Loaded, as_of: date) -> Iterator[Pro
     the role by its written rules on the start date (`ineligible-assignment`)."""
     quoted = _quoted_roles(repo.roles)  # what rules quote of roles (a cooling-off), as messages quote them
     base = Context.build(repo.config, quoted, as_of)
-    compiled: dict[str, CompiledRole] = {}
+    terms = repo.config.terms if repo.config else ()
+    compiled: dict[Any, CompiledRole] = {}
     questions: dict[Any, Any] = {}  # one object per distinct question, shared by the roles
     answers = Answers()  # each teacher is judged on each of its assignments' start dates
-    written: dict[tuple[str, str], WrittenRules] = {}  # the teacher's rules no date changes, judged once
+    written: dict[tuple[str, Any], WrittenRules] = {}  # the teacher's rules no date changes, judged once
     for t, a in _assignments(repo):
         if written and next(iter(written))[0] != t.id:
             written.clear()  # one teacher's at a time (teachers come in order)
         if a.role not in repo.roles:
             continue
-        if a.role not in compiled:
-            compiled[a.role] = compile_role(quoted[a.role], quoted, questions)
-        role = compiled[a.role]
+        which: Any = a.role
+        written_role = repo.roles[a.role]
+        if written_role.versions:  # the role in force on the assignment's start (SPEC 9.1)
+            in_force = role_in_force(written_role, a.start, terms)
+            which = (a.role, id(in_force))  # each role in force is made once (`role_in_force`)
+            if which not in compiled:
+                compiled[which] = compile_role(_quoted(in_force), quoted, questions)
+        elif which not in compiled:
+            compiled[which] = compile_role(quoted[a.role], quoted, questions)
+        role = compiled[which]
         ctx = base.on(a.start)
         barred = role.cooling_off
         if barred is not None:
@@ -233,7 +307,7 @@ def check_cooling_off_and_eligibility(repo: Loaded, as_of: date) -> Iterator[Pro
                     f"{t.id} starts {a.role} on {a.start} inside a cooling-off: {detail.removeprefix('cooling-off: ')}",
                 )
                 continue
-        key = (t.id, a.role)
+        key = (t.id, which)
         if key not in written:
             written[key] = WrittenRules(role, t, answers)
         ineligible, shown, total = written[key].failing(ctx, LIST_LIMIT)

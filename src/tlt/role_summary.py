@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from tlt.model import Role, Stipend
+from tlt.model import Role, Stipend, Term, role_in_force
 from tlt.rules import REGISTRY
 
 
@@ -52,3 +55,33 @@ def summary(role: Role) -> str:
     if role.preferred:
         parts.append("preferred: " + ", ".join(REGISTRY[r.kind].summarize(r.options) for r in role.preferred))
     return " · ".join(parts) if parts else "no written requirements"
+
+
+def roles_rows(roles: dict[str, Role], terms: tuple[Term, ...], as_of: date, history: bool) -> list[dict[str, Any]]:
+    """The rows of `tlt roles`: each role in force on `as_of` (SPEC 9.1), by id; with `history`, each role as
+    written before its first version (`from` empty) then once in force from each version's term (`from`: the
+    term id), in file order. A version naming a term tlt.yaml lacks shows its sections as they would be, never
+    in force (`from` is that id): `tlt validate` says `unknown-term`."""
+    rows = []
+    for role_id in sorted(roles):
+        role = roles[role_id]
+        if not history:
+            rows.append(_role_row(role_in_force(role, as_of, terms)))
+            continue
+        rows.append({**_role_row(role), "from": None})
+        starts = {t.id: t.start for t in terms}
+        for version in role.versions:
+            start = starts.get(version.term)
+            shown = role_in_force(role, start, terms) if start is not None else replace(role, **version.fields)
+            rows.append({**_role_row(shown), "from": version.term})
+    return rows
+
+
+def _role_row(role: Role) -> dict[str, Any]:
+    return {
+        "role_id": role.id,
+        "title": role.title,
+        "organization": role.organization,
+        "category": role.category,
+        "summary": summary(role),
+    }

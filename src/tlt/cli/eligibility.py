@@ -22,6 +22,7 @@ from tlt.cli.common import (
     TableFormat,
     TermOpt,
     WideOpt,
+    as_of_date,
     check_bom,
     clean_errors,
     color_enabled,
@@ -42,7 +43,7 @@ from tlt.errors import TltError
 from tlt.pipeline import Repository
 from tlt.render.rows import Column, Table, json_rows, render_csv, render_table, to_json
 from tlt.render.xlsx import fits as xlsx_fits
-from tlt.role_summary import summary
+from tlt.role_summary import roles_rows
 
 try:  # the one place the speed wrapper is installed; without it, the plain path gives the same bytes
     from tlt.scale.spool import check_eligibility as judge_eligibility
@@ -141,6 +142,16 @@ def roles(
     output: OutputOpt = None,
     wide: WideOpt = False,
     bom: BomOpt = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Show each role as in force on this date, YYYY-MM-DD (default: today).", show_default=False
+        ),
+    ] = None,
+    history: Annotated[
+        bool,
+        typer.Option("--history", help="Show each role as written, then as in force from each of its versions."),
+    ] = False,
     repo: RepoOpt = None,
     skip_invalid: SkipInvalidOpt = False,
 ) -> None:
@@ -150,22 +161,22 @@ def roles(
 
       tlt roles
 
-      tlt roles --format csv
+      tlt roles --as-of 2025-08-25
+
+      tlt roles --history --format csv
     """
     chosen = output_format(fmt, output)
     check_bom(bom, chosen)
+    if history and as_of is not None:
+        raise TltError("give --as-of or --history, not both: --history shows every version whatever the date")
+    d = as_of_date(as_of)
     loaded = open_repository(repo, skip_invalid)
-    rows = [
-        {
-            "role_id": r.id,
-            "title": r.title,
-            "organization": r.organization,
-            "category": r.category,
-            "summary": summary(r),
-        }
-        for r in (loaded.roles[k] for k in sorted(loaded.roles))
-    ]
-    table = Table(ROLE_COLUMNS, rows)
+    terms = loaded.config.terms if loaded.config is not None else ()
+    rows = roles_rows(loaded.roles, terms, d, history)
+    columns = ROLE_COLUMNS
+    if history:
+        columns = [*ROLE_COLUMNS[:1], Column("from", header="from", priority=95, fit="whole"), *ROLE_COLUMNS[1:]]
+    table = Table(columns, rows)
     if chosen is TableFormat.xlsx:
         write_workbook(table, output, loaded, "roles")
         return

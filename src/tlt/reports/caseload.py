@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from tlt.model import Member, Term
+from tlt.model import Member, Term, role_in_force
 from tlt.pipeline import Repository
 from tlt.render.rows import Table
 from tlt.reports import column, members_cell, term_assignments, term_caseload
@@ -59,6 +59,8 @@ def caseload_rows(repo: Repository, term: Term) -> list[CaseloadRow]:
         if a.caseload is None:
             continue
         role = repo.roles.get(a.role)
+        if role is not None and repo.config is not None:  # the role in force at T's start (SPEC 9.1)
+            role = role_in_force(role, term.start, repo.config.terms, a.start)
         cap = role.caseload.max if role is not None and role.caseload is not None else None
         size, members = term_caseload(a, role, term)
         out.append(CaseloadRow(term.id, teacher.id, teacher.name, a.role, size, cap, members, a.start))

@@ -32,7 +32,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from tlt.model import Assignment, Config, Role, Stipend, Teacher, Term
+from tlt.model import Assignment, Config, Role, Stipend, Teacher, Term, role_in_force
 from tlt.pipeline import Repository
 from tlt.render.rows import Table, money, plain_number
 from tlt.reports import column, round_half_up, term_assignments
@@ -120,12 +120,17 @@ def part_basis(s: Stipend) -> str:
     `per_member amount: 500`, `per_member percent_of_base: 5`, `unspecified`."""
     each = "per_member " if s.per_member else ""
     if s.amount is not None:
-        return f"{each}amount: {plain_number(s.amount)}"
+        return _cited(f"{each}amount: {plain_number(s.amount)}", s)
     if s.percent_of_base is not None:
-        return f"{each}percent_of_base: {plain_number(s.percent_of_base)}"
+        return _cited(f"{each}percent_of_base: {plain_number(s.percent_of_base)}", s)
     if s.extra_days is not None:
-        return f"extra_days: {plain_number(s.extra_days)}"
-    return "unspecified"
+        return _cited(f"extra_days: {plain_number(s.extra_days)}", s)
+    return _cited("unspecified", s)
+
+
+def _cited(basis: str, s: Stipend) -> str:
+    """A basis ending `(per CITE)` when the part comes from a version whose cite it takes (SPEC 9.1)."""
+    return basis if s.version_cite is None else f"{basis} (per {s.version_cite})"
 
 
 def stipend_basis(role: Role | None) -> str | None:
@@ -194,6 +199,8 @@ def stipend_rows(repo: Repository, term: Term) -> list[StipendRow]:
     for n, (teacher, a) in enumerate(term_assignments(repo.teachers, term)):
         fraction = term_fraction(a.start, a.end, term)
         role = repo.roles.get(a.role)
+        if role is not None:  # the role in force at T's start (SPEC 9.1), for an assignment started on a.start
+            role = role_in_force(role, term.start, repo.config.terms, a.start)
         for p in pay_parts(role, teacher, repo.config, fraction, a, term):
             out.append(
                 StipendRow(

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from tlt.model import Assignment, Term
+from tlt.model import Assignment, Term, role_in_force
 from tlt.pipeline import Repository
 from tlt.render.rows import Table
 from tlt.reports import column, round_half_up, term_assignments, term_caseload
@@ -84,6 +84,8 @@ def report_rows(repo: Repository, term: Term) -> list[dict[str, Any]]:
         if key not in served:
             served[key] = served_through(same_role[a.role], config.terms, term)
         role = repo.roles.get(a.role)
+        if role is not None:  # every column with the role in force at T's start (SPEC 9.1)
+            role = role_in_force(role, term.start, config.terms, a.start)
         fraction = term_fraction(a.start, a.end, term)
         p = combined(pay_parts(role, teacher, config, fraction, a, term))
         row = {

@@ -223,7 +223,7 @@ def batch_rows(batch: Batch, bench: Bench, include_ineligible: bool, maker: RowM
 def new_bench(repo: Repository, as_of: date, role_ids: list[str], maker: RowMaker) -> Bench:
     """The bench that judges every batch of a run: coarse when the rows show no passing check."""
     ctx = Context.build(repo.config, repo.roles, as_of)
-    return Bench(compile_roles(repo, role_ids), ctx, coarse=maker.csv and not maker.explain)
+    return Bench(compile_roles(repo, role_ids, as_of), ctx, coarse=maker.csv and not maker.explain)
 
 
 def eligibility_in_batches(
