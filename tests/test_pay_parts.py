@@ -250,3 +250,24 @@ def test_per_member_pay_follows_a_mentee_who_joins_on_day_41(make_repo, run):
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["fraction"], r["amount"]) for r in rows] == [("1.0000", "1779.01")]
+
+
+def test_parts_that_come_with_a_version_show_their_columns_and_respect_holders_keep(make_repo, run):
+    # t1: one stipend of 3000; from t2 a version pays two parts, 2000 (fund F) + 1000, and keeps earlier holders.
+    role = (
+        "id: v\ntitle: V\ncategory: coaching\ncompensation:\n  stipend: {amount: 3000}\nversions:\n"
+        "  - from: t2\n    holders: keep\n    compensation:\n      parts:\n"
+        "        - {amount: 2000, label: base, fund: F}\n        - {amount: 1000, label: extra}\n"
+    )
+    old = teacher("a", "v", "2025-01-01")  # started before t2: keeps 3000 (t2 is 100 days, held all of it)
+    new = teacher("b", "v", "2025-05-01")  # started in t2: 2000 + 1000, each a full term
+    repo = make_repo(CONFIG, {"v": role}, {"a": old, "b": new})
+    code, out, err = run(["-C", repo, "stipends", "--term", "t2", "--as-of", "2025-05-01", "--format", "csv"])
+    assert code == 0, err
+    reader = csv.DictReader(io.StringIO(out))
+    assert list(reader.fieldnames or [])[-2:] == ["part", "fund"]
+    assert [(r["teacher_id"], r["amount"], r["part"], r["fund"]) for r in reader] == [
+        ("a", "3000.00", "", ""),
+        ("b", "2000.00", "base", "F"),
+        ("b", "1000.00", "extra", ""),
+    ]

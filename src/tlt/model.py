@@ -209,7 +209,7 @@ class Role:
 class RoleVersion:
     """One entry of a role's `versions` (SPEC 9.1): from the start of term `term` on, the `Role` fields in
     `fields` replace the role's (a section replaces whole: `eligibility` gives `required` and `preferred`,
-    `compensation` gives `stipend` and `ceu`). The version's `cite` is already in every rule, term limit and
+    `compensation` gives `parts` and `ceu`). The version's `cite` is already in every rule, term limit and
     after_service entry of its sections that had none, and in `Stipend.version_cite`. `keep` is `holders: keep`."""
 
     term: str
@@ -220,7 +220,7 @@ class RoleVersion:
 
 
 #: the `Role` fields a version's `compensation` gives (what `holders: keep` leaves as it was)
-COMPENSATION_FIELDS = frozenset({"stipend", "ceu"})
+COMPENSATION_FIELDS = frozenset({"parts", "ceu"})
 
 
 def role_in_force(role: Role, d: date, terms: tuple[Term, ...], started: date | None = None) -> Role:

@@ -188,8 +188,14 @@ def pay_parts(
 
 
 def has_parts(repo: Repository) -> bool:
-    """Whether some role of the repository writes `compensation.parts` (the report then shows `part,fund`)."""
-    return any(s.part is not None for role in repo.roles.values() for s in role.parts)
+    """Whether some role of the repository writes `compensation.parts`, itself or in a version (the report then
+    shows `part,fund`)."""
+    return any(
+        s.part is not None
+        for role in repo.roles.values()
+        for parts in (role.parts, *(v.fields.get("parts", ()) for v in role.versions))
+        for s in parts
+    )
 
 
 def stipend_rows(repo: Repository, term: Term) -> list[StipendRow]:
