@@ -243,12 +243,6 @@ def as_of_date(value: str | None) -> date:
     return parsed if parsed is not None else date.today()
 
 
-def resolve_format(fmt: TableFormat | None, default_piped: TableFormat = TableFormat.csv) -> TableFormat:
-    if fmt is not None:
-        return fmt
-    return TableFormat.table if sys.stdout.isatty() else default_piped
-
-
 #: the width a table is drawn at with --wide where only a width can be passed: wider than any table's columns
 UNBOUNDED_WIDTH = 100_000
 
@@ -310,7 +304,7 @@ def write_workbook(table: Table, output: Path | None, repo: Repository | None, s
     from tlt.render import xlsx
 
     if not xlsx.fits(len(table.rows)):
-        raise TltError(too_many_rows(len(table.rows)))
+        raise TltError(too_many_for_a_sheet(len(table.rows)))
     if output is None and sys.stdout.isatty():
         raise TltError("xlsx is a file for a spreadsheet, not for a terminal: add --output FILE.xlsx")
     try:
@@ -327,7 +321,7 @@ def write_workbook(table: Table, output: Path | None, repo: Repository | None, s
         ) from None
 
 
-def too_many_rows(rows: int) -> str:
+def too_many_for_a_sheet(rows: int) -> str:
     """What is said when `rows` rows of data do not fit in one sheet of a workbook."""
     from tlt.render import xlsx
 

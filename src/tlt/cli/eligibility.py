@@ -34,7 +34,7 @@ from tlt.cli.common import (
     output_format,
     output_stream,
     terminal_width,
-    too_many_rows,
+    too_many_for_a_sheet,
     write_output,
     write_workbook,
 )
@@ -105,7 +105,7 @@ def check_eligibility(
         if chosen is TableFormat.xlsx and all_:  # every pair is a row: refused before judging when too many
             pairs = len(teacher_ids or loaded.teachers) * len(role_ids or loaded.roles)
             if not xlsx_fits(pairs):
-                raise TltError(too_many_rows(pairs))
+                raise TltError(too_many_for_a_sheet(pairs))
         return Selection(d, role_ids, teacher_ids)
 
     if chosen is TableFormat.xlsx:

@@ -133,14 +133,6 @@ def _cited(basis: str, s: Stipend) -> str:
     return basis if s.version_cite is None else f"{basis} (per {s.version_cite})"
 
 
-def stipend_basis(role: Role | None) -> str | None:
-    """The pay's basis as written in the role, its parts' bases joined with " + "; None when the role (or its
-    stipend) is missing."""
-    if role is None or not role.parts:
-        return None
-    return " + ".join(part_basis(s) for s in role.parts)
-
-
 def part_pay(
     s: Stipend, teacher: Teacher, config: Config, fraction: Fraction, assignment: Assignment | None, term: Term | None
 ) -> Pay:
