@@ -271,3 +271,11 @@ def test_parts_that_come_with_a_version_show_their_columns_and_respect_holders_k
         ("b", "2000.00", "base", "F"),
         ("b", "1000.00", "extra", ""),
     ]
+
+
+def test_roles_summary_joins_the_parts_without_a_doubled_plus(make_repo, run):
+    # An extra-days part alone reads "+10 days' pay"; after another part the join's " + " already says "plus".
+    repo = make_repo(CONFIG, {"mentor": IOWA_MENTOR}, {})
+    code, out, err = run(["-C", repo, "roles", "--as-of", AS_OF, "--format", "csv"])
+    assert code == 0, err
+    assert "$5,000 stipend + 10 days' pay" in out and "+ +" not in out

@@ -30,8 +30,10 @@ def stipend_summary(stipend: Stipend | None) -> str:
 
 
 def pay_summary(parts: tuple[Stipend, ...]) -> str:
-    """The role's pay, its parts' summaries joined with " + " (empty when it has none)."""
-    return " + ".join(stipend_summary(p) for p in parts)
+    """The role's pay, its parts' summaries joined with " + " (empty when it has none).
+
+    An extra-days part on its own reads "+10 days' pay"; after another part the joining " + " says it already."""
+    return " + ".join(stipend_summary(p).removeprefix("+") if i else stipend_summary(p) for i, p in enumerate(parts))
 
 
 def requirements(role: Role) -> list[str]:
