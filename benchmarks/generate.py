@@ -40,7 +40,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 AS_OF = date(2026, 3, 2)
 FIRST_YEAR, LAST_YEAR = 2016, 2027  # terms 2016-17 … 2027-28
 MANIFEST = ".tlt-benchmark.json"
@@ -328,10 +328,53 @@ def load_catalog(catalog: Path | None) -> list[RoleInfo]:
             info.after_service.append(
                 (tuple(bars.get("categories", ())), tuple(bars.get("roles", ())), int(entry.get("months", 0)))
             )
+        info.text = info.text.rstrip(b"\n") + b"\n" + versions_text(data)
         roles.append(info)
     if not roles:
         raise SystemExit("generate.py: the role catalog holds no usable role")
     return roles
+
+
+VERSION_CITE = "Generated benchmark agreement"
+
+
+def versions_text(data: dict[str, Any]) -> bytes:
+    """Two compensation versions for a role paying a fixed or percentage stipend and having none of its own.
+
+    Real contracts change pay by school year and pay in parts (SPEC 9.1, 9.2), so the statewide benchmark must too:
+    from 2024-25 the stipend is paid as parts with funds (plus a per-member part where the role has a caseload),
+    and from 2026-27 it is raised with `holders: keep`, so assignments begun before keep the 2024-25 parts. Other
+    compensation keys (such as `ceu`) are carried into each version, since a version replaces the section whole.
+    """
+    comp = data.get("compensation")
+    if "versions" in data or not isinstance(comp, dict) or not isinstance(comp.get("stipend"), dict):
+        return b""
+    stipend = comp["stipend"]
+    if "amount" in stipend:
+        base, raised = f"amount: {stipend['amount']}", f"amount: {round(float(stipend['amount']) * 1.1)}"
+    elif "percent_of_base" in stipend:
+        base, raised = (
+            f"percent_of_base: {stipend['percent_of_base']}",
+            f"percent_of_base: {stipend['percent_of_base'] + 1}",
+        )
+    else:
+        return b""
+    rest = "".join(f"      {key}: {json.dumps(value)}\n" for key, value in comp.items() if key != "stipend")
+    member = (
+        "        - {per_member: {amount: 250}, label: per member, fund: Title II-A}\n" if data.get("caseload") else ""
+    )
+
+    def version(term: str, stipend_form: str, keep: bool) -> str:
+        return (
+            f"  - from: {term}\n"
+            f'    cite: "{VERSION_CITE} {term}"\n' + ("    holders: keep\n" if keep else "") + "    compensation:\n"
+            "      parts:\n"
+            f"        - {{{stipend_form}, label: stipend, fund: general}}\n"
+            "        - {extra_days: 2, label: extra days, fund: Title II-A}\n"
+            f"{member}{rest}"
+        )
+
+    return ("versions:\n" + version("2024-25", base, False) + version("2026-27", raised, True)).encode("utf-8")
 
 
 # --- planning -----------------------------------------------------------------------------------------------------

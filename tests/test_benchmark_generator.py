@@ -81,3 +81,24 @@ def test_generation_is_deterministic(generator: Any, tmp_path: Path) -> None:
     assert files_a == files_b
     for rel in files_a:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+
+
+def test_paid_roles_change_by_term_and_pay_in_parts(generator: Any, run: Any, tmp_path: Path) -> None:
+    # The statewide benchmark must exercise SPEC 9: from 2024-25 every paid catalog role pays in parts with funds,
+    # and the 2026-27 raise has `holders: keep`, so assignments begun before it are paid the 2024-25 parts.
+    repo = tmp_path / "repo"
+    generator.generate(200, repo, seed=2, holders=0.4)
+
+    def rows(term: str) -> list[dict[str, Any]]:
+        out = tmp_path / f"{term}.json"
+        args = ["-q", "-C", repo, "stipends", "--as-of", AS_OF, "--term", term, "--output", out]
+        code, _, stderr = run(args)
+        assert code == 0, stderr
+        return [r for r in json.loads(out.read_text(encoding="utf-8"))["rows"] if r["part"]]
+
+    paid = rows("2025-26")
+    assert paid and {r["fund"] for r in paid} == {"general", "Title II-A"}
+    assert {r["part"] for r in paid} >= {"stipend", "extra days", "per member"}
+    assert all(r["basis"].endswith("(per Generated benchmark agreement 2024-25)") for r in paid)
+    kept = rows("2026-27")
+    assert kept and all(r["basis"].endswith("(per Generated benchmark agreement 2024-25)") for r in kept)

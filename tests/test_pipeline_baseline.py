@@ -54,7 +54,7 @@ def _commands(as_of: str, term: str, role: str, teacher: str) -> dict[str, list[
             "check-eligibility", "--explain", "--all", "-r", role, "-f", fmt, *dated, *skip,
         ]  # fmt: skip
         cases[f"eligibility-teacher-{fmt}"] = ["check-eligibility", "--all", "-t", teacher, "-f", fmt, *dated, *skip]
-        cases[f"roles-{fmt}"] = ["roles", "-f", fmt, *skip]
+        cases[f"roles-{fmt}"] = ["roles", "-f", fmt, *dated, *skip]
         cases[f"caseload-{fmt}"] = ["caseload", "-f", fmt, *termed, *skip]
         cases[f"report-{fmt}"] = ["report", "-f", fmt, *termed, *skip]
         cases[f"expiring-{fmt}"] = ["expiring", "-f", fmt, *dated, *skip]
