@@ -11,7 +11,7 @@ import re
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -298,22 +298,26 @@ def output_stream(output: Path | None, repo: Repository | None = None) -> Iterat
         yield cast(TextIO, handle)
 
 
-def write_workbook(table: Table, output: Path | None, repo: Repository | None, sheet: str) -> None:
-    """`table` as an .xlsx workbook (`render.xlsx`) to `output` atomically, or to stdout when it is not a terminal.
-    Exit 2, before anything is written, when the rows do not fit in a sheet or stdout is a terminal."""
+def write_workbook(
+    table: Table, output: Path | None, repo: Repository | None, sheet: str, more: Sequence[tuple[Table, str]] = ()
+) -> None:
+    """`table` as an .xlsx workbook (`render.xlsx`) to `output` atomically, or to stdout when it is not a terminal;
+    `more`: further (table, sheet name) pairs, a sheet each after the first. Exit 2, before anything is written,
+    when the rows of a table do not fit in a sheet or stdout is a terminal."""
     from tlt.render import xlsx
 
-    if not xlsx.fits(len(table.rows)):
-        raise TltError(too_many_for_a_sheet(len(table.rows)))
+    for each in (table, *(t for t, _ in more)):
+        if not xlsx.fits(len(each.rows)):
+            raise TltError(too_many_for_a_sheet(len(each.rows)))
     if output is None and sys.stdout.isatty():
         raise TltError("xlsx is a file for a spreadsheet, not for a terminal: add --output FILE.xlsx")
     try:
         if output is None:
-            xlsx.write_xlsx(table, sys.stdout.buffer, sheet)
+            xlsx.write_xlsx(table, sys.stdout.buffer, sheet, more)
             sys.stdout.buffer.flush()
             return
         with file_stream(output, repo, binary=True) as handle:
-            xlsx.write_xlsx(table, handle, sheet)
+            xlsx.write_xlsx(table, handle, sheet, more)
     except xlsx.CellTooLong as exc:
         raise TltError(
             f"xlsx: {exc.column} of row {exc.row} holds {exc.length:,} characters, more than a spreadsheet cell "

@@ -1,7 +1,7 @@
 """A `render.rows.Table` as an Excel workbook (.xlsx, SPEC section 13): the rows the CSV holds, typed for a
 spreadsheet, written with XlsxWriter.
 
-One sheet; its first row is the CSV's column names, frozen and with an autofilter over every row. A cell's type
+One sheet (a command may add more: `write_xlsx(..., more=)`); its first row is the CSV's column names, frozen and with an autofilter over every row. A cell's type
 comes from its column's kind: `money` is a number rounded half up to cents and shown with two decimals,
 `fraction` a number rounded to four decimals (as in the CSV), `int` and `number` numbers, `bool` a TRUE/FALSE
 boolean, `date` a date shown as YYYY-MM-DD; every other kind (`text`, ids, term ids, `members`, `list`, `lines`)
@@ -23,6 +23,7 @@ May import: render.rows, problems.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, Any
@@ -83,15 +84,16 @@ def cell_value(col: Column, value: Any) -> Any:
     return text if text else None
 
 
-def write_xlsx(table: Table, out: IO[bytes], sheet: str = "Sheet1") -> None:
-    """`table` as an .xlsx workbook of one sheet, to the binary stream `out` (seekable or not). The caller checks
-    `fits(len(table.rows))` first; a cell longer than `MAX_CELL` raises `CellTooLong` (nothing is cut)."""
+def write_xlsx(table: Table, out: IO[bytes], sheet: str = "Sheet1", more: Sequence[tuple[Table, str]] = ()) -> None:
+    """`table` as an .xlsx workbook, to the binary stream `out` (seekable or not): its sheet `sheet`, then a sheet
+    for each (table, sheet name) of `more`, in order (`tlt diff`'s money). The caller checks `fits` for each table
+    first; a cell longer than `MAX_CELL` raises `CellTooLong` (nothing is cut)."""
     import xlsxwriter  # here, not at the top: only a command writing a workbook pays for loading it
 
     workbook = xlsxwriter.Workbook(
         out,
         {
-            "constant_memory": True,  # one row in memory at a time (rows are written in order)
+            "constant_memory": True,  # one row in memory at a time (rows are written in order, sheet by sheet)
             "strings_to_formulas": False,  # belt and braces: every text goes through write_string anyway
             "strings_to_urls": False,
             "strings_to_numbers": False,
@@ -99,23 +101,29 @@ def write_xlsx(table: Table, out: IO[bytes], sheet: str = "Sheet1") -> None:
     )
     try:
         workbook.set_properties({"created": CREATED})
-        ws = workbook.add_worksheet(sheet_name(sheet))
+        # the formats first, then the sheets: a one-sheet workbook is the same bytes as before `more` existed
         header = workbook.add_format({"bold": True})
         formats = {kind: workbook.add_format({"num_format": spec}) for kind, spec in _FORMATS.items()}
-        columns = table.columns
-        for j, col in enumerate(columns):
-            ws.set_column(j, j, _width(col, table))
-        ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, len(table.rows), max(len(columns) - 1, 0))
-        for j, col in enumerate(columns):
-            ws.write_string(0, j, escape_control(col.name), header)
-        writers = [_writer(ws, col, formats.get(col.kind)) for col in columns]
-        names = [col.name for col in columns]
-        for i, row in enumerate(table.rows, start=1):
-            for j, (name, write) in enumerate(zip(names, writers, strict=True)):
-                write(i, j, row.get(name))
+        for each, name in ((table, sheet), *more):
+            _write_sheet(workbook.add_worksheet(sheet_name(name)), each, header, formats)
     finally:
         workbook.close()
+
+
+def _write_sheet(ws: Any, table: Table, header: Any, formats: dict[str, Any]) -> None:
+    """One table on one sheet: the header row (bold, frozen, filtering every row), then a row per table row."""
+    columns = table.columns
+    for j, col in enumerate(columns):
+        ws.set_column(j, j, _width(col, table))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, len(table.rows), max(len(columns) - 1, 0))
+    for j, col in enumerate(columns):
+        ws.write_string(0, j, escape_control(col.name), header)
+    writers = [_writer(ws, col, formats.get(col.kind)) for col in columns]
+    names = [col.name for col in columns]
+    for i, row in enumerate(table.rows, start=1):
+        for j, (name, write) in enumerate(zip(names, writers, strict=True)):
+            write(i, j, row.get(name))
 
 
 def _writer(ws: Any, col: Column, fmt: Any) -> Any:
