@@ -6,7 +6,13 @@ that exist on one side only are listed as added or removed, not pair by pair (a 
 counts). A removed and an added role whose definitions are equal apart from `id`, `title`, `description` and
 `source` are a rename: their verdicts are compared as if the id had not changed.
 
-Pure: no git, no disk, no printing. `DiffResult.changes_table()` and `.roles_table()` are `render.rows.Table`s.
+The money (SPEC 9.4): for one term, each role's stipend total on both sides (`role_totals`: the rows of `tlt
+stipends`, `reports.stipends.stipend_rows`, added per role, so both sides and the stipends report are computed by
+the same code) and the difference, as a `MoneyDiff`. A diff whose totals all stay put carries no money
+(`MoneyDiff.moved`), so its output is what it was before SPEC 9.4 (docs/reports.md, "`tlt diff` shows the money").
+
+Pure: no git, no disk, no printing. `DiffResult.changes_table()`, `.roles_table()` and `MoneyDiff.table()` are
+`render.rows.Table`s.
 """
 
 from __future__ import annotations
@@ -14,11 +20,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from tlt.judge import ELIGIBLE, Verdict, judge_all
 from tlt.pipeline import Repository
-from tlt.render.rows import Column, Table
+from tlt.render.rows import Column, Table, json_rows, money
+from tlt.reports import select_term
+from tlt.reports.stipends import stipend_rows
 
 #: Keys of a role file that never change a verdict: a role that differs only in these was renamed.
 DESCRIPTIVE_KEYS = frozenset({"id", "title", "description", "source"})
@@ -66,6 +75,108 @@ class RoleCount:
         )
 
 
+ZERO = Decimal("0.00")
+
+
+def dollars(value: Decimal) -> str:
+    """Money for a person: `$12,400.00` (a sign, when any, before the `$`: `−$600.00`, as the counts write −2)."""
+    return f"{'−' if value < 0 else ''}${abs(value):,.2f}"
+
+
+def signed_dollars(value: Decimal) -> str:
+    """A difference for a person: `+$1,200.00`, `−$600.00`, `$0.00`."""
+    return f"+{dollars(value)}" if value > 0 else dollars(value)
+
+
+@dataclass(frozen=True)
+class RoleMoney:
+    """One role's stipend total in the term at the revision (`before`) and in the working tree (`after`). A role
+    that exists on one side only counts 0.00 on the other; a renamed role's `before` is its old id's total."""
+
+    role: str
+    status: str  # as its RoleCount: changed | unchanged | added | removed | renamed
+    was: str | None  # the old id of a renamed role
+    before: Decimal
+    after: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.after - self.before
+
+    def summary(self) -> str:
+        """One line for a reviewer: `mentor: $6,000.00 → $7,200.00 (+$1,200.00)`."""
+        head = {
+            "added": f"{self.role} (added)",
+            "removed": f"{self.role} (removed)",
+            "renamed": f"{self.role} (renamed from {self.was})",
+        }.get(self.status, self.role)
+        return f"{head}: {dollars(self.before)} → {dollars(self.after)} ({signed_dollars(self.difference)})"
+
+
+@dataclass(frozen=True)
+class MoneyDiff:
+    """SPEC 9.4: each role's stipend total in one term on both sides, and what the change costs."""
+
+    term: str
+    roles: tuple[RoleMoney, ...]
+
+    @property
+    def before(self) -> Decimal:
+        return sum((r.before for r in self.roles), ZERO)
+
+    @property
+    def after(self) -> Decimal:
+        return sum((r.after for r in self.roles), ZERO)
+
+    @property
+    def difference(self) -> Decimal:
+        return self.after - self.before
+
+    @property
+    def moved(self) -> bool:
+        """Whether some role's total changed: only then does the diff show the money (a diff that changes no pay
+        reads exactly as it did before SPEC 9.4)."""
+        return any(r.before != r.after for r in self.roles)
+
+    @property
+    def moved_roles(self) -> list[RoleMoney]:
+        return [r for r in self.roles if r.before != r.after]
+
+    def closing(self) -> str:
+        """`this change costs $12,400.00 in 2025-26`, `... saves $600.00 ...`, or, when the roles' totals move
+        but add up to nothing, that it costs nothing."""
+        d = self.difference
+        if d > 0:
+            return f"this change costs {dollars(d)} in {self.term}"
+        if d < 0:
+            return f"this change saves {dollars(-d)} in {self.term}"
+        return f"this change costs nothing in {self.term}: the roles' totals move but cancel out"
+
+    def table(self) -> Table:
+        columns = [
+            Column("term", priority=100, fit="whole"), Column("role_id", header="role id", priority=100, fit="whole"),
+            Column("was", priority=40, fit="whole"), Column("before", "money", priority=90),
+            Column("after", "money", priority=90), Column("difference", "money", priority=95),
+        ]  # fmt: skip
+        rows = [
+            {"term": self.term, "role_id": r.role, "was": r.was, "before": r.before, "after": r.after,
+             "difference": r.difference}
+            for r in self.roles
+        ]  # fmt: skip
+        return Table(columns, rows, title=f"Stipends, term {self.term}")
+
+    def as_json(self) -> dict[str, Any]:
+        """`{term, rows, before, after, difference}`: rows keyed by the CSV's column names (SPEC 6), money as
+        strings with two decimals."""
+        return {
+            "term": self.term,
+            "rows": json_rows(self.table()),
+            "before": money(self.before),
+            "after": money(self.after),
+            "difference": money(self.difference),
+        }
+
+
 @dataclass
 class DiffResult:
     as_of: date
@@ -76,6 +187,12 @@ class DiffResult:
     roles_renamed: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id)
     teachers_added: list[str] = field(default_factory=list)
     teachers_removed: list[str] = field(default_factory=list)
+    money: MoneyDiff | None = None  # the stipend totals of one term (SPEC 9.4): `with_money`
+
+    @property
+    def shows_money(self) -> bool:
+        """Whether the output carries the money: only when some role's stipend total moved."""
+        return self.money is not None and self.money.moved
 
     @property
     def touched_roles(self) -> list[RoleCount]:
@@ -133,6 +250,7 @@ class DiffResult:
             "roles_renamed": [{"from": old, "to": new} for old, new in self.roles_renamed],
             "teachers_added": self.teachers_added,
             "teachers_removed": self.teachers_removed,
+            **({"stipends": self.money.as_json()} if self.money is not None and self.money.moved else {}),
         }  # fmt: skip
 
 
@@ -242,4 +360,35 @@ def diff_repositories(old: Repository | None, new: Repository, as_of: date) -> D
     result.roles.sort(key=lambda r: r.role)
     result.roles_added = [r for r in result.roles_added if r not in renamed_to]
     result.roles_removed = [r for r in result.roles_removed if r not in renamed_from]
+    return result
+
+
+def role_totals(repo: Repository | None, term_id: str) -> dict[str, Decimal]:
+    """Each role's stipend total in term `term_id` of `repo`'s own tlt.yaml: the rounded rows of `tlt stipends`
+    (`stipend_rows`, the role in force at the term's start, every pay part) added per role; rows without an
+    amount add nothing. Empty when there is no repository (a revision without tlt.yaml) or its tlt.yaml has no
+    such term. A term that ends before it starts raises `BrokenRepository`, as every report on it does."""
+    if repo is None or repo.config is None:
+        return {}
+    term = repo.config.term(term_id)
+    if term is None:
+        return {}
+    term = select_term(repo.config, term_id, term.start)
+    totals: dict[str, Decimal] = {}
+    for row in stipend_rows(repo, term):
+        if row.amount is not None:
+            totals[row.role_id] = totals.get(row.role_id, ZERO) + row.amount
+    return totals
+
+
+def with_money(result: DiffResult, term: str, before: dict[str, Decimal], after: dict[str, Decimal]) -> DiffResult:
+    """`result` with the money of `term`: one `RoleMoney` per role of `result.roles` (both sides' roles, renames
+    paired), from the per-role totals at the revision (`before`) and in the working tree (`after`)."""
+    rows = []
+    for r in result.roles:
+        was = r.was if r.was is not None else r.role  # a renamed role: its total at the revision is its old id's
+        old = ZERO if r.status == "added" else before.get(was, ZERO)
+        new = ZERO if r.status == "removed" else after.get(r.role, ZERO)
+        rows.append(RoleMoney(r.role, r.status, r.was, old, new))
+    result.money = MoneyDiff(term, tuple(rows))
     return result

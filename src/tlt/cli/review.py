@@ -40,7 +40,8 @@ from tlt.loading.repository import CONFIG_NAME
 from tlt.pipeline import Repository, load_source
 from tlt.problems import escape_control
 from tlt.render.rows import Column, Table, render_csv, render_table, to_json
-from tlt.review import DiffResult, diff_repositories
+from tlt.reports import select_term
+from tlt.review import DiffResult, diff_repositories, dollars, role_totals, with_money
 from tlt.scaffold import ALL, describe_catalogs, new_repository
 
 
@@ -186,10 +187,45 @@ def _render_text(
     unchanged = len(result.roles) - len(touched)
     if unchanged:
         lines.append(f"{unchanged} other role{'s' if unchanged != 1 else ''}: no verdict changed")
+    if result.shows_money:
+        lines.extend(_money_lines(result, rev))
     text = "".join(escape_control(line) + "\n" for line in lines)
     if not result.changes:
         return text + "no verdict changed for any teacher and role that exist on both sides\n"
     return text + render_table(result.changes_table(), width=width, color=color, wide=wide)
+
+
+def _money_lines(result: DiffResult, rev: str) -> list[str]:
+    """The money of SPEC 9.4 as lines before the table of changes (so a CI comment that keeps only the lines
+    before the first blank one keeps it too): the term's totals, each role whose total moved, the closing line."""
+    money = result.money
+    assert money is not None
+    moved = money.moved_roles
+    lines = [f"stipends in {money.term}: {dollars(money.before)} at {rev} → {dollars(money.after)} in the working tree"]
+    lines.extend(f"  {r.summary()}" for r in moved)
+    others = len(money.roles) - len(moved)
+    if others:
+        lines.append(f"  {others} other role{'s' if others != 1 else ''}: stipend total unchanged")
+    lines.append(money.closing())
+    return lines
+
+
+def _with_money(result: DiffResult, old: Repository | None, new: Repository, rev: str, term: str | None) -> None:
+    """Add the stipend totals of the term SPEC 9.4 names to `result`: `--term`, else section 6's default term
+    for the judging date, both from the working tree's tlt.yaml. A term that ends before it starts (on either
+    side) has no stipends to compare: the diff runs without the money and says so on stderr."""
+    assert new.config is not None
+    try:
+        chosen = select_term(new.config, term, result.as_of)
+    except BrokenRepository as exc:
+        message(f"no stipend totals: {exc}")
+        return
+    try:
+        before = role_totals(old, chosen.id)
+    except BrokenRepository as exc:
+        message(f"no stipend totals: at {rev}: {exc}")
+        return
+    with_money(result, chosen.id, before, role_totals(new, chosen.id))
 
 
 @app.command()
@@ -209,7 +245,8 @@ def diff(
 ) -> None:
     """Show whose eligibility changes between git revision REV and the working tree: every (teacher, role)
     whose verdict changed, before and after, with the reason that changed; counts per role; roles and teachers
-    added, removed or renamed.
+    added, removed or renamed. When the change moves pay, each role's stipend total in the term (--term, else
+    the term of the as-of date) at REV and now, and what the change costs.
 
     REV is read through git (never checking it out); when it has no tlt.yaml, everything is new. Exit 2 when the
     folder is not in a git repository or REV does not exist.
@@ -227,13 +264,19 @@ def diff(
     d = judging_date(new, as_of, term)
     old, commit = _revision_side(new.root, rev, skip_invalid)
     result = diff_repositories(old, new, d)
+    _with_money(result, old, new, rev, term)
+    money = result.money if result.shows_money else None  # no pay moved: the output it always had
     if chosen is TableFormat.xlsx:
-        write_workbook(result.changes_table(), output, new, "diff")
+        more = [] if money is None else [(money.table(), "stipends")]
+        write_workbook(result.changes_table(), output, new, "diff", more)
         return
     if chosen is TableFormat.json:
         text = to_json({"revision": rev, "commit": commit, "rev_has_config": old is not None, **result.as_json()})
     elif chosen is TableFormat.csv:
+        # two tables in one file: the changes, a blank line, then the money with its own header row
         text = render_csv(result.changes_table())
+        if money is not None:
+            text += "\r\n" + render_csv(money.table())
     else:
         color = color_enabled() and output is None
         text = _render_text(result, rev, commit, old is not None, terminal_width(), color, wide)
