@@ -17,11 +17,11 @@ from typing import Any
 
 from tlt.answers import Answers
 from tlt.judge import CompiledRole, WrittenRules, compile_role
-from tlt.model import Assignment, Role, Src, Teacher, Term, role_in_force
+from tlt.model import Assignment, CaseloadSpec, Role, Src, Teacher, Term, role_in_force
 from tlt.pipeline import Loaded, Repository
 from tlt.problems import LIST_LIMIT, Problem, listed, shorten, warning
 from tlt.rules.base import FAIL, Context
-from tlt.timeline import ONE_DAY, TermIndex, caseload_spans, term_index
+from tlt.timeline import ONE_DAY, Span, TermIndex, caseload_spans, term_index
 
 EXPIRING_WINDOW_DAYS = 60
 
@@ -41,56 +41,100 @@ def _decimal_text(value: Decimal) -> str:
 def check_caseload_cap(repo: Loaded, as_of: date) -> Iterator[Problem]:
     """Weighted caseload size over the role's caseload.max on some day of the assignment (SPEC 9.3). An undated
     caseload has one size for the whole assignment, placed at its `caseload` key; with dated members the days
-    are swept (`timeline.caseload_spans`) and the problem is placed at the member whose start first makes the
-    size pass the cap."""
+    are swept (`timeline.caseload_spans`) and each day's size is compared with the cap in force on that day
+    (SPEC 9.1), the problem placed at the member whose start first makes the size pass the cap in force then."""
     terms = repo.config.terms if repo.config else ()
     for t, a in _assignments(repo):
-        role = repo.roles.get(a.role)
-        if role is None or a.caseload is None:
+        written = repo.roles.get(a.role)
+        if written is None or a.caseload is None:
             continue
+        if any(m.start is not None or m.end is not None for m in a.caseload):
+            problem = _dated_cap(repo, t, a, written, terms)
+            if problem is not None:
+                yield problem
+            continue
+        role = written
         if role.versions:  # each day's cap (SPEC 9.1): the members hold every day, so the tightest cap counts
             role = _tightest_caseload(role, a, terms)
         if role.caseload is None:
             continue
         spec = role.caseload
         weighted = " (weighted)" if any(m.service in spec.weights for m in a.caseload) else ""
-        if not any(m.start is not None or m.end is not None for m in a.caseload):
-            size = sum((spec.weight(m.service) for m in a.caseload), Decimal(0))
-            if size > spec.max:
-                yield repo.error_at(
-                    a.src["caseload"],
-                    "caseload-cap",
-                    f"{t.id}'s caseload for {role.id} is {_decimal_text(size)}{weighted}, over the role's maximum of {spec.max}",
-                )
+        size = sum((spec.weight(m.service) for m in a.caseload), Decimal(0))
+        if size > spec.max:
+            yield repo.error_at(
+                a.src["caseload"],
+                "caseload-cap",
+                f"{t.id}'s caseload for {role.id} is {_decimal_text(size)}{weighted}, over the role's maximum of {spec.max}",
+            )
+
+
+def _caseload_periods(role: Role, a: Assignment, terms: tuple[Term, ...]) -> list[tuple[date, CaseloadSpec | None]]:
+    """The assignment's days cut where the caseload section in force changes (SPEC 9.1): (first day, the section
+    in force from it to the next period's first day). One period for a role without versions; a version that
+    leaves the cap and weights as they were starts no period, so a span over its term start is not cut."""
+    if not role.versions:
+        return [(a.start, role.caseload)]
+    named = {v.term for v in role.versions}
+    days = sorted(
+        term.start
+        for term in terms
+        if term.id in named and a.start < term.start and (a.end is None or term.start <= a.end)
+    )
+    periods: list[tuple[date, CaseloadSpec | None]] = []
+    for d in [a.start, *days]:
+        spec = role_in_force(role, d, terms).caseload
+        if periods and _same_cap(periods[-1][1], spec):
             continue
-        problem = _dated_cap(repo, t, a, role, weighted)
-        if problem is not None:
-            yield problem
+        periods.append((d, spec))
+    return periods
 
 
-def _cap_on(role: Role, first: date, last: date | None) -> int:
-    """The cap on the days first to last of a span (asked once a span)."""
-    assert role.caseload is not None
-    return role.caseload.max
+def _same_cap(one: CaseloadSpec | None, other: CaseloadSpec | None) -> bool:
+    if one is None or other is None:
+        return one is other
+    return one.max == other.max and one.weights == other.weights
 
 
-def _dated_cap(repo: Loaded, t: Teacher, a: Assignment, role: Role, weighted: str) -> Problem | None:
-    """The one caseload-cap problem of a caseload with dated members, if any day is over: placed at the member
-    whose joining first passes the cap (the `caseload` key when an undated member does, or no one's joining)."""
-    assert role.caseload is not None and a.caseload is not None
-    weight = role.caseload.weight
-    spans = caseload_spans(a.caseload, weight, a)
-    over = [(s, cap) for s in spans if s.size > (cap := _cap_on(role, s.first, s.last))]
+def _clipped(span: Span, first: date, last: date | None) -> Span | None:
+    """The part of `span` on the days first to last (None: open-ended), or None. Cut at `first`, the part starts
+    with no one joining: its size was there the day before."""
+    if (last is not None and span.first > last) or (span.last is not None and span.last < first):
+        return None
+    end = span.last if last is None or (span.last is not None and span.last <= last) else last
+    if span.first >= first:
+        return span._replace(last=end)
+    return Span(first, end, span.size, span.size, ())
+
+
+def _dated_cap(repo: Loaded, t: Teacher, a: Assignment, role: Role, terms: tuple[Term, ...]) -> Problem | None:
+    """The one caseload-cap problem of a caseload with dated members, if any day is over the cap in force on it:
+    placed at the member whose joining first passes that cap (the `caseload` key when an undated member does,
+    or no one's joining: the cap a version lowers from its term's start)."""
+    assert a.caseload is not None
+    periods = _caseload_periods(role, a, terms)
+    over: list[tuple[Span, CaseloadSpec]] = []
+    for k, (first, spec) in enumerate(periods):
+        if spec is None:
+            continue
+        last = periods[k + 1][0] - ONE_DAY if k + 1 < len(periods) else a.end
+        for s in caseload_spans(a.caseload, spec.weight, a):
+            part = _clipped(s, first, last)
+            if part is not None and part.size > spec.max:
+                over.append((part, spec))
     if not over:
         return None
-    span, cap = over[0]
+    span, spec = over[0]
+    cap, weight = spec.max, spec.weight
+    weighted = " (weighted)" if any(m.service in spec.weights for m in a.caseload) else ""
     peak = max(over, key=lambda sc: sc[0].size)[0]
     where, running, joiner = a.src["caseload"], span.before, None
-    for m in span.joined:
-        running += weight(m.service)
-        if running > cap:
-            joiner = m
-            break
+    if running <= cap:  # over before anyone joins: the cap in force fell on this day
+        for m in span.joined:
+            running += weight(m.service)
+            if running > cap:
+                joiner = m
+                break
     if joiner is not None and joiner.start is not None:
         where = joiner.src
     until = f" to {span.last}" if span.last is not None else ""
@@ -105,9 +149,9 @@ def _dated_cap(repo: Loaded, t: Teacher, a: Assignment, role: Role, weighted: st
 
 
 def _tightest_caseload(role: Role, a: Assignment, terms: tuple[Term, ...]) -> Role:
-    """Of the roles in force on the days of an assignment (its start, and each version's term start within it),
-    the one whose caseload the assignment's members overflow most: the least cap, then the heaviest weights
-    (the size each gives, less its cap, greatest; a day with no caseload section has no cap)."""
+    """Of the roles in force on the days of an undated caseload's assignment (its start, and each version's term
+    start within it), the one whose caseload the assignment's members overflow most: the least cap, then the
+    heaviest weights (the size each gives, less its cap, greatest; a day with no caseload section has no cap)."""
     days = [a.start, *(t.start for t in terms if a.start < t.start and (a.end is None or t.start <= a.end))]
     worst: tuple[Decimal, Role] | None = None
     for d in days:
