@@ -284,7 +284,7 @@ def test_the_cooling_off_index_names_what_the_scan_names(spans, entries, days):
             continue
         for n in days:
             d = first + timedelta(days=n)
-            assert bars.answer(target, d) == implicit.scan_cooling_off(target, assignments, d, barring)
+            assert bars.answer(target, d) == implicit.scan_cooling_off(target, assignments, d, barring, roles)
 
 
 def test_a_long_rating_scale_is_listed_cut_in_messages(config_yaml, make_repo, run, tmp_path):

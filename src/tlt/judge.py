@@ -171,7 +171,7 @@ class CoolingOffQuestion(_Question):
         return COOLING_OFF  # one index of the teacher's left assignments serves every role
 
     def over_dates(self, teacher: Teacher, ctx: Context) -> Any:
-        return TeacherBars(teacher.assignments or (), ctx.roles)
+        return TeacherBars(teacher.assignments or (), ctx.roles, ctx.terms)
 
     def answer_from(self, index: Any, as_of: date) -> Result:
         return index.answer(self.role, as_of)  # type: ignore[no-any-return]

@@ -271,14 +271,36 @@ def _cut(cite: str | None) -> str | None:
 
 
 def _quoted(role: Role) -> Role:
-    """One role as `_quoted_roles` quotes it."""
+    """One role as written, as `_quoted_roles` quotes it: its sections and its versions' (so that the roles in
+    force made from it, `role_in_force`, are quoted too: a cooling-off asks the left role's on the day it was
+    left). The roles in force are made afresh from it, never taken from those made from the role unquoted."""
     return replace(
         role,
-        required=tuple(replace(rule, cite=_cut(rule.cite)) for rule in role.required),
-        preferred=tuple(replace(rule, cite=_cut(rule.cite)) for rule in role.preferred),
-        term_limit=None if role.term_limit is None else replace(role.term_limit, cite=_cut(role.term_limit.cite)),
-        after_service=tuple(replace(entry, cite=_cut(entry.cite)) for entry in role.after_service),
+        **_quoted_sections(
+            {
+                "required": role.required,
+                "preferred": role.preferred,
+                "term_limit": role.term_limit,
+                "after_service": role.after_service,
+            }
+        ),
+        versions=tuple(replace(v, fields={**v.fields, **_quoted_sections(v.fields)}) for v in role.versions),
+        in_force={},
     )
+
+
+def _quoted_sections(fields: dict[str, Any]) -> dict[str, Any]:
+    """The sections of `fields` (a role's, or a version's) that carry cites, each cite cut."""
+    out: dict[str, Any] = {}
+    for name in ("required", "preferred"):
+        if name in fields:
+            out[name] = tuple(replace(rule, cite=_cut(rule.cite)) for rule in fields[name])
+    if "term_limit" in fields:
+        limit = fields["term_limit"]
+        out["term_limit"] = None if limit is None else replace(limit, cite=_cut(limit.cite))
+    if "after_service" in fields:
+        out["after_service"] = tuple(replace(entry, cite=_cut(entry.cite)) for entry in fields["after_service"])
+    return out
 
 
 def _running_terms(items: list[Assignment], index: TermIndex, last: date) -> Iterator[int]:
@@ -331,12 +353,12 @@ def check_cooling_off_and_eligibility(repo: Loaded, as_of: date) -> Iterator[Pro
         if a.role not in repo.roles:
             continue
         which: Any = a.role
-        written_role = repo.roles[a.role]
+        written_role = quoted[a.role]
         if written_role.versions:  # the role in force on the assignment's start (SPEC 9.1)
             in_force = role_in_force(written_role, a.start, terms)
             which = (a.role, id(in_force))  # each role in force is made once (`role_in_force`)
             if which not in compiled:
-                compiled[which] = compile_role(_quoted(in_force), quoted, questions)
+                compiled[which] = compile_role(in_force, quoted, questions)
         elif which not in compiled:
             compiled[which] = compile_role(quoted[a.role], quoted, questions)
         role = compiled[which]

@@ -4,6 +4,7 @@
   distinct terms an assignment of this role overlaps on a day before D).
 * ``cooling-off``: for every assignment the teacher left (end < D) of a role whose ``after_service`` bars this
   role (by id or category), fail while D ≤ end + ``months`` calendar months (clamped to the month's last day).
+  For a role left with ``versions``, the ``after_service`` in force on the assignment's end counts.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from datetime import date
 
-from tlt.model import AfterService, Assignment, Role, Teacher
+from tlt.model import AfterService, Assignment, Role, Teacher, Term, role_in_force
 from tlt.rules.base import FAIL, PASS, Context, Result, Stretches
 from tlt.timeline import ONE_DAY, Served, add_months
 
@@ -41,29 +42,64 @@ def _term_limit(served: int, limit: int) -> Result:
 
 
 def barring_entries(role: Role, roles: dict[str, Role]) -> list[tuple[str, AfterService]]:
-    """(id of the role left, its after_service entry) for every entry that bars `role`."""
-    return [(other.id, entry) for other in roles.values() for entry in other.after_service if entry.bars(role)]
+    """(id of the role left, its after_service entry) for every entry that bars `role`: of each role, the entries
+    of the file and then those of each of its versions (SPEC 9.1: the entries in force on a left assignment's end
+    count, so any of them may bar)."""
+    return [(other.id, entry) for other in roles.values() for entry in _every_entry(other) if entry.bars(role)]
+
+
+def _every_entry(role: Role) -> list[AfterService]:
+    base = role.origin or role
+    entries = list(base.after_service)
+    for version in base.versions:
+        entries.extend(version.fields.get("after_service", ()))
+    return entries
+
+
+def left_entries(role: Role, end: date, terms: tuple[Term, ...]) -> tuple[AfterService, ...]:
+    """The after_service entries of a role left on `end`: those of the role in force on that day (SPEC 9.1), what
+    bars a teacher after the assignment whatever was agreed before or after it. `role` may be the role as written
+    or in force on any date."""
+    if not (role.origin or role).versions:
+        return role.after_service
+    return role_in_force(role, end, terms).after_service
 
 
 def cooling_off(role: Role, teacher: Teacher, ctx: Context, barring: list[tuple[str, AfterService]]) -> Result:
     """Fail while a cooling-off from a role the teacher left bars `role`; `barring` from `barring_entries`. The
-    first barring entry (in `barring` order) and, for it, the first left assignment (in file order) is named:
-    every left assignment looked at for every barring entry. For a teacher judged on many dates or against many
-    roles, `TeacherBars` gives the same answers from an index."""
-    return scan_cooling_off(role, teacher.assignments or (), ctx.as_of, barring)
+    first role left (in `ctx.roles` order) barring it, for it the first entry position (in its after_service in
+    force on the left assignment's end) and for that the first left assignment (in file order) is named: every
+    left assignment's entries looked at. For a teacher judged on many dates or against many roles, `TeacherBars`
+    gives the same answers from an index."""
+    return scan_cooling_off(role, teacher.assignments or (), ctx.as_of, barring, ctx.roles, ctx.terms)
 
 
 def scan_cooling_off(
-    role: Role, assignments: tuple[Assignment, ...], d: date, barring: list[tuple[str, AfterService]]
+    role: Role,
+    assignments: tuple[Assignment, ...],
+    d: date,
+    barring: list[tuple[str, AfterService]],
+    roles: dict[str, Role],
+    terms: tuple[Term, ...] = (),
 ) -> Result:
-    """`cooling_off` by looking at every left assignment for every barring entry: for one question."""
-    for left_id, entry in barring:
-        for a in assignments:
-            if a.role != left_id or a.end is None or a.end >= d:
-                continue
-            if d <= add_months(a.end, entry.months):
-                return _barred(role, left_id, entry, a.end)
-    return PASS, NONE_IN_FORCE
+    """`cooling_off` by looking at every left assignment's entries in force on its end: for one question."""
+    order: dict[str, int] = {}
+    for left_id, _ in barring:
+        order.setdefault(left_id, len(order))
+    best: tuple[int, int, int, AfterService] | None = None
+    for i, a in enumerate(assignments):
+        if a.role not in order or a.end is None or a.end >= d or a.role not in roles:
+            continue
+        for j, entry in enumerate(left_entries(roles[a.role], a.end, terms)):
+            if entry.bars(role) and d <= add_months(a.end, entry.months):
+                if best is None or (order[a.role], j, i) < best[:3]:
+                    best = (order[a.role], j, i, entry)
+                break
+    if best is None:
+        return PASS, NONE_IN_FORCE
+    a = assignments[best[2]]
+    assert a.end is not None
+    return _barred(role, a.role, best[3], a.end)
 
 
 NONE_IN_FORCE = "cooling-off: none in force"
@@ -79,24 +115,36 @@ def _barred(role: Role, left_id: str, entry: AfterService, end: date) -> Result:
 class TeacherBars:
     """Which cooling-off bars a role on a date, for one teacher, whatever the number of entries and assignments.
 
-    A role X is barred through the entries naming X's id or X's category (a "key"); `barring` order is the
-    roles' order, then each role's entries. Per key, built when first asked: for each role left, the entries with
-    the key that bar longer than every earlier one ("records": a later entry barring no longer than an earlier
-    one is never the first in force), and when each of the teacher's left assignments of it bars (a `Stretches`
-    over the roles, so the first role barring on a date is one bisection). Within that role the first entry in
-    force is the first record reaching the date from the latest end before it (a later end needs fewer months),
-    and the assignment named, the first in file order whose end that record still reaches: the ends that do
-    form a run, searched by bisection, and the least file position in the run comes from a sparse table."""
+    A role X is barred through the entries naming X's id or X's category (a "key"); the first bar is that of the
+    first role left (the roles' order), then the first entry position, then the first assignment in file order.
+    A role left's assignments are grouped by the after_service in force on their ends (one group for a role
+    without versions, SPEC 9.1). Per key, built when first asked: for each group, the entries with the key that
+    bar longer than every earlier one ("records": a later entry barring no longer than an earlier one is never
+    the first in force), and when each left assignment bars (a `Stretches` over the roles, so the first role
+    barring on a date is one bisection). Within a group the first entry in force is the first record reaching the
+    date from the latest end before it (a later end needs fewer months), and the assignment named, the first in
+    file order whose end that record still reaches: the ends that do form a run, searched by bisection, and the
+    least file position in the run comes from a sparse table; the role's groups (a few: its versions) give the
+    least (entry, assignment)."""
 
-    def __init__(self, assignments: tuple[Assignment, ...], roles: dict[str, Role]) -> None:
+    def __init__(
+        self, assignments: tuple[Assignment, ...], roles: dict[str, Role], terms: tuple[Term, ...] = ()
+    ) -> None:
         self.assignments = assignments
         self.roles = roles
         self.position = {role_id: i for i, role_id in enumerate(roles)}
-        left: dict[str, list[tuple[date, int]]] = {}
+        groups: dict[str, dict[int, tuple[tuple[AfterService, ...], list[tuple[date, int]]]]] = {}
         for i, a in enumerate(assignments):
-            if a.end is not None and a.role in roles and roles[a.role].after_service:
-                left.setdefault(a.role, []).append((a.end, i))
-        self.left = {role_id: sorted(ends) for role_id, ends in left.items()}
+            if a.end is None or a.role not in roles:
+                continue
+            entries = left_entries(roles[a.role], a.end, terms)
+            if entries:
+                by_entries = groups.setdefault(a.role, {})
+                by_entries.setdefault(id(entries), (entries, []))[1].append((a.end, i))
+        #: role left → its groups: (the after_service in force on their ends, (end, file position) sorted)
+        self.left = {
+            role_id: [(entries, sorted(ends)) for entries, ends in by.values()] for role_id, by in groups.items()
+        }
         self.keys: dict[tuple[str, str], _KeyBars | None] = {}
         self._ids: list[str] | None = None
 
@@ -110,7 +158,7 @@ class TeacherBars:
 
     def first(self, role: Role, d: date) -> tuple[str, AfterService, date] | None:
         """(role left, its entry, the left assignment's end) of the cooling-off barring `role` on `d`, or None."""
-        best: tuple[int, int, int] | None = None
+        best: tuple[int, int, int, int] | None = None
         for key in (("id", role.id), ("category", role.category)):
             if key not in self.keys:
                 self.keys[key] = _KeyBars(self, key) if self.left else None
@@ -121,7 +169,8 @@ class TeacherBars:
         if best is None:
             return None
         left_id = self._role_at(best[0])
-        return left_id, self.roles[left_id].after_service[best[1]], self.assignments[best[2]].end  # type: ignore[return-value]
+        entries = self.left[left_id][best[3]][0]
+        return left_id, entries[best[1]], self.assignments[best[2]].end  # type: ignore[return-value]
 
     def _role_at(self, position: int) -> str:
         if self._ids is None:
@@ -130,52 +179,65 @@ class TeacherBars:
 
 
 class _KeyBars:
-    """`TeacherBars` for one key: the roles left whose entries bar it."""
+    """`TeacherBars` for one key: the groups of the roles left whose entries bar it."""
 
     def __init__(self, owner: TeacherBars, key: tuple[str, str]) -> None:
         kind, name = key
-        self.records: dict[str, tuple[list[int], list[int]]] = {}  # role → (entry positions, months), increasing
+        #: (role, group) → (entry positions, months), increasing
+        self.records: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
         spans: list[tuple[date, date | None, int]] = []
-        for role_id, ends in owner.left.items():
-            js: list[int] = []
-            months: list[int] = []
-            for j, entry in enumerate(owner.roles[role_id].after_service):
-                if name in (entry.roles if kind == "id" else entry.categories) and (
-                    not months or entry.months > months[-1]
-                ):
-                    js.append(j)
-                    months.append(entry.months)
-            if not js:
-                continue
-            self.records[role_id] = (js, months)
-            position = owner.position[role_id]
-            spans.extend((end + ONE_DAY, add_months(end, months[-1]), position) for end, _ in ends)
+        for role_id, groups in owner.left.items():
+            for g, (entries, ends) in enumerate(groups):
+                js: list[int] = []
+                months: list[int] = []
+                for j, entry in enumerate(entries):
+                    if name in (entry.roles if kind == "id" else entry.categories) and (
+                        not months or entry.months > months[-1]
+                    ):
+                        js.append(j)
+                        months.append(entry.months)
+                if not js:
+                    continue
+                self.records[(role_id, g)] = (js, months)
+                position = owner.position[role_id]
+                spans.extend((end + ONE_DAY, add_months(end, months[-1]), position) for end, _ in ends)
         self.owner = owner
         self.active = Stretches(spans)
-        self.tables: dict[str, _SparseMin] = {}
+        self.tables: dict[tuple[str, int], _SparseMin] = {}
 
-    def first(self, d: date) -> tuple[int, int, int] | None:
-        """(role position, entry position, assignment position) of the first bar on `d`, or None."""
+    def first(self, d: date) -> tuple[int, int, int, int] | None:
+        """(role position, entry position, assignment position, group) of the first bar on `d`, or None."""
         position = self.active.at(d)
         if position is None:
             return None
         role_id = self.owner._role_at(position)
-        ends = self.owner.left[role_id]
-        js, months = self.records[role_id]
-        p = bisect_left(ends, (d,))  # the assignments left before D
-        latest = ends[p - 1][0]
-        k = bisect_left(months, _months_to_reach(latest, d))  # the first record reaching D from the latest end
-        reach = months[k]
-        lo, hi = 0, p - 1  # the first end from which that record still reaches D (the ends that do are a run)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if add_months(ends[mid][0], reach) >= d:
-                hi = mid
-            else:
-                lo = mid + 1
-        if role_id not in self.tables:
-            self.tables[role_id] = _SparseMin([i for _, i in ends])
-        return position, js[k], self.tables[role_id].least(lo, p)
+        best: tuple[int, int, int, int] | None = None
+        for g, (_, ends) in enumerate(self.owner.left[role_id]):
+            record = self.records.get((role_id, g))
+            if record is None:
+                continue
+            js, months = record
+            p = bisect_left(ends, (d,))  # the assignments left before D
+            if p == 0:
+                continue
+            need = _months_to_reach(ends[p - 1][0], d)
+            if need > months[-1]:
+                continue  # no entry of this group reaches D (another group of the role does)
+            k = bisect_left(months, need)  # the first record reaching D from the latest end
+            reach = months[k]
+            lo, hi = 0, p - 1  # the first end from which that record still reaches D (the ends that do are a run)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if add_months(ends[mid][0], reach) >= d:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            if (role_id, g) not in self.tables:
+                self.tables[(role_id, g)] = _SparseMin([i for _, i in ends])
+            found = (position, js[k], self.tables[(role_id, g)].least(lo, p), g)
+            if best is None or found < best:
+                best = found
+        return best
 
 
 def _months_to_reach(end: date, d: date) -> int:
