@@ -142,7 +142,8 @@ def too_many_rows(count: int, why: str = "") -> TltError:
 def role_cites(roles: dict[str, Role], role: Role) -> list[str]:
     """The citations a role's checks end with (`judge.gather`: "... (per CITE)"), in rule order: its required
     rules, its term limit, the after_service entries that bar it (of any of `roles`, the roles in force on the
-    date judged), its preferred rules."""
+    date judged, and of any of their versions: a left assignment's entries are those in force on its end), its
+    preferred rules."""
     cites = [spec.cite for spec in role.required]
     cites.append(role.term_limit.cite if role.term_limit else None)
     cites.extend(entry.cite for _, entry in barring_entries(role, roles))
