@@ -86,15 +86,19 @@ def test_generation_is_deterministic(generator: Any, tmp_path: Path) -> None:
 def test_paid_roles_change_by_term_and_pay_in_parts(generator: Any, run: Any, tmp_path: Path) -> None:
     # The statewide benchmark must exercise SPEC 9: from 2024-25 every paid catalog role pays in parts with funds,
     # and the 2026-27 raise has `holders: keep`, so assignments begun before it are paid the 2024-25 parts.
+    # Catalog roles that pay in parts of their own (the iowa-tlc roles) are copied as they are and get no
+    # generated versions, so their rows are left out here.
     repo = tmp_path / "repo"
     generator.generate(200, repo, seed=2, holders=0.4)
+    own_parts = {r.id for r in generator.load_catalog(generator.find_catalog(None)) if b"\n  parts:" in r.text}
 
     def rows(term: str) -> list[dict[str, Any]]:
         out = tmp_path / f"{term}.json"
         args = ["-q", "-C", repo, "stipends", "--as-of", AS_OF, "--term", term, "--output", out]
         code, _, stderr = run(args)
         assert code == 0, stderr
-        return [r for r in json.loads(out.read_text(encoding="utf-8"))["rows"] if r["part"]]
+        found = json.loads(out.read_text(encoding="utf-8"))["rows"]
+        return [r for r in found if r["part"] and r["role_id"] not in own_parts]
 
     paid = rows("2025-26")
     assert paid and {r["fund"] for r in paid} == {"general", "Title II-A"}
