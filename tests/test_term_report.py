@@ -21,7 +21,7 @@ DATA = Path(__file__).parent / "data" / "reports_repo"
 from example_dates import REPORT_AS_OF, REPORT_TERM, moved  # noqa: E402
 from goldens import assert_golden  # noqa: E402
 
-EXAMPLES = ["jps", "acps", "bps"]
+EXAMPLES = ["jps", "acps", "bps", "iowa"]
 
 HEADER = (
     "term,teacher_id,teacher_name,school,role_id,role_title,start,end,fraction,caseload_size,caseload_max,"
