@@ -20,6 +20,7 @@ COMMANDS = [
     ["report", "--term", "2025-26", "--format", "csv"],
     ["caseload", "--term", "2025-26", "--format", "csv"],
     ["expiring", "--format", "csv"],
+    ["credits", "--format", "json"],
     ["roles"],
 ]
 

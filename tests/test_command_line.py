@@ -45,7 +45,7 @@ def test_global_options_in_every_commands_help(run):
 
 # --- help --------------------------------------------------------------------------------------------------------
 
-COMMANDS = ["check-eligibility", "roles", "caseload", "stipends", "report", "expiring", "init", "diff", "schema",
+COMMANDS = ["check-eligibility", "roles", "caseload", "stipends", "report", "expiring", "credits", "init", "diff", "schema",
             "validate"]  # fmt: skip
 
 

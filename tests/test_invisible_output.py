@@ -49,11 +49,13 @@ name: "Pat {YAML_VALUE}"
 school: "{YAML_VALUE}"
 status: "{YAML_VALUE}"
 licenses:
-  - {{state: MA, type: "{YAML_VALUE}", number: "{YAML_VALUE}", expires: 2025-09-10}}
+  - {{state: MA, type: "{YAML_VALUE}", number: "{YAML_VALUE}", expires: 2025-09-10, renewal: {{credits: 1}}}}
 clearances:
   - {{kind: "{YAML_VALUE}", date: 2020-01-01, expires: 2025-09-20}}
 experience:
   - {{employer: "{YAML_VALUE}", years: 3}}
+coursework:
+  - {{id: law, date: 2020-01-01, credits: 1}}
 assignments:
   - role: mentor
     start: 2025-08-25
@@ -72,6 +74,7 @@ COMMANDS = [
         ("stipends", ["--by", "school"]),
         ("report", []),
         ("expiring", []),
+        ("credits", []),
     )
     for fmt in ("table", "csv", "json")
 ] + [["roles"]]  # fmt: skip

@@ -31,11 +31,12 @@ DATA = Path(__file__).parent / "data" / "reports_repo"
 AS_OF = "2025-09-15"
 BPS = PROJECT / "examples" / "bps"
 BPS_AS_OF = moved("2026-08-24")
+JPS = PROJECT / "examples" / "jps"  # its mentors earn CEU, and t-0001's license has a renewal
 
 #: what a user sees each column as in a spreadsheet (SPEC 13): every other column is text
-MONEY = {"amount", "stipend"}
+MONEY = {"amount", "stipend", "credits", "earned", "needed"}  # two-decimal figures: money and credits
 FRACTIONS = {"fraction"}
-DATES = {"start", "end", "expires"}
+DATES = {"start", "end", "expires", "issued", "date"}
 NUMBERS = {
     "size", "max", "days_left", "caseload_size", "caseload_max", "terms_served", "term_limit", "assignments",
     "preferred_met", "preferred_total", "eligible_before", "eligible_after", "gained", "lost", "changed",
@@ -48,6 +49,8 @@ REPORTS = {
     "stipends-by-school": ["-C", DATA, "stipends", "--term", "2025-26", "--by", "school", "--as-of", AS_OF],
     "report": ["-C", DATA, "report", "--term", "2025-26", "--as-of", AS_OF],
     "expiring": ["-C", DATA, "expiring", "--as-of", AS_OF],
+    "credits": ["-C", JPS, "credits", "--as-of", BPS_AS_OF],
+    "credits-renewals": ["-C", JPS, "credits", "--renewals", "--as-of", BPS_AS_OF],
     "roles": ["-C", BPS, "roles"],
     "check-eligibility": ["-C", BPS, "check-eligibility", "--all", "--as-of", BPS_AS_OF],
     "check-eligibility-explain": ["-C", BPS, "check-eligibility", "--explain", "-t", "t-0001", "--as-of", BPS_AS_OF],

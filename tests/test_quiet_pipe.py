@@ -26,6 +26,7 @@ COMMANDS = [
     ["stipends", "--term", "2025-26", "--format", "csv"],
     ["report", "--term", "2025-26", "--format", "csv"],
     ["expiring", "--format", "csv", *AS_OF],
+    ["credits", "--format", "csv", *AS_OF],
     ["schema", "teacher"],
 ]
 

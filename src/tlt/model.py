@@ -78,6 +78,8 @@ class Config:
     contract_days: int | None
     terms: tuple[Term, ...]
     src: Src
+    #: SPEC 10.2: the unit `tlt credits` names its credits in (`credit_unit`, default CEU)
+    credit_unit: str = "CEU"
 
     def term(self, term_id: str) -> Term | None:
         return next((t for t in self.terms if t.id == term_id), None)
@@ -278,6 +280,8 @@ class License:
     issued: date | None
     expires: date | None
     src: Src
+    #: SPEC 10.2: `renewal: {credits: N}`, the credits the license's renewal needs (None: no renewal recorded)
+    renewal: Decimal | None = None
 
 
 class Degree(NamedTuple):  # hashed by value in C: teachers with the same degrees share rule answers
@@ -312,6 +316,8 @@ class Credential:
 class Course:
     id: str
     date: date
+    #: SPEC 10.2: the credits the course earns toward license renewal (None: it earns none recorded)
+    credits: Decimal | None = None
 
 
 @dataclass(slots=True)
@@ -414,6 +420,7 @@ def build_config(data: dict[str, Any], path: str) -> Config:
         contract_days=data.get("contract_days"),
         terms=terms,
         src=src,
+        credit_unit=data.get("credit_unit", "CEU"),
     )
 
 
@@ -561,8 +568,10 @@ def _experience(e: dict[str, Any], s: Src) -> Experience:
 def _license(x: dict[str, Any], s: Src) -> License:
     get = x.get
     number = get("number")
+    renewal = get("renewal")
     return License(x["state"], get("type"), None if number is None else str(number), get("status", "active"),
-                   _date(get("issued")), _date(get("expires")), s)  # fmt: skip
+                   _date(get("issued")), _date(get("expires")), s,
+                   None if renewal is None else _dec(renewal["credits"]))  # fmt: skip
 
 
 def _degree(x: dict[str, Any], s: Src) -> Degree:
@@ -582,7 +591,7 @@ def _credential(x: dict[str, Any], s: Src) -> Credential:
 
 
 def _course(x: dict[str, Any], s: Src) -> Course:
-    return Course(x["id"], _req_date(x["date"]))
+    return Course(x["id"], _req_date(x["date"]), _dec(x.get("credits")))
 
 
 def build_teacher(data: dict[str, Any], path: str) -> Teacher:

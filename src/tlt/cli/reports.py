@@ -1,4 +1,5 @@
-"""`tlt caseload`, `tlt stipends`, `tlt report`, `tlt expiring`: the reports of SPEC sections 5 and 6.
+"""`tlt caseload`, `tlt stipends`, `tlt report`, `tlt expiring`, `tlt credits`: the reports of SPEC sections 5, 6
+and 10.2.
 
 Each command parses its options, opens the repository (refusing a broken one unless --skip-invalid), calls the
 library (`tlt.reports`) for a `Table`, renders it with `tlt.render.rows` and writes it with `write_output`.
@@ -28,6 +29,7 @@ from tlt.cli.common import (
     check_bom,
     clean_errors,
     color_enabled,
+    known_ids,
     message,
     open_repository,
     output_format,
@@ -40,6 +42,7 @@ from tlt.pipeline import Repository
 from tlt.render.rows import Table, json_rows, render_csv, render_table, to_json
 from tlt.reports import select_term, terminal_view
 from tlt.reports.caseload import caseload_table
+from tlt.reports.credits import credits_report
 from tlt.reports.expiring import DEFAULT_WITHIN, expiring_table
 from tlt.reports.stipends import json_document, missing_amounts, stipends_report
 from tlt.reports.term_report import report_table
@@ -256,3 +259,73 @@ def expiring(
     chosen = _format(fmt, output, bom=bom)
     loaded = open_repository(repo, skip_invalid, holders_only=True)
     _emit(expiring_table(loaded, d, within), chosen, output, loaded, bom=bom, sheet="expiring", wide=wide)
+
+
+# --- tlt credits (SPEC 10.2) ---------------------------------------------------------------------------------
+
+
+@app.command()
+@clean_errors
+def credits(
+    term: Annotated[
+        str | None,
+        typer.Option(
+            "--term", help="Only the credits of this term id (the renewals still count every term).", show_default=False
+        ),
+    ] = None,
+    as_of: AsOfOpt = None,
+    teacher: Annotated[
+        list[str] | None, typer.Option("--teacher", "-t", help="Only this teacher (repeatable).")
+    ] = None,
+    renewals: Annotated[
+        bool,
+        typer.Option(
+            "--renewals",
+            help="Table, CSV and xlsx: the license renewals instead of the credit rows (JSON always holds both).",
+        ),
+    ] = False,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    wide: WideOpt = False,
+    bom: BomOpt = False,
+    skip_invalid: SkipInvalidOpt = False,
+    repo: RepoOpt = None,
+) -> None:
+    """Continuing-education credits toward license renewal, as of a date: what each role served and each course
+    earned, and whether each license with a renewal has the credits it needs.
+
+    Credit columns: teacher_id, teacher_name, source (a role or course id), kind (role or coursework), date,
+    credits. A role with compensation.ceu earns it per term, pro-rated by the assignment's days of the term and
+    dated the last of them, once that day has passed; a course's credits count from its date. Credits show two
+    decimals, rounded down.
+
+    Renewal columns (--renewals): teacher_id, license, issued, expires, earned (the credits dated from issued to
+    expires), needed, status (met, short or expired). The table shows both; JSON is {credits, renewals}.
+
+    Examples:
+
+      tlt credits --as-of 2026-06-30
+
+      tlt credits --teacher t-0001 --renewals
+
+      tlt credits --term 2025-26 --format csv --output credits.csv
+    """  # fmt: skip
+    d = as_of_date(as_of)
+    chosen = _format(fmt, output, bom=bom)
+    loaded = open_repository(repo, skip_invalid)  # every teacher: coursework and licenses need no assignment
+    assert loaded.config is not None
+    selected = select_term(loaded.config, term, d) if term is not None else None
+    teachers = known_ids("teacher", teacher, loaded.teachers) if teacher else None
+    report = credits_report(loaded, d, selected, teachers)
+    if chosen is TableFormat.json:
+        document = {"credits": json_rows(report.credits), "renewals": json_rows(report.renewals)}
+        write_output(to_json(document), output, loaded, bom)
+        return
+    if chosen is TableFormat.table and not renewals:  # a person sees both tables, one under the other
+        # (a table is never written to a file: `--format table --output F` stopped in `_format`)
+        width, color = terminal_width(), color_enabled()
+        tables = (report.credits, report.renewals)
+        write_output("\n".join(render_table(t, width=width, color=color, wide=wide) for t in tables), output, loaded)
+        return
+    table = report.renewals if renewals else report.credits
+    _emit(table, chosen, output, loaded, bom=bom, sheet="renewals" if renewals else "credits", wide=wide)
