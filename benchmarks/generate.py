@@ -10,7 +10,8 @@ Writes under DIR (SPEC section 2):
   a small built-in set only when no catalog is found);
 * ``teachers/<district>-<nnn>/t-NNNNNN.yaml``: N teachers, about 1,000 files per folder, with experience (dated
   and credited years), licenses, degrees, clearances, evaluations, credentials, coursework, memberships and
-  base salaries, absent and empty lists mixed in as real records have them. About 8% of the teachers hold
+  base salaries, absent and empty lists mixed in as real records have them (the holders' courses carry credits
+  now and then, and half of them a license with a ``renewal``: SPEC 10.2). About 8% of the teachers hold
   assignments (current and ended, annual re-appointments, prior_terms, caseloads naming other teachers, some
   ``{teacher, service: PAR}``). Every assignment holder is made eligible for the role's written rules on the
   assignment's start date, term limits and cooling-off periods are respected, so the repository validates
@@ -863,6 +864,33 @@ def teacher_text(
     return "\n".join(out) + "\n"
 
 
+# --- credits toward license renewal (SPEC 10.2) ----------------------------------------------------------------
+
+COURSE_CREDITS = ("0.5", "1", "1", "1.5", "2", "3")
+RENEWAL_CREDITS = ("2", "3", "5", "10")
+
+
+def with_credits(text: str, rng: random.Random) -> str:
+    """An assignment holder's file with credits: about half of its courses carry `credits`, and half of the
+    holders' first license a `renewal: {credits: N}`. Added to the written lines (inside their flow mappings, so
+    no line moves) from a random stream of their own, so every other byte and every other answer of the
+    generated repository stays as it was before credits existed."""
+    out = []
+    section = ""
+    licensed = False
+    for line in text.split("\n"):
+        if line and not line.startswith(" "):
+            section = line.split(":", 1)[0]
+        elif section == "coursework" and line.startswith("  - {") and rng.random() < 0.5:
+            line = f"{line[:-1]}, credits: {rng.choice(COURSE_CREDITS)}}}"
+        elif section == "licenses" and line.startswith("  - {") and not licensed:
+            licensed = True
+            if rng.random() < 0.5:
+                line = f"{line[:-1]}, renewal: {{credits: {rng.choice(RENEWAL_CREDITS)}}}}}"
+        out.append(line)
+    return "\n".join(out)
+
+
 def break_text(text: str, kind: str, rng: random.Random, role_ids: list[str]) -> str:
     """Damage a valid teacher file so that it yields exactly one problem of `kind`."""
     lines = text.splitlines()
@@ -990,6 +1018,7 @@ def generate(
     intended: list[dict[str, str]] = []
     files: list[str] = []
     write_rng = random.Random(f"tlt-benchmark/{seed}/write")
+    credit_rng = random.Random(f"tlt-benchmark/{seed}/credits")  # its own stream: write_rng's draws stay as they were
     for num in range(1, n + 1):
         d = districts[num - 1]
         k = counters.get(d.code, 0)
@@ -1002,6 +1031,8 @@ def generate(
         rel = f"{folder}/{tid}.yaml"
         files.append(rel)
         text = teacher_text(write_rng, num, tid, width, d, schools[d.code], plans.get(num), num in expiring)
+        if num in plans:
+            text = with_credits(text, credit_rng)
         if num in broken_set:
             kind = BROKEN_KINDS[broken_nums.index(num) % len(BROKEN_KINDS)]
             text = break_text(text, kind, write_rng, role_ids)

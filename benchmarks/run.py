@@ -10,6 +10,7 @@ repository with benchmarks/generate.py, then times *cold* runs (a new process ea
     tlt -C REPO check-eligibility --all --format csv --as-of 2026-03-02
     tlt -C REPO stipends --format csv --as-of 2026-03-02
     tlt -C REPO report --term 2025-26 --format csv --as-of 2026-03-02
+    tlt -C REPO credits --format json --as-of 2026-03-02         (credit rows and renewals both)
     tlt --help                                            (once)
 
 each with wall time (median of --repeat runs; a single run when the first takes over --slow seconds), files per
@@ -82,6 +83,8 @@ COMMANDS = (
     ),
     Command("stipends", ("stipends", "--format", "csv", "--as-of", AS_OF), frozenset({0}), 8.0),
     Command("report", ("report", "--term", TERM, "--format", "csv", "--as-of", AS_OF), frozenset({0}), 8.0),
+    # SPEC 10.2: every teacher file is read (coursework and licenses need no assignment), as validate reads them
+    Command("credits", ("credits", "--format", "json", "--as-of", AS_OF), frozenset({0}), 8.0),
 )
 HELP_TARGET_S = 0.3
 RSS_TARGET = 1.5 * GIB

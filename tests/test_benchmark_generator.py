@@ -106,3 +106,27 @@ def test_paid_roles_change_by_term_and_pay_in_parts(generator: Any, run: Any, tm
     assert all(r["basis"].endswith("(per Generated benchmark agreement 2024-25)") for r in paid)
     kept = rows("2026-27")
     assert kept and all(r["basis"].endswith("(per Generated benchmark agreement 2024-25)") for r in kept)
+
+
+def test_credits_come_from_their_own_stream(generator: Any, run: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    """The holders' credits (SPEC 10.2) are added inside existing flow mappings from a random stream of their
+    own: without them every file is byte for byte what the generator wrote before credits existed, and with
+    them `tlt credits` has coursework rows and renewal rows."""
+    import re
+
+    with_credits = tmp_path / "with"
+    generator.generate(60, with_credits, seed=2, holders=0.4)
+    monkeypatch.setattr(generator, "with_credits", lambda text, rng: text)
+    without = tmp_path / "without"
+    generator.generate(60, without, seed=2, holders=0.4)
+    added = re.compile(r", (credits: [0-9.]+|renewal: \{credits: [0-9]+\})(?=\}$)", re.MULTILINE)
+    changed = 0
+    for path in sorted((without / "teachers").rglob("*.yaml")):
+        written = (with_credits / path.relative_to(without)).read_text(encoding="utf-8")
+        assert added.sub("", written) == path.read_text(encoding="utf-8"), path.name
+        changed += written != path.read_text(encoding="utf-8")
+    assert changed > 0
+    code, out, err = run(["-C", with_credits, "credits", "--format", "json", "--as-of", AS_OF])
+    assert code == 0, err
+    document = json.loads(out)
+    assert {r["kind"] for r in document["credits"]} >= {"coursework"} and document["renewals"]
