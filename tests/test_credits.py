@@ -255,3 +255,23 @@ def test_jps_mentors_earn_their_ceu(run):
     assert [(r["teacher_id"], r["credits"]) for r in t2526 if r["kind"] == "role"] == [
         ("t-0001", "1.00"), ("t-0005", "1.00"),
     ]  # fmt: skip
+
+
+def test_jps_tables_fit_80_columns_with_values_whole(run):
+    """Both tables fit a terminal of 80 columns (SPEC 13) and no date, id or figure is broken across lines: the
+    credit table leaves out `kind` and cuts names, the renewal table leaves out `issued`."""
+    code, out, err = run(
+        ["-C", JPS, "credits", "--format", "table", "--as-of", moved("2026-08-24")],
+        env={"COLUMNS": "80", "TERMINAL_WIDTH": "80"},
+    )
+    assert code == 0, err
+    assert max(len(line) for line in out.splitlines()) <= 80
+    lines = out.splitlines()
+    first = moved("2021-06-04")
+    assert any(
+        "t-0001" in line and "jps-new-teacher-mentor" in line and first in line and "1.00" in line for line in lines
+    )
+    # the renewal table is 86 columns wide: `issued` (the least needed) is left out, the license stays whole
+    renewal = next(line for line in lines if "MS standard 304117" in line)
+    assert all(v in renewal for v in (moved("2029-06-30"), "7.50", "10.00", "short"))
+    assert "left out to fit 80 columns: issued" in out

@@ -140,6 +140,7 @@ def _commands(window: dict[str, object]) -> list[tuple[str, list[str]]]:
                 ["check-eligibility", "--all", "--explain", "--format", "json", "--as-of", d],
             ),
             (f"expiring as of {d}", ["expiring", "--format", "json", "--as-of", d]),
+            (f"credits as of {d}", ["credits", "--format", "json", "--as-of", d]),  # SPEC 10.2: terms' days
         ]
     for name in ("report", "caseload", "stipends"):
         out.append((f"{name} {term}", [name, "--term", term, "--as-of", term_day, "--format", "json"]))

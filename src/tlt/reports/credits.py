@@ -47,7 +47,7 @@ CREDIT_COLUMNS = [
 ]
 RENEWAL_COLUMNS = [
     column("teacher_id", priority=100, fit="whole"),
-    column("license", priority=80, fit="cut"),
+    column("license", priority=80, fit="cut", min_width=18),  # "MS standard 304117": its number whole
     column("issued", "date", priority=50),
     column("expires", "date", priority=75),
     column("earned", "money", priority=95),
