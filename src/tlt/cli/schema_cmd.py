@@ -1,4 +1,4 @@
-"""`tlt schema role|teacher|config`: print a JSON Schema as tlt publishes it (`tlt.schema.published`)."""
+"""`tlt schema role|teacher|config|import`: print a JSON Schema as tlt publishes it (`tlt.schema.published`)."""
 
 from __future__ import annotations
 
@@ -17,15 +17,19 @@ class SchemaName(str, enum.Enum):
     role = "role"
     teacher = "teacher"
     config = "config"
+    import_ = "import"
 
 
 @app.command()
 @clean_errors
 def schema(
-    name: Annotated[SchemaName, typer.Argument(help="role, teacher or config (tlt.yaml).", case_sensitive=False)],
+    name: Annotated[
+        SchemaName,
+        typer.Argument(help="role, teacher, config (tlt.yaml) or import (a `tlt import` map).", case_sensitive=False),
+    ],
     output: OutputOpt = None,
 ) -> None:
-    """Print the JSON Schema (draft 2020-12) for role files, teacher files or tlt.yaml.
+    """Print the JSON Schema (draft 2020-12) for role files, teacher files, tlt.yaml or `tlt import` maps.
 
     Examples:
 

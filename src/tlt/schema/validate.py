@@ -18,7 +18,7 @@ from tlt.loading.safeyaml import INT_MAX, INT_MIN, MAX_PLACES, Document
 from tlt.problems import Problem, error, excerpt
 from tlt.suggest import closest, in_problem
 
-SCHEMA_NAMES = ("config", "role", "teacher")
+SCHEMA_NAMES = ("config", "role", "teacher", "import")
 
 
 def _is_integer(checker: Any, instance: Any) -> bool:
