@@ -1,0 +1,256 @@
+"""`tlt import teachers` (SPEC 11, issue 17): an HR or licensure export into teacher files, as a map says.
+
+Every test runs the CLI on a small repository in tmp_path and looks at what a user sees: the files, stdout,
+stderr and the exit code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+HR_MAP = """\
+id: "t-{Employee ID}"
+date_format: "%m/%d/%Y"
+number_format: us
+fields:
+  name: "{First Name} {Last Name}"
+  school: "{Location}"
+  status: {column: "Employment Status", map: {PERM: permanent, PROB: probationary}}
+  base_salary: {column: "Annual Salary", type: money}
+lists:
+  licenses:
+    key: [state, number]
+    entry:
+      state: "{License State}"
+      number: "{License Number}"
+      expires: {column: "License Expiration", type: date}
+"""
+
+HEADER = "Employee ID,First Name,Last Name,Location,Employment Status,Annual Salary,License State,License Number,License Expiration\n"
+
+
+def _export(tmp_path: Path, rows: str, name: str = "hr.csv", header: str = HEADER) -> Path:
+    path = tmp_path / name
+    path.write_bytes((header + rows).encode("utf-8"))
+    return path
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def repo(make_repo):
+    return make_repo(files={"import/hr.yaml": HR_MAP})
+
+
+def _import(run, root: Path, export: Path, *extra: str):
+    return run(
+        ["-C", root, "import", "teachers", export, "--map", root / "import/hr.yaml", "--as-of", "2025-09-01", *extra]
+    )
+
+
+ROWS = (
+    '0001,Pat,Lee,Revere High,PERM,"$92,000.00",MA,0123,06/30/2030\n'
+    '0001,Pat,Lee,Revere High,PERM,"$92,000.00",NY,555,06/30/2031\n'
+    "0002,Kim,Ng,Lincoln,PROB,70000,,,\n"
+)
+
+
+def test_first_import_creates_files_that_validate_accepts(run, repo, tmp_path):
+    code, out, err = _import(run, repo, _export(tmp_path, ROWS))
+    assert code == 0, err
+    assert out == "created teachers/t-0001.yaml\ncreated teachers/t-0002.yaml\n"
+    assert err.strip().endswith("2 created, 0 changed, 0 unchanged, 0 in the repository but not in the export")
+    # two rows of one id make one file with two licenses; "$92,000.00" is 92000.00; 06/30/2030 is 2030-06-30;
+    # "0123" stays text (quoted), so its leading zero is kept
+    assert (repo / "teachers/t-0001.yaml").read_text() == (
+        "id: t-0001\n"
+        "name: Pat Lee\n"
+        "school: Revere High\n"
+        "status: permanent\n"
+        "base_salary: 92000.00\n"
+        "licenses:\n"
+        "  - {state: MA, number: '0123', expires: 2030-06-30}\n"
+        "  - {state: NY, number: '555', expires: 2031-06-30}\n"
+    )
+    # no row of t-0002 fills a license: no licenses key (absent: not recorded); 70000 is money 70000.00
+    assert (repo / "teachers/t-0002.yaml").read_text() == (
+        "id: t-0002\nname: Kim Ng\nschool: Lincoln\nstatus: probationary\nbase_salary: 70000.00\n"
+    )
+    code, _, err = run(["-C", repo, "validate", "--as-of", "2025-09-01"])
+    assert code == 0, err
+
+
+def test_a_second_import_of_the_same_export_changes_nothing_and_says_so(run, repo, tmp_path):
+    export = _export(tmp_path, ROWS)
+    assert _import(run, repo, export)[0] == 0
+    before = _files(repo)
+    code, out, err = _import(run, repo, export)
+    assert code == 0
+    assert out == ""
+    assert "0 created, 0 changed, 2 unchanged, 0 in the repository but not in the export; nothing to change" in err
+    assert _files(repo) == before
+
+
+EXISTING = """\
+id: t-0001
+# Pat asked to be listed under her full name (hand-written; HR does not know)
+name: Pat Lee
+school: Revere High    # since 2019
+status: permanent
+base_salary: 92000.00
+licenses:
+  - {state: MA, number: "0123", expires: 2030-06-30, type: professional}
+assignments:
+  - role: mentor
+    start: 2024-08-26   # approved by the panel
+    caseload: [t-0009, {teacher: t-0010, service: PAR}]
+"""
+
+
+def test_a_moved_school_changes_only_school_and_keeps_comments_and_assignments(run, make_repo, tmp_path, role_yaml):
+    root = make_repo(
+        roles={"mentor": role_yaml("mentor")},
+        teachers={"t-0001": EXISTING, "t-0009": "id: t-0009\nname: A\n", "t-0010": "id: t-0010\nname: B\n"},
+        files={"import/hr.yaml": HR_MAP},
+    )
+    export = _export(tmp_path, '0001,Pat,Lee,Chelsea High,PERM,"$92,000.00",MA,0123,06/30/2030\n')
+    code, out, err = _import(run, root, export)
+    assert code == 0, err
+    assert out == "changed teachers/t-0001.yaml (school)\n"
+    # only the value of school changed: its end-of-line comment, the comment above name, the license's
+    # hand-recorded type and the assignments block are the same bytes
+    assert (root / "teachers/t-0001.yaml").read_text() == EXISTING.replace("Revere High    #", "Chelsea High    #")
+    assert "in the repository but not in the export: teachers/t-0009.yaml" in err
+    assert "1 created" not in err and "0 created, 1 changed, 0 unchanged, 2 in the repository" in err
+
+
+def test_a_bad_date_on_line_214_writes_nothing_and_names_the_line_and_the_column(run, repo, tmp_path):
+    # the header is line 1, so employee n is on line n + 1; employee 213 is line 214
+    rows = "".join(
+        f"{n:04d},First{n},Last{n},School,PERM,50000,MA,{n},{'13/45/2019' if n == 213 else '06/30/2030'}\n"
+        for n in range(1, 501)
+    )
+    export = _export(tmp_path, rows)
+    before = _files(repo)
+    code, out, err = _import(run, repo, export)
+    assert code == 1
+    assert out == ""
+    assert f"{export}:214: License Expiration '13/45/2019' is not a date (map: %m/%d/%Y)" in err
+    assert "1 problem; nothing written" in err
+    assert _files(repo) == before
+
+
+def test_dry_run_prints_a_unified_diff_and_writes_nothing(run, make_repo, tmp_path):
+    root = make_repo(teachers={"t-0002": "id: t-0002\nname: Kim Ng\nschool: Old\n"}, files={"import/hr.yaml": HR_MAP})
+    before = _files(root)
+    code, out, err = _import(run, root, _export(tmp_path, ROWS), "--dry-run")
+    assert code == 0, err
+    assert _files(root) == before
+    assert "--- /dev/null\n+++ b/teachers/t-0001.yaml\n@@ -0,0 +1,8 @@\n+id: t-0001\n" in out
+    assert "--- a/teachers/t-0002.yaml\n+++ b/teachers/t-0002.yaml\n" in out
+    assert "-school: Old\n+school: Lincoln\n" in out
+    assert "dry run, nothing written: 1 created, 1 changed, 0 unchanged" in err
+
+
+def test_an_owned_list_merges_by_key_and_keeps_what_the_export_lacks(run, make_repo, tmp_path):
+    root = make_repo(
+        teachers={
+            "t-0001": (
+                "id: t-0001\nname: Pat Lee\nlicenses:\n"
+                "  - {state: MA, number: '0123', type: professional, expires: 2029-06-30, issued: 2015-07-01}\n"
+                "  - {state: VT, number: '77'}\n"
+            )
+        },
+        files={"import/hr.yaml": HR_MAP},
+    )
+    code, out, err = _import(run, root, _export(tmp_path, ROWS))
+    assert code == 0, err
+    text = (root / "teachers/t-0001.yaml").read_text()
+    # MA 0123 matched by [state, number]: expires taken from the export, the hand-recorded type and issued kept
+    # where they stood; VT kept and listed; NY added
+    assert "  - {state: MA, number: '0123', type: professional, expires: 2030-06-30, issued: 2015-07-01}\n" in text
+    assert "  - {state: VT, number: '77'}\n  - {state: NY, number: '555', expires: 2031-06-30}\n" in text
+    assert "teachers/t-0001.yaml: kept the licenses entry (state 'VT', number '77'): it is not in the export" in err
+
+
+def test_an_empty_cell_keeps_the_existing_value_and_says_so(run, make_repo, tmp_path):
+    root = make_repo(
+        teachers={"t-0002": "id: t-0002\nname: Kim Ng\nschool: Lincoln\nstatus: probationary\nbase_salary: 70000.00\n"},
+        files={"import/hr.yaml": HR_MAP},
+    )
+    code, out, err = _import(run, root, _export(tmp_path, "0002,Kim,Ng,,PROB,70000,,,\n"))
+    assert code == 0, err
+    assert out == ""
+    assert "teachers/t-0002.yaml: kept school 'Lincoln': Location is empty in the export" in err
+
+
+def test_rows_of_one_teacher_must_agree(run, repo, tmp_path):
+    rows = "0001,Pat,Lee,Revere High,PERM,1,MA,1,\n0001,Pat,Lee,Chelsea High,PERM,1,MA,2,\n"
+    code, _, err = _import(run, repo, _export(tmp_path, rows))
+    assert code == 1
+    assert ":3: Location 'Chelsea High' differs from line 2 ('Revere High') for the same id 't-0001'" in err
+
+
+def test_a_value_the_map_does_not_list_is_a_problem(run, repo, tmp_path):
+    code, _, err = _import(run, repo, _export(tmp_path, "0001,Pat,Lee,X,TEMP,1,,,\n"))
+    assert code == 1
+    assert ":2: Employment Status 'TEMP' is not in the map of status (PERM, PROB)" in err
+
+
+@pytest.mark.parametrize(
+    ("number_format", "cell", "stored"),
+    [
+        ("us", '"$92,000.00"', "92000.00"),
+        ("us", '"$70,000"', "70000.00"),
+        ("eu", '"92.000,00"', "92000.00"),
+        ("eu", "70000", "70000.00"),
+        ("plain", "92000.5", "92000.50"),
+    ],
+)
+def test_number_formats(run, make_repo, tmp_path, number_format, cell, stored):
+    imap = HR_MAP.replace("number_format: us", f"number_format: {number_format}")
+    root = make_repo(files={"import/hr.yaml": imap})
+    code, _, err = _import(run, root, _export(tmp_path, f"0001,Pat,Lee,X,PERM,{cell},,,\n"))
+    assert code == 0, err
+    assert f"base_salary: {stored}\n" in (root / "teachers/t-0001.yaml").read_text()
+
+
+def test_us_money_with_a_misplaced_comma_is_a_problem(run, repo, tmp_path):
+    code, _, err = _import(run, repo, _export(tmp_path, '0001,Pat,Lee,X,PERM,"92,00.00",,,\n'))
+    assert code == 1
+    assert ":2: Annual Salary '92,00.00' is not money (map: us: 92,000.00)" in err
+
+
+def test_a_row_that_breaks_the_teacher_schema_is_placed_at_its_line_and_column(run, repo, tmp_path):
+    code, _, err = _import(run, repo, _export(tmp_path, "0001,Pat,Lee,X,PERM,1,Mass.,1,\n"))
+    assert code == 1
+    assert ":2: License State: licenses[0].state is 'Mass.'; expected a state's two capital letters, such as MA" in err
+
+
+def test_tlt_schema_import_and_a_map_with_an_unknown_key(run, make_repo, tmp_path):
+    code, out, _ = run(["schema", "import"])
+    assert code == 0 and json.loads(out)["title"] == "tlt import map"
+    root = make_repo(files={"import/hr.yaml": HR_MAP + "colour: red\n"})
+    code, _, err = _import(run, root, _export(tmp_path, ROWS))
+    assert code == 1
+    assert "import/hr.yaml:16:1: unknown key 'colour'" in err
+    assert not (root / "teachers").exists()
+
+
+def test_a_map_naming_a_column_the_export_lacks(run, make_repo, tmp_path):
+    root = make_repo(files={"import/hr.yaml": HR_MAP.replace("{Location}", "{Locaton}")})
+    code, _, err = _import(run, root, _export(tmp_path, ROWS))
+    assert code == 1
+    assert "import/hr.yaml:6:11: the export has no column 'Locaton' (did you mean 'Location'?)" in err
+
+
+def test_a_teacher_file_with_errors_is_not_updated(run, make_repo, tmp_path):
+    root = make_repo(teachers={"t-0001": "id: t-0001\nname: [\n"}, files={"import/hr.yaml": HR_MAP})
+    code, _, err = _import(run, root, _export(tmp_path, ROWS))
+    assert code == 1
+    assert "teachers/t-0001.yaml:3: the file has errors; fix them first (`tlt validate` shows them)" in err
+    assert not (root / "teachers/t-0002.yaml").exists()
