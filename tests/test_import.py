@@ -248,6 +248,104 @@ def test_a_map_naming_a_column_the_export_lacks(run, make_repo, tmp_path):
     assert "import/hr.yaml:6:11: the export has no column 'Locaton' (did you mean 'Location'?)" in err
 
 
+# --- hostile exports are data -------------------------------------------------------------------------------
+
+
+def test_formula_looking_cells_and_control_characters_are_stored_as_data(run, repo, tmp_path):
+    rows = '0001,"=HYPERLINK(""http://x"")","@Lee\x1b[31m",+1,PERM,1,,,\n'
+    code, out, err = _import(run, repo, _export(tmp_path, rows))
+    assert code == 0, err
+    text = (repo / "teachers/t-0001.yaml").read_text()
+    assert "\x1b" not in text  # written as YAML's escape, read back as the same value
+    code, out, _ = run(["-C", repo, "check-eligibility", "--format", "json", "--as-of", "2025-09-01"])
+    assert code == 0
+    from tlt.pipeline import load_repository
+
+    teacher = load_repository(repo).teachers["t-0001"]
+    assert teacher.name == '=HYPERLINK("http://x") @Lee\x1b[31m'
+    assert teacher.school == "+1"
+
+
+def test_an_export_that_is_not_utf8_is_a_problem_at_its_first_bad_line(run, repo, tmp_path):
+    path = tmp_path / "hr.csv"
+    path.write_bytes(HEADER.encode() + b"0001,Pat,Lee,X,PERM,1,,,\n0002,Jos\xe9,Ng,X,PERM,1,,,\n")
+    code, _, err = _import(run, repo, path)
+    assert code == 1
+    assert f"{path}:3: cannot be read as utf-8 (byte 0xe9)" in err
+    assert not (repo / "teachers").exists()
+
+
+def test_a_map_encoding_reads_another_code_page(run, make_repo, tmp_path):
+    root = make_repo(files={"import/hr.yaml": "encoding: cp1252\n" + HR_MAP})
+    path = tmp_path / "hr.csv"
+    path.write_bytes((HEADER + "0002,José,Ng,X,PERM,1,,,\n").encode("cp1252"))
+    code, _, err = _import(run, root, path)
+    assert code == 0, err
+    assert "name: José Ng\n" in (root / "teachers/t-0002.yaml").read_text(encoding="utf-8")
+
+
+def test_a_byte_order_mark_and_quoted_newlines(run, repo, tmp_path):
+    path = tmp_path / "hr.csv"
+    # the first row's school spans lines 2 and 3, so the second row starts on line 4
+    path.write_bytes(
+        b"\xef\xbb\xbf" + HEADER.encode() + b'0001,Pat,Lee,"Two\nLines",PERM,1,,,\n0002,Kim,Ng,X,PERM,"1,0",,,\n'
+    )
+    code, _, err = _import(run, repo, path)
+    assert code == 1  # the BOM is no part of "Employee ID"; the bad number is on line 4
+    assert f"{path}:4: Annual Salary '1,0' is not money (map: us: 92,000.00)" in err
+
+
+@pytest.mark.parametrize("ident", ["../x", "a/b", "..", "A1", "x y", "t-\u00e9", "t-" + "9" * 70])
+def test_an_id_that_is_no_teacher_id_is_refused(run, make_repo, tmp_path, ident):
+    root = make_repo(files={"import/hr.yaml": HR_MAP.replace('id: "t-{Employee ID}"', 'id: "{Employee ID}"')})
+    cell = '"' + ident.replace('"', '""') + '"'
+    code, _, err = _import(run, root, _export(tmp_path, f"{cell},Pat,Lee,X,PERM,1,,,\n"))
+    assert code == 1
+    assert "is not a valid teacher id" in err
+    assert not (root / "teachers").exists() and not (tmp_path / "x.yaml").exists()
+
+
+def test_a_huge_cell_stops_the_reading_with_one_problem(run, repo, tmp_path):
+    code, _, err = _import(run, repo, _export(tmp_path, "0001,Pat," + "x" * 70_000 + ",X,PERM,1,,,\n"))
+    assert code == 1
+    assert ":2: not CSV: 'a cell longer than 65,536 characters'" in err
+
+
+def test_too_many_columns_and_a_short_row(run, repo, tmp_path):
+    code, _, err = _import(run, repo, _export(tmp_path, "", header=",".join(f"c{i}" for i in range(1001)) + "\n"))
+    assert code == 1 and ":1: the header has 1,001 columns; at most 1,000" in err
+    code, _, err = _import(run, repo, _export(tmp_path, "0001,Pat,Lee\n"))
+    assert code == 1 and ":2: the row has 3 cells; the header has 9" in err
+
+
+def test_a_line_longer_than_a_mebibyte_stops_the_reading(run, repo, tmp_path):
+    code, _, err = _import(run, repo, _export(tmp_path, "0001," + "x" * (1024 * 1024 + 10)))
+    assert code == 1
+    assert ":2: a line longer than 1 MiB; this is no export" in err
+
+
+def test_more_rows_than_the_bound_stop_the_reading(run, repo, tmp_path, monkeypatch):
+    monkeypatch.setattr("tlt.importer.export.MAX_ROWS", 3)  # (the bound is 1,000,000; 4 rows show it here)
+    rows = "".join(f"{n:04d},P,L,X,PERM,1,,,\n" for n in range(1, 5))
+    code, _, err = _import(run, repo, _export(tmp_path, rows))
+    assert code == 1
+    assert ":5: more than 3 rows" in err
+    assert not (repo / "teachers").exists()
+
+
+def test_a_teacher_whose_cells_would_make_a_file_over_the_limit_is_a_problem(run, make_repo, tmp_path):
+    # 20 license rows of one teacher, each with a 60,000-character type, and the school the same 60,000 characters:
+    # 21 x 60,000 = 1,260,000 bytes and a few more, 1.2 MiB, over the loader's 1 MiB
+    imap = HR_MAP.replace(
+        '      number: "{License Number}"', '      number: "{License Number}"\n      type: "{Location}"'
+    )
+    root = make_repo(files={"import/hr.yaml": imap})
+    rows = "".join(f"0001,P,L,{'y' * 60_000},PERM,1,MA,{n},\n" for n in range(20))
+    code, _, err = _import(run, root, _export(tmp_path, rows))
+    assert code == 1
+    assert ":2: teachers/t-0001.yaml would not load: the file is 1.2 MiB; the limit is 1 MiB" in err
+
+
 def test_a_teacher_file_with_errors_is_not_updated(run, make_repo, tmp_path):
     root = make_repo(teachers={"t-0001": "id: t-0001\nname: [\n"}, files={"import/hr.yaml": HR_MAP})
     code, _, err = _import(run, root, _export(tmp_path, ROWS))

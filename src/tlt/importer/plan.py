@@ -413,7 +413,12 @@ def _schema_ok(
 def _reads_back(rel: str, text: str, data: dict[str, Any], teacher: Incoming, shown: str, problems: _Problems) -> bool:
     """Whether the text tlt would write reads back, through the safe loader, as exactly `data`."""
     doc = read_reference(text.encode("utf-8"), rel, "teacher")
-    if doc.problems or doc.data is None or not _same(doc.data, data):
+    if doc.problems:  # what the loader would say of the file: too large, say (many huge cells of one teacher)
+        problems.add(
+            ImportProblem(shown, teacher.line, f"{shorten_path(rel)} would not load: {doc.problems[0].message}")
+        )
+        return False
+    if doc.data is None or not _same(doc.data, data):
         problems.add(
             ImportProblem(
                 shown,
