@@ -128,6 +128,18 @@ def test_a_moved_school_changes_only_school_and_keeps_comments_and_assignments(r
     assert "1 created" not in err and "0 created, 1 changed, 0 unchanged, 2 in the repository" in err
 
 
+def test_a_file_with_crlf_and_a_byte_order_mark_keeps_both(run, make_repo, tmp_path):
+    text = b"\xef\xbb\xbfid: t-0002\r\nname: Kim Ng  # HR spelling\r\nschool: Old\r\n"
+    root = make_repo(teachers={"t-0002": text}, files={"import/hr.yaml": HR_MAP})
+    code, _, err = _import(run, root, _export(tmp_path, "0002,Kim,Ng,Lincoln,PROB,70000,,,\n"))
+    assert code == 0, err
+    # school changed in place; status and base_salary appended with the file's own CRLF
+    assert (root / "teachers/t-0002.yaml").read_bytes() == (
+        b"\xef\xbb\xbfid: t-0002\r\nname: Kim Ng  # HR spelling\r\nschool: Lincoln\r\n"
+        b"status: probationary\r\nbase_salary: 70000.00\r\n"
+    )
+
+
 def test_a_bad_date_on_line_214_writes_nothing_and_names_the_line_and_the_column(run, repo, tmp_path):
     # the header is line 1, so employee n is on line n + 1; employee 213 is line 214
     rows = "".join(

@@ -339,7 +339,7 @@ def _read_teacher(root: Path, rel: str) -> tuple[Document, str | None]:
     data = held.get("data")
     text = None
     if data is not None and not doc.problems:
-        text = data[3:].decode("utf-8") if data.startswith(b"\xef\xbb\xbf") else data.decode("utf-8")
+        text = data.decode("utf-8")
     return doc, text
 
 
@@ -434,13 +434,15 @@ def _reads_back(rel: str, text: str, data: dict[str, Any], teacher: Incoming, sh
 def _update(
     root: Path, rel: str, teacher: Incoming, imap: ImportMap, shown: str, problems: _Problems, plan: Plan
 ) -> FilePlan | None:
-    doc, text = _read_teacher(root, rel)
-    if doc.problems or doc.data is None or text is None:
+    doc, original = _read_teacher(root, rel)
+    if doc.problems or doc.data is None or original is None:
         first = doc.problems[0] if doc.problems else None
         line = first.line if first else 1
         problems.add(ImportProblem(rel, line, "the file has errors; fix them first (`tlt validate` shows them)"))
         return None
     old: dict[str, Any] = doc.data
+    bom = "\ufeff" if original.startswith("\ufeff") else ""  # kept, as every other byte is
+    text = original[len(bom) :]
     if old.get("id") != teacher.id:
         problems.add(
             ImportProblem(rel, doc.position(("id",))[0], f"id {_shown(old.get('id'))} differs from the file name")
@@ -513,7 +515,7 @@ def _update(
             new[name] = merged
             changes[name] = seq
     if not changes:
-        return FilePlan(rel, "unchanged", text, text)
+        return FilePlan(rel, "unchanged", original, original)
     if not _schema_ok(rel, new, positions, labels, shown, problems):
         return None
     spans = yamledit.top_level_spans(text)
@@ -525,9 +527,10 @@ def _update(
         new_text = yamledit.dump(rt)
     else:
         new_text = yamledit.splice(text, changes, spans)
+    new_text = bom + new_text
     if not _reads_back(rel, new_text, new, teacher, shown, problems):
         return None
-    return FilePlan(rel, "changed", text, new_text, changed=list(changes))
+    return FilePlan(rel, "changed", original, new_text, changed=list(changes))
 
 
 def unified_diff(plan_file: FilePlan) -> str:

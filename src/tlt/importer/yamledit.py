@@ -173,31 +173,37 @@ def render_value(key: str, value: Any, offset: int = 2) -> str:
 
 
 def splice(text: str, changes: dict[str, Any], spans: dict[str, Span]) -> str:
-    """`text` with each changed top-level value replaced (keys it lacks appended at the end, in order)."""
+    """`text` with each changed top-level value replaced (keys it lacks appended at the end, in order). What is
+    rendered takes the file's line breaks (a file written on Windows keeps its CRLF)."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+
+    def render(key: str, value: Any, offset: int = 2) -> str:
+        return render_value(key, value, offset).replace("\n", newline)
+
     out = text
     present = sorted((k for k in changes if k in spans), key=lambda k: spans[k].start, reverse=True)
     for key in present:  # from the end, so the earlier offsets stay right
         span, value = spans[key], changes[key]
         if isinstance(value, (list, dict)):
             offset = span.column if span.block and isinstance(value, list) else 2
-            rendered = render_value(key, value, offset)
+            rendered = render(key, value, offset)
             if span.block:
                 # from the line the old block starts on: the key's own line (and a comment on it) stays
                 line_start = out.rfind("\n", 0, span.start) + 1
                 if line_start > span.key_end:
-                    out = out[:line_start] + rendered.split("\n", 1)[1] + out[span.end :]
+                    out = out[:line_start] + rendered.split(newline, 1)[1] + out[span.end :]
                     continue
             out = out[: span.key_end] + rendered + out[span.end :]
         else:
-            rendered = render_value(key, value).lstrip(":").lstrip(" ")
+            rendered = render(key, value).lstrip(":").lstrip(" ")
             out = out[: span.start] + rendered + out[span.end :]
     appended = [k for k in changes if k not in spans]
     if appended:
         if out and not out.endswith("\n"):
-            out += "\n"
+            out += newline
         for key in appended:
             value = changes[key]
-            out += key + render_value(key, rt_list(value) if _plain_list(value) else value) + "\n"
+            out += key + render(key, rt_list(value) if _plain_list(value) else value) + newline
     return out
 
 
