@@ -364,3 +364,16 @@ def test_a_teacher_file_with_errors_is_not_updated(run, make_repo, tmp_path):
     assert code == 1
     assert "teachers/t-0001.yaml:3: the file has errors; fix them first (`tlt validate` shows them)" in err
     assert not (root / "teachers/t-0002.yaml").exists()
+
+
+def test_a_file_written_as_one_flow_mapping_is_rewritten_whole(run, make_repo, tmp_path):
+    root = make_repo(
+        teachers={"t-0001": '{id: t-0001, name: Pat Lee, licenses: [{state: MA, number: "0123"}]}\n'},
+        files={"import/hr.yaml": HR_MAP.replace("fields:", "owns: [school, licenses]\nfields:")},
+    )
+    code, out, err = _import(run, root, _export(tmp_path, "0001,Pat,Lee,Revere,PERM,1,MA,0123,06/30/2030\n"))
+    assert code == 0, err
+    assert out == "changed teachers/t-0001.yaml (school, licenses)\n"
+    assert (root / "teachers/t-0001.yaml").read_text() == (
+        '{id: t-0001, name: Pat Lee, licenses: [{state: MA, number: "0123", expires: 2030-06-30}], school: Revere}\n'
+    )

@@ -525,6 +525,7 @@ def _update(
         for key, value in changes.items():
             rt[key] = value if not isinstance(value, list) or key in rt else yamledit.rt_list(value)
         new_text = yamledit.dump(rt)
+        new_text += "" if new_text.endswith("\n") else "\n"  # (ruamel ends a flow mapping without one)
     else:
         new_text = yamledit.splice(text, changes, spans)
     new_text = bom + new_text
