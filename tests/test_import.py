@@ -366,6 +366,43 @@ def test_a_teacher_file_with_errors_is_not_updated(run, make_repo, tmp_path):
     assert not (root / "teachers/t-0002.yaml").exists()
 
 
+# --- the bundled samples (examples/import/) -----------------------------------------------------------------
+
+
+def test_the_staff_sample_updates_the_bps_example_and_it_still_validates(run, tmp_path):
+    import shutil
+
+    from example_dates import PROJECT, moved
+
+    root = shutil.copytree(PROJECT / "examples" / "bps", tmp_path / "bps")
+    sample = PROJECT / "examples" / "import"
+    args = [
+        "-C",
+        root,
+        "import",
+        "teachers",
+        sample / "powerschool-staff.csv",
+        "--map",
+        sample / "powerschool-staff.yaml",
+    ]
+    code, out, err = run(args)
+    assert code == 0, err
+    # t-0002 moved school; t-0031 is new; t-0001 and t-0003 are as recorded; 30 - 3 = 27 are not in the export
+    assert out == "changed teachers/t-0002.yaml (school)\ncreated teachers/t-0031.yaml\n"
+    assert "1 created, 1 changed, 2 unchanged, 27 in the repository but not in the export" in err
+    code, _, err = run(["-C", root, "validate", "--as-of", moved("2026-08-24")])
+    assert code == 0, err
+    args = ["-C", root, "import", "teachers", sample / "licensure.csv", "--map", sample / "licensure.yaml"]
+    code, out, err = run(args)
+    assert code == 0, err
+    # one row per license: t-0005's second row adds the administrator license it lacked
+    assert (
+        "  - {state: MA, type: administrator, number: 0433370-A, issued: 2025-07-01, expires: 2030-06-30}\n"
+        in (root / "teachers/t-0005.yaml").read_text()
+    )
+    assert run(args)[1] == ""  # and a second run changes nothing
+
+
 def test_a_file_written_as_one_flow_mapping_is_rewritten_whole(run, make_repo, tmp_path):
     root = make_repo(
         teachers={"t-0001": '{id: t-0001, name: Pat Lee, licenses: [{state: MA, number: "0123"}]}\n'},
