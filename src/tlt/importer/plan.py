@@ -34,7 +34,7 @@ from tlt.importer.export import Export, ExportStop
 from tlt.importer.mapfile import EMPTY, Field, ImportMap, MapProblem, convert, read_map
 from tlt.loading.reader import read_reference
 from tlt.loading.repository import CONFIG_NAME
-from tlt.loading.safeyaml import Document, read_document
+from tlt.loading.safeyaml import Document, parse_bytes, read_document
 from tlt.loading.sources import FileSource
 from tlt.pipeline import file_stem, load_base
 from tlt.problems import escape_control, excerpt, shorten_path
@@ -411,8 +411,9 @@ def _schema_ok(
 
 
 def _reads_back(rel: str, text: str, data: dict[str, Any], teacher: Incoming, shown: str, problems: _Problems) -> bool:
-    """Whether the text tlt would write reads back, through the safe loader, as exactly `data`."""
-    doc = read_reference(text.encode("utf-8"), rel, "teacher")
+    """Whether the text tlt would write reads back, through the safe loader, as exactly `data` (which has passed
+    the teacher schema: equal data passes it too, so the schema is not asked twice)."""
+    doc = parse_bytes(text.encode("utf-8"), rel)
     if doc.problems:  # what the loader would say of the file: too large, say (many huge cells of one teacher)
         problems.add(
             ImportProblem(shown, teacher.line, f"{shorten_path(rel)} would not load: {doc.problems[0].message}")

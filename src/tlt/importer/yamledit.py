@@ -19,6 +19,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import yaml
@@ -35,7 +36,9 @@ def _decimal(representer: Any, value: Decimal) -> Any:
     return representer.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
 
 
+@cache
 def _yaml(offset: int = 2) -> YAML:
+    """One ruamel.yaml instance per sequence offset, made once: making one costs more than a small dump."""
     y = YAML(typ="rt")
     y.width = 4096  # never fold a long value or flow mapping onto a second line
     y.preserve_quotes = True
