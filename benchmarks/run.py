@@ -12,6 +12,8 @@ repository with benchmarks/generate.py, then times *cold* runs (a new process ea
     tlt -C REPO report --term 2025-26 --format csv --as-of 2026-03-02
     tlt -C REPO credits --format json --as-of 2026-03-02         (credit rows and renewals both)
     tlt --help                                            (once)
+    tlt -C EMPTY import teachers EXPORT.csv --map MAP     (an N-row export into a repository with no teacher yet)
+    tlt -C EMPTY import teachers EXPORT.csv --map MAP     (again: every file unchanged)
 
 each with wall time (median of --repeat runs; a single run when the first takes over --slow seconds), files per
 second, CPU time and memory. Memory is measured two ways, because tlt may read files on a pool of worker
@@ -30,6 +32,10 @@ Side by side it times check-jsonschema (installed once into --out/venv-cjs with 
 files against `tlt schema teacher`, passing the files as arguments in batches of --cjs-batch; above
 --cjs-sample files it measures an evenly spaced sample and says so. It prints tlt validate's files/s ÷
 check-jsonschema's files/s (target ≥ 25).
+
+The import rows (`--commands import`) have no target: they show what an HR export of N rows costs, written
+(one file per row) and then re-read and found unchanged; the export is generated with one row per teacher and
+the map of examples/import/powerschool-staff.yaml's shape.
 
 Commands that this checkout does not have yet (or options it rejects) show as n/a with the reason. Every row
 shows its target and PASS/FAIL; at sizes other than 100,000 the status is a linear projection to 100,000
@@ -272,6 +278,59 @@ def time_command(name: str, cmd: list[str], ok: frozenset[int], size: int, files
     return row
 
 
+# --- tlt import -------------------------------------------------------------------------------------------------
+
+IMPORT_ROWS = ("import (into an empty repository)", "import again (unchanged)")
+IMPORT_MAP = """\
+id: "t-{TeacherNumber}"
+number_format: us
+fields:
+  name: "{First_Name} {Last_Name}"
+  school: {column: HomeSchool}
+  status: {column: StaffStatus, map: {PERM: permanent, PROB: probationary}}
+  base_salary: {column: Salary, type: money}
+"""
+
+
+def import_fixture(size: int, folder: Path) -> tuple[Path, Path, Path]:
+    """(an empty repository, an export of `size` rows, its map) under `folder`, made once per size."""
+    repo = folder / f"import-{size}"
+    export = folder / f"import-{size}.csv"
+    imap = repo / "import" / "staff.yaml"
+    if not export.exists():
+        (repo / "import").mkdir(parents=True, exist_ok=True)
+        (repo / "tlt.yaml").write_text(
+            "program: Import benchmark\norganization: BENCH\nterms:\n  - {id: 2025-26, start: 2025-08-25, end: 2026-06-12}\n",
+            encoding="utf-8",
+        )
+        imap.write_text(IMPORT_MAP, encoding="utf-8")
+        schools = ("Harborview Middle School", "Codwell Latin Academy", "Fenwick Green Elementary School")
+        with open(export.with_suffix(".tmp"), "w", encoding="utf-8", newline="") as handle:
+            handle.write("TeacherNumber,Last_Name,First_Name,HomeSchool,StaffStatus,Salary\r\n")
+            for n in range(1, size + 1):
+                salary = 50_000 + (n * 37) % 70_000
+                status = "PROB" if n % 7 == 0 else "PERM"
+                handle.write(f'{n:06d},Last{n},First{n},{schools[n % 3]},{status},"${salary:,}.00"\r\n')
+        export.with_suffix(".tmp").replace(export)
+    return repo, export, imap
+
+
+def time_import(tlt_exe: str, size: int, folder: Path, repeat: int, slow: float, env: dict[str, str],
+                timeout: float) -> list[Row]:  # fmt: skip
+    """The two import rows: every teacher file created (each run starts from no teacher folder), then the same
+    export again, which finds every file unchanged."""
+    import shutil
+
+    repo, export, imap = import_fixture(size, folder)
+    cmd = [tlt_exe, "-C", str(repo), "-q", "import", "teachers", str(export), "--map", str(imap)]
+    first = time_command(IMPORT_ROWS[0], cmd, frozenset({0}), size, size, repeat, slow, folder, env, timeout,
+                         lambda: shutil.rmtree(repo / "teachers", ignore_errors=True))  # fmt: skip
+    again = time_command(IMPORT_ROWS[1], cmd, frozenset({0}), size, size, repeat, slow, folder, env, timeout)
+    if again.out_lines:
+        again.note = f"{again.out_lines} files changed on the second import; expected none"
+    return [first, again]
+
+
 # --- repositories -------------------------------------------------------------------------------------------------
 
 
@@ -489,6 +548,9 @@ def judge(rows: list[Row], help_rss: int | None, help_wall: float | None = None)
             r.status = "PASS" if r.wall <= HELP_TARGET_S else "FAIL"
             continue
         cmd = next((c for c in COMMANDS if c.name == r.command), None)
+        if r.command in IMPORT_ROWS:
+            r.target, r.status = "(no target)", "info"
+            continue
         if cmd is None:
             r.target, r.status = "(ratio under checks)", "info"
             continue
@@ -729,6 +791,11 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"  {row.wall:.2f} s, {_mib(row.maxrss)} MiB")
             else:
                 log(f"  n/a: {row.na}")
+        if not wanted or "import" in wanted:
+            log(f"{size:,}: tlt import teachers (an export of {size:,} rows) ...")
+            for row in time_import(tlt_exe, size, scratch, args.repeat, args.slow, env, args.timeout):
+                rows.append(row)
+                log(f"  {row.command}: " + (f"{row.wall:.2f} s" if row.wall is not None else f"n/a: {row.na}"))
         if cjs_exe is not None:
             log(f"{size:,}: check-jsonschema ...")
             warm_cache(repo)

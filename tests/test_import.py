@@ -414,3 +414,19 @@ def test_a_file_written_as_one_flow_mapping_is_rewritten_whole(run, make_repo, t
     assert (root / "teachers/t-0001.yaml").read_text() == (
         '{id: t-0001, name: Pat Lee, licenses: [{state: MA, number: "0123", expires: 2030-06-30}], school: Revere}\n'
     )
+
+
+def test_the_benchmark_export_imports_and_then_changes_nothing(run, tmp_path, project_script):
+    bench = project_script("benchmarks/run.py")
+    repo, export, imap = bench.import_fixture(7, tmp_path)
+    args = ["-C", repo, "import", "teachers", export, "--map", imap]
+    code, out, err = run(args)
+    assert code == 0, err
+    assert out.count("created ") == 7
+    # employee 7 is the one probationary row (n % 7 == 0); school 7 % 3 = 1, the second; salary 50,000 + 7 x 37
+    assert (repo / "teachers/t-000007.yaml").read_text() == (
+        "id: t-000007\nname: First7 Last7\nschool: Codwell Latin Academy\nstatus: probationary\nbase_salary: 50259.00\n"
+    )
+    code, out, err = run(args)
+    assert (code, out) == (0, "")
+    assert "0 created, 0 changed, 7 unchanged" in err
