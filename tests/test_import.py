@@ -430,3 +430,16 @@ def test_the_benchmark_export_imports_and_then_changes_nothing(run, tmp_path, pr
     code, out, err = run(args)
     assert (code, out) == (0, "")
     assert "0 created, 0 changed, 7 unchanged" in err
+
+
+def test_what_keeps_an_import_from_running_is_exit_2(run, repo, tmp_path):
+    export = _export(tmp_path, ROWS)
+    code, _, err = run(["-C", repo, "import", "teachers", tmp_path / "none.csv", "--map", repo / "import/hr.yaml"])
+    assert code == 2 and "cannot read" in err and "none.csv" in err
+    code, _, err = run(["-C", repo, "import", "teachers", export, "--map", repo / "import/none.yaml"])
+    assert code == 2 and "--map" in err and "no such file" in err
+    code, _, err = run(["-C", tmp_path / "nowhere", "import", "teachers", export, "--map", repo / "import/hr.yaml"])
+    assert code == 2
+    code, _, err = _import(run, repo, export, "--as-of", "2025-02-30")
+    assert code == 2 and "not a real date" in err
+    assert not (repo / "teachers").exists()

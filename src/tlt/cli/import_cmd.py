@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from tlt.cli.app import app
-from tlt.cli.common import GLOBALS, AsOfOpt, RepoOpt, as_of_date, clean_errors, message
+from tlt.cli.common import GLOBALS, RepoOpt, as_of_date, clean_errors, message
 from tlt.errors import TltError
 from tlt.importer.plan import make_plan, unified_diff, write_plan
 from tlt.loading.repository import find_root
@@ -37,12 +37,22 @@ def import_(
     kind: Annotated[ImportKind, typer.Argument(help="What the export holds: teachers.", case_sensitive=False)],
     export: Annotated[Path, typer.Argument(help="The CSV export (UTF-8, or the map's encoding).", dir_okay=False)],
     map_file: Annotated[
-        Path, typer.Option("--map", help="The import map, a YAML file in the repository (`tlt schema import`).")
+        Path,
+        typer.Option(
+            "--map", metavar="FILE", help="The import map, a YAML file in the repository (`tlt schema import`)."
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print what would change, file by file, as a unified diff; write nothing.")
     ] = False,
-    as_of: AsOfOpt = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Accepted as every command accepts it (YYYY-MM-DD); nothing an import does depends on a date.",
+            show_default=False,
+        ),
+    ] = None,
     repo: RepoOpt = None,
 ) -> None:
     """Create and update teacher files from a CSV export, as a map says (SPEC 11).
