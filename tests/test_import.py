@@ -443,3 +443,24 @@ def test_what_keeps_an_import_from_running_is_exit_2(run, repo, tmp_path):
     code, _, err = _import(run, repo, export, "--as-of", "2025-02-30")
     assert code == 2 and "not a real date" in err
     assert not (repo / "teachers").exists()
+
+
+def test_an_import_never_writes_through_a_symbolic_link(run, make_repo, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = make_repo(teachers={}, files={"import/hr.yaml": HR_MAP})
+    (root / "teachers").symlink_to(outside)  # the teachers folder leads out of the repository
+    code, _, err = _import(run, root, _export(tmp_path, ROWS))
+    assert code == 1
+    assert "teachers is a symbolic link; tlt import does not write through links" in err
+    assert list(outside.iterdir()) == []
+    # a teacher file that is a link (inside the repository) is not replaced either
+    (root / "teachers").unlink()
+    (root / "teachers").mkdir()
+    (root / "records").mkdir()
+    (root / "records/t-0002.yaml").write_text("id: t-0002\nname: Kim Ng\n")
+    (root / "teachers/t-0002.yaml").symlink_to(root / "records/t-0002.yaml")
+    code, _, err = _import(run, root, _export(tmp_path, "0002,Kim,Ng,Lincoln,PROB,70000,,,\n"))
+    assert code == 1
+    assert "teachers/t-0002.yaml:1: teachers/t-0002.yaml is a symbolic link" in err
+    assert (root / "records/t-0002.yaml").read_text() == "id: t-0002\nname: Kim Ng\n"

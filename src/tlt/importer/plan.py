@@ -363,12 +363,31 @@ def _create(
             ImportProblem(shown, teacher.line, f"{shorten_path(rel)} exists but is not a teacher file tlt reads")
         )
         return None
+    link = _link_on_the_way(root, rel)
+    if link is not None:
+        problems.add(ImportProblem(shown, teacher.line, link))
+        return None
     if not _schema_ok(rel, data, positions, labels, shown, problems):
         return None
     text = yamledit.new_file(data)
     if not _reads_back(rel, text, data, teacher, shown, problems):
         return None
     return FilePlan(rel, "created", "", text, changed=list(data))
+
+
+def _link_on_the_way(root: Path, rel: str) -> str | None:
+    """Why `rel` is not written, when it or a folder on its way is a symbolic link (or a folder holds a file of
+    its name): an import writes inside the repository, never through a link, as `tlt init` does not. None
+    when it may be written."""
+    parts = rel.split("/")
+    for i in range(1, len(parts) + 1):
+        path = root.joinpath(*parts[:i])
+        shown = shorten_path("/".join(parts[:i]))
+        if path.is_symlink():
+            return f"{shown} is a symbolic link; tlt import does not write through links"
+        if i < len(parts) and path.exists() and not path.is_dir():
+            return f"{shown} is a file where a folder is needed"
+    return None
 
 
 def _label(labels: list[str], label: str) -> int:
@@ -435,6 +454,10 @@ def _reads_back(rel: str, text: str, data: dict[str, Any], teacher: Incoming, sh
 def _update(
     root: Path, rel: str, teacher: Incoming, imap: ImportMap, shown: str, problems: _Problems, plan: Plan
 ) -> FilePlan | None:
+    link = _link_on_the_way(root, rel)
+    if link is not None:
+        problems.add(ImportProblem(rel, 1, link))
+        return None
     doc, original = _read_teacher(root, rel)
     if doc.problems or doc.data is None or original is None:
         first = doc.problems[0] if doc.problems else None
