@@ -464,3 +464,19 @@ def test_an_import_never_writes_through_a_symbolic_link(run, make_repo, tmp_path
     assert code == 1
     assert "teachers/t-0002.yaml:1: teachers/t-0002.yaml is a symbolic link" in err
     assert (root / "records/t-0002.yaml").read_text() == "id: t-0002\nname: Kim Ng\n"
+
+
+def test_a_file_ruamel_cannot_read_is_a_problem_not_a_crash(run, make_repo, tmp_path, monkeypatch):
+    def refuse(text):
+        raise ValueError("a layout ruamel.yaml does not read")
+
+    monkeypatch.setattr("tlt.importer.yamledit.round_trip", refuse)  # (no file tlt accepts is known to do this)
+    root = make_repo(
+        teachers={"t-0001": "id: t-0001\nname: Pat Lee\nlicenses:\n  - {state: MA, number: '0123'}\n"},
+        files={"import/hr.yaml": HR_MAP},
+    )
+    before = _files(root)
+    code, _, err = _import(run, root, _export(tmp_path, ROWS))
+    assert code == 1
+    assert "teachers/t-0001.yaml:1: ruamel.yaml cannot read this file back round trip" in err
+    assert _files(root) == before

@@ -503,7 +503,10 @@ def _update(
             continue
         merged = [dict(item) for item in existing]
         if rt is None:
-            rt = yamledit.round_trip(text)
+            rt = _round_trip(text)
+            if rt is None:
+                problems.add(ImportProblem(rel, 1, _NOT_IN_PLACE))
+                return None
         seq = rt[name]
         touched = False
         matched: set[int] = set()
@@ -545,7 +548,10 @@ def _update(
     spans = yamledit.top_level_spans(text)
     if spans is None:  # a flow mapping at the top: written whole, round trip
         if rt is None:
-            rt = yamledit.round_trip(text)
+            rt = _round_trip(text)
+            if rt is None:
+                problems.add(ImportProblem(rel, 1, _NOT_IN_PLACE))
+                return None
         for key, value in changes.items():
             rt[key] = value if not isinstance(value, list) or key in rt else yamledit.rt_list(value)
         new_text = yamledit.dump(rt)
@@ -556,6 +562,19 @@ def _update(
     if not _reads_back(rel, new_text, new, teacher, shown, problems):
         return None
     return FilePlan(rel, "changed", original, new_text, changed=list(changes))
+
+
+_NOT_IN_PLACE = "ruamel.yaml cannot read this file back round trip, so it cannot be updated in place; nothing written"
+
+
+def _round_trip(text: str) -> Any:
+    """The file loaded round trip, or None when ruamel.yaml cannot load it (the file has passed tlt's safe loader
+    and schema; ruamel.yaml is stricter or looser elsewhere, e.g. with a `%YAML 1.1` directive)."""
+    try:
+        data = yamledit.round_trip(text)
+    except Exception:  # any error of a third-party parser on a file tlt accepts: the file is a problem, not a crash
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def unified_diff(plan_file: FilePlan) -> str:
