@@ -480,3 +480,22 @@ def test_a_file_ruamel_cannot_read_is_a_problem_not_a_crash(run, make_repo, tmp_
     assert code == 1
     assert "teachers/t-0001.yaml:1: ruamel.yaml cannot read this file back round trip" in err
     assert _files(root) == before
+
+
+def test_map_problems_name_the_key_and_say_what_is_expected(run, make_repo, tmp_path):
+    bad = """\
+id: "t-{Employee ID}"
+fields:
+  nmae: "{First Name}"
+  school: {column: Location, template: "{Location}"}
+  status: {column: Employment Status, type: number}
+"""
+    root = make_repo(files={"import/hr.yaml": bad})
+    code, _, err = _import(run, root, _export(tmp_path, ROWS))
+    assert code == 1
+    assert err.splitlines()[:3] == [
+        "import/hr.yaml:3:3: unknown key 'nmae' in fields (did you mean 'name'?); allowed keys: base_salary, "
+        "contract_days, name, school, status",
+        "import/hr.yaml:4:11: fields.school: a column or a template, not both",
+        "import/hr.yaml:5:45: fields.status.type is 'number'; expected one of: string, integer, money, decimal, date",
+    ]
