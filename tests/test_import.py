@@ -499,3 +499,10 @@ fields:
         "import/hr.yaml:4:11: fields.school: a column or a template, not both",
         "import/hr.yaml:5:45: fields.status.type is 'number'; expected one of: string, integer, money, decimal, date",
     ]
+
+
+def test_rows_of_empty_cells_are_skipped(run, repo, tmp_path):
+    # a spreadsheet's export often ends with rows of commas: they hold no teacher, so they are no problem
+    code, out, err = _import(run, repo, _export(tmp_path, ROWS + ",,,,,,,,\n , ,,,,,,,\n"))
+    assert code == 0, err
+    assert "2 created, 0 changed, 0 unchanged" in err

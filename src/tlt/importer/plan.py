@@ -236,6 +236,8 @@ def _take_row(
     teachers: dict[str, Incoming],
     problems: _Problems,
 ) -> None:
+    if not any(cell.strip() for cell in cells):  # `,,,,`: a row a spreadsheet left at the end, no teacher
+        return
     # trailing empty cells past the header (a spreadsheet's habit) are no problem; missing cells are
     if len(cells) < len(header) or any(c.strip() for c in cells[len(header) :]):
         problems.add(ImportProblem(shown, line, f"the row has {len(cells)} cells; the header has {len(header)}"))
