@@ -51,6 +51,14 @@ class Repository:
     problems: list[Problem] = field(default_factory=list)
     role_files: list[str] = field(default_factory=list)
     teacher_files: list[str] = field(default_factory=list)
+    #: the ids of the valid teacher files read and checked but not modelled: a load that models only some
+    #: teachers (`load_kept`) lists the others here, so that `teacher_ids` still knows every teacher
+    unmodelled: list[str] = field(default_factory=list)
+
+    def teacher_ids(self) -> set[str]:
+        """The id of every teacher whose file loaded, modelled or not: what an id given on the command line is
+        looked up in."""
+        return {*self.teachers, *self.unmodelled}
 
     def input_paths(self) -> set[str]:
         """Every file the repository reads (relative paths), loaded or not."""
@@ -353,16 +361,28 @@ def load_holders(start: str | os.PathLike[str] | None = None, progress: Progress
     """The repository with only the teachers who hold or held an assignment modelled: all the reports need
     (caseloads, stipends, the term report, expiring documents of role holders). Every file is still read and
     checked, so `require_loadable` refuses a broken repository as it would after `load_repository`."""
+    return load_kept(start, _holds_assignments, progress)
+
+
+def load_kept(
+    start: str | os.PathLike[str] | None, keep: Callable[[dict[str, Any]], bool], progress: Progress | None = None
+) -> Repository:
+    """The repository with only the teachers whose valid file's data `keep` keeps modelled, the ids of the
+    others in `unmodelled`: what a lookup of a few teachers needs (`check-eligibility --teacher`), without the
+    model of every teacher. Every file is still read and checked (SPEC 4: `require_loadable` refuses a broken
+    repository as it would after `load_repository`), in batches on `RUNNER` (`map_batches`), each let go once
+    its kept teachers are taken."""
     source = FileSource(find_root(start))
     repo, paths = load_base(source, progress)
-    for teachers, problems in map_batches(repo, source, paths, _holders, _holds_assignments, progress):
+    for teachers, problems, unmodelled in map_batches(repo, source, paths, _kept, keep, progress):
         repo.teachers.update(teachers)
         repo.problems.extend(problems)
+        repo.unmodelled.extend(unmodelled)
     return repo
 
 
-def _holders(batch: Batch) -> tuple[dict[str, Teacher], list[Problem]]:
-    return batch.teachers, batch.problems
+def _kept(batch: Batch) -> tuple[dict[str, Teacher], list[Problem], list[str]]:
+    return batch.teachers, batch.problems, batch.unmodelled
 
 
 def _holds_assignments(data: dict[str, Any]) -> bool:

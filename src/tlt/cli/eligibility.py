@@ -101,7 +101,7 @@ def check_eligibility(
     def choose(loaded: Repository) -> Selection:
         d = judging_date(loaded, as_of, term)
         role_ids = known_ids("role", role, loaded.roles) if role else None
-        teacher_ids = known_ids("teacher", teacher, loaded.teachers) if teacher else None
+        teacher_ids = known_ids("teacher", teacher, loaded.teacher_ids()) if teacher else None
         if chosen is TableFormat.xlsx and all_:  # every pair is a row: refused before judging when too many
             pairs = len(teacher_ids or loaded.teachers) * len(role_ids or loaded.roles)
             if not xlsx_fits(pairs):
