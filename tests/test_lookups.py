@@ -119,3 +119,13 @@ def test_a_terminal_table_that_fits_is_counted_then_judged_once(tmp_path, make_r
         answer.write(text)
     assert "30 roles, 400 teachers" in text.getvalue()
     assert built[0] == 200 + 400  # the first 200 files counted, then every file judged (was 400 + 400)
+
+
+def test_a_table_found_too_long_after_every_file_is_refused_as_the_count_would_have_been():
+    # what `shown_at_least` gives, counted 200 files at a time: 450 files showing 30 pairs each are 6,000 after
+    # the first 200, 12,000 > 10,000 after 400, so (12,000, 400); a file not named shows none
+    paths = [f"teachers/t-{i:03d}.yaml" for i in range(450)]
+    assert eligibility.counted_in(paths, dict.fromkeys(paths, 30), 10_000) == (12_000, 400)
+    # 10,000 is not too many: every file read, the sum shown
+    fits = {path: 25 for path in paths[:400]}  # 400 × 25 = 10,000
+    assert eligibility.counted_in(paths, fits, 10_000) == (10_000, 450)
