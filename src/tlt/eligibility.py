@@ -349,7 +349,7 @@ def load_named(
 #: Teacher files read at a time while counting the pairs a terminal would show (`shown_at_least`).
 COUNT_FILES = 200
 #: Teacher files counted in file order, in this process, before the count may stop for a table that, at the rate
-#: counted, fits (`shown_at_least`'s `probe`): `screen` then judges every file on every core, the first ones again
+#: counted, fits (`shown_at_least`'s `probe`): `terminal_answer` then judges every file on every core, the first ones again
 #: (2% of 100,000). A table far too long to draw is still refused having read only the files it takes to know.
 PROBE_FILES = 2000
 
@@ -361,7 +361,7 @@ def shown_at_least(
     in file order until there are more than `limit`, and how many files were read: a table too long to draw is
     refused having read only the files it takes to know (a statewide repository: a few hundred of them). With
     `probe`, the count also stops once `probe` files are read if, at the rate counted so far, every file would
-    show no more than `limit`: the caller then judges every file anyway (`screen`), on every core."""
+    show no more than `limit`: the caller then judges every file anyway (`terminal_answer`), on every core."""
     ctx = Context.build(base.config, base.roles, selection.as_of)
     roles = compile_roles(base, selection.role_ids, selection.as_of)
     answers = Answers()
@@ -390,8 +390,8 @@ def counted_in(paths: list[str], shown_by_file: dict[str, int], limit: int) -> t
 
 
 @dataclass
-class ScreenPart:
-    """What one batch of teacher files gives a terminal's table (`screen`): its load problems, how many teachers
+class TerminalPart:
+    """What one batch of teacher files gives a terminal's table (`terminal_answer`): its load problems, how many teachers
     it modelled, every verdict's count by role, the pairs shown (eligible and needs review; with --all every
     pair) and their teachers, and how many pairs each file shows (for the refusal of too many; its rows are let
     go once they alone are too many)."""
@@ -404,8 +404,8 @@ class ScreenPart:
     shown_by_file: dict[str, int]
 
 
-def screen_part(batch: Batch, selection: Selection, role_ids: list[str], include_ineligible: bool) -> ScreenPart:
-    """One batch judged against the selected roles (`judge_all`), as a terminal's table needs it (`ScreenPart`)."""
+def terminal_part(batch: Batch, selection: Selection, role_ids: list[str], include_ineligible: bool) -> TerminalPart:
+    """One batch judged against the selected roles (`judge_all`), as a terminal's table needs it (`TerminalPart`)."""
     verdicts = judge_all(batch, selection.as_of, selection.role_ids)
     counts = verdict_counts(((v.role, v.verdict) for v in verdicts), role_ids)
     shown = verdicts if include_ineligible else [v for v in verdicts if v.verdict != INELIGIBLE]
@@ -416,10 +416,10 @@ def screen_part(batch: Batch, selection: Selection, role_ids: list[str], include
     if len(shown) > MAX_DRAWN_ROWS:
         shown = []  # too many to draw whatever the other batches hold: only their number is needed
     teachers = {v.teacher: batch.teachers[v.teacher] for v in shown}
-    return ScreenPart(batch.problems, len(batch.teachers), counts, shown, teachers, by_file)
+    return TerminalPart(batch.problems, len(batch.teachers), counts, shown, teachers, by_file)
 
 
-def screen(
+def terminal_answer(
     start: str | os.PathLike[str] | None, choose: Choose, request: Request, progress: Progress | None = None
 ) -> Eligibility:
     """A terminal's table of every teacher (no --teacher): `check_eligibility`'s answer, judged batch by batch
@@ -445,7 +445,7 @@ def screen(
             raise _counted(shown, read, len(paths))
     include = request.include_ineligible
     parts = map_batches(
-        base, source, paths, lambda batch: screen_part(batch, selection, role_ids, include), progress=progress
+        base, source, paths, lambda batch: terminal_part(batch, selection, role_ids, include), progress=progress
     )
     counts = verdict_counts((), role_ids)
     shown_by_file: dict[str, int] = {}
@@ -478,11 +478,11 @@ def check_eligibility(
     """The repository at or above `start`, judged: `choose(repo)` gives the date and the ids (after tlt.yaml
     and the roles are checked, before anything is judged; before any teacher file is read unless teachers are
     asked for by id), then the rows in `request`'s format. A terminal's table of more than `MAX_DRAWN_ROWS`
-    pairs is refused as soon as their number is known (`screen`). Only what is asked is built and judged: the
-    teachers asked for by id (`load_named`), or for a terminal's table the shown pairs (`screen`). Files that
+    pairs is refused as soon as their number is known (`terminal_answer`). Only what is asked is built and judged: the
+    teachers asked for by id (`load_named`), or for a terminal's table the shown pairs (`terminal_answer`). Files that
     failed to load are in `repo.problems`; refusing them (`Repository.require_loadable`) is the caller's."""
     if request.fmt == "table" and not request.teachers:
-        return screen(start, choose, request, progress)
+        return terminal_answer(start, choose, request, progress)
     early: list[Selection] = []
 
     def before_teachers(base: Repository, source: Source, teacher_paths: list[str]) -> None:
