@@ -128,7 +128,7 @@ def run_scripts(workflow: Mapping[Any, Any]) -> list[tuple[str, str]]:
 
 def test_every_action_is_pinned_by_a_full_commit_sha_with_its_release(workflow_text: str) -> None:
     uses = [line for line in workflow_text.splitlines() if re.match(r"\s*(- )?uses:", line)]
-    assert len(uses) == 4  # checkout and setup-python, in each job
+    assert len(uses) == 7  # checkout and setup-python, in each job; upload-artifact in the site job
     for line in uses:
         match = SHA_PIN.match(line)
         assert match, f"not pinned by commit SHA with its tag in a comment: {line.strip()}"
@@ -137,7 +137,7 @@ def test_every_action_is_pinned_by_a_full_commit_sha_with_its_release(workflow_t
 
 def test_checkout_keeps_no_credentials(workflow: dict[Any, Any]) -> None:
     checkouts = [s for job in workflow["jobs"].values() for s in job["steps"] if "checkout" in s.get("uses", "")]
-    assert len(checkouts) == 2
+    assert len(checkouts) == 3
     assert all(step["with"]["persist-credentials"] is False for step in checkouts)
 
 
@@ -147,16 +147,30 @@ def test_no_permission_by_default_and_each_job_says_why_it_needs_its_own(
     assert workflow["permissions"] == {}
     assert workflow["jobs"]["validate"]["permissions"] == {"contents": "read"}
     assert workflow["jobs"]["diff"]["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert workflow["jobs"]["site"]["permissions"] == {"contents": "read"}
     grants = [
         line for line in workflow_text.splitlines() if re.match(r"\s+(contents|pull-requests): (read|write)", line)
     ]
-    assert len(grants) == 3 and all("    # to " in line for line in grants)
+    assert len(grants) == 4 and all("    # to " in line for line in grants)
 
 
 def test_tlt_comes_from_pypi_by_its_distribution_name_at_this_release(workflow: dict[Any, Any]) -> None:
     assert workflow["env"]["TLT_REQUIREMENT"] == f"{DISTRIBUTION}=={__version__}"
     installs = [script for name, script in run_scripts(workflow) if name.endswith("Install tlt")]
-    assert installs == ['python -m pip install "$TLT_REQUIREMENT"'] * 2
+    assert installs == ['python -m pip install "$TLT_REQUIREMENT"'] * 3
+
+
+def test_the_page_is_built_on_pushes_to_the_default_branch_and_kept_as_an_artifact(workflow: dict[Any, Any]) -> None:
+    # SPEC 12: CI builds the program page of what was merged, never of a pull request's files
+    job = workflow["jobs"]["site"]
+    assert job["if"] == "github.event_name == 'push' && github.ref_name == github.event.repository.default_branch"
+    assert job["needs"] == "validate"
+    assert step(workflow, "site", "tlt site")["run"] == 'tlt site "$RUNNER_TEMP/tlt-site"'
+    [upload] = [s for s in job["steps"] if "upload-artifact" in s.get("uses", "")]
+    assert upload["uses"] == ACTIONS["upload-artifact"].split(" #")[0]
+    assert upload["with"] == {
+        "name": "tlt-site", "path": "${{ runner.temp }}/tlt-site", "if-no-files-found": "error", "retention-days": 30,
+    }  # fmt: skip
 
 
 def test_scripts_run_in_bash_with_pipefail(workflow: dict[Any, Any]) -> None:
@@ -227,7 +241,7 @@ def shellcheck(external_tool: Callable[[str, str | Path | None, str], str]) -> C
     return findings
 
 
-@pytest.mark.parametrize(("which", "count"), [("tlt init", 5), ("release", 2)])
+@pytest.mark.parametrize(("which", "count"), [("tlt init", 7), ("release", 2)])
 def test_shellcheck_finds_nothing_in_the_scripts(
     workflow_text: str, shellcheck: Callable[[str], str], which: str, count: int
 ) -> None:

@@ -261,6 +261,7 @@ repos:
 ACTIONS = {
     "checkout": "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1",
     "setup-python": "actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0",
+    "upload-artifact": "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0",
 }
 # The hidden first line of the pull-request comment the workflow posts: how a later run finds that comment to
 # update it, and never another workflow's comment (they are all written by github-actions[bot]).
@@ -269,7 +270,8 @@ COMMENT_MARKER = "<!-- tlt-diff -->"
 # @name@ placeholders, filled by _fill: GitHub's ${{ }} and the shell's braces stay as they read. A raw string:
 # the shell's backslashes are the file's.
 WORKFLOW = r"""# tlt on every pull request: annotations at file:line for every problem (`tlt validate --format github`),
-# and the eligibility changes the pull request would make (`tlt diff` against its base), posted on it.
+# and the eligibility changes the pull request would make (`tlt diff` against its base), posted on it. On every
+# push to the default branch, the program page (`tlt site`), kept as the run's artifact `tlt-site`.
 # Made by `tlt init` (tlt @version@); see "Using tlt in a data repository's CI" in tlt's docs (docs/ci.md).
 name: tlt
 
@@ -404,6 +406,34 @@ jobs:
           else
             gh api --method POST "$comments" -F body=@"$RUNNER_TEMP/tlt-comment.md" --silent
           fi
+
+  site:
+    name: tlt site
+    # the page of what was merged: pushes to the default branch only, never a pull request's files
+    if: github.event_name == 'push' && github.ref_name == github.event.repository.default_branch
+    needs: validate
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read    # to check out the repository
+    steps:
+      - uses: @checkout@
+        with:
+          persist-credentials: false
+      - uses: @setup-python@
+        with:
+          python-version: "3.11"
+      - name: Install tlt
+        run: python -m pip install "$TLT_REQUIREMENT"
+      - name: tlt site
+        run: tlt site "$RUNNER_TEMP/tlt-site"
+      # The page names teachers in its caseload and expiring panels: in a public repository anyone signed in
+      # to GitHub can download a run's artifacts, so keep such a repository private (docs/site.md).
+      - uses: @upload-artifact@
+        with:
+          name: tlt-site
+          path: ${{ runner.temp }}/tlt-site
+          if-no-files-found: error
+          retention-days: 30
 """
 
 
