@@ -144,18 +144,26 @@ class Panel:
     def columns(self) -> list[Column]:
         return self.table.columns
 
-    def cells(self) -> Iterable[tuple[list[tuple[str, bool]], str | None]]:
-        """The drawn rows: each cell's text (as the CSV has it, unguarded: the page is no spreadsheet) and
-        whether it is a number (right-aligned), with the row's tone."""
+    def cells(self) -> Iterable[tuple[list[tuple[str, str]], str | None]]:
+        """The drawn rows: each cell's text (as the CSV has it, unguarded: the page is no spreadsheet) and its
+        class (`_cell_class`), with the row's tone."""
         for i, row in enumerate(self.table.rows[: self.shown]):
             style = self.table.row_styles[i] if i < len(self.table.row_styles) else None
-            yield [(text_cell(c, row.get(c.name)), c.right) for c in self.table.columns], _tone(style)
+            yield [(text_cell(c, row.get(c.name)), _cell_class(c)) for c in self.table.columns], _tone(style)
 
-    def footer_cells(self) -> list[tuple[str, bool]] | None:
+    def footer_cells(self) -> list[tuple[str, str]] | None:
         footer = self.table.footer
         if footer is None:
             return None
-        return [(text_cell(c, footer.get(c.name)) if c.name in footer else "", c.right) for c in self.table.columns]
+        return [
+            (text_cell(c, footer.get(c.name)) if c.name in footer else "", _cell_class(c)) for c in self.table.columns
+        ]
+
+
+def _cell_class(c: Column) -> str:
+    """`num` for a figure (right-aligned), `whole` for a cell a terminal never breaks (an id, a date, a term),
+    as on a terminal: neither wraps on the page."""
+    return "num" if c.right else "whole" if c.shape == "whole" else ""
 
 
 def _tone(style: str | None) -> str | None:
@@ -173,15 +181,15 @@ def _width(value: Fraction | Decimal | int, scale: Fraction | Decimal | int) -> 
 
 
 STAFFING_COLUMNS = [
-    column("term", priority=100),
-    column("role_id", priority=100),
-    column("role_title", priority=50),
+    column("term", priority=100, fit="whole"),
+    column("role_id", priority=100, fit="whole"),
+    column("role_title", priority=50, fit="cut"),
     column("holders", "int", priority=90),
     column("teachers", "int", priority=80),
     column("percent", "number", priority=90),
     column("min_percent", "number", priority=70),
     column("max_percent", "number", priority=70),
-    column("status", priority=85),
+    column("status", priority=85, fit="whole"),
 ]
 
 
@@ -256,7 +264,7 @@ def staffing_panel(data: SiteData) -> Panel:
         summary,
         bars,
         table,
-        [("ok", "within range"), ("under", "below"), ("over", "above"), ("band", "range")],
+        [("ok", "within range"), ("under", "below"), ("over", "above"), ("none", "no range"), ("band", "range")],
     )
 
 
@@ -287,7 +295,12 @@ def caseload_panel(data: SiteData) -> Panel:
         bars.append(Bar(f"{row['teacher_name']} ({row['role_id']})", figure, _width(size, scale), tone, marker=marker))
     summary = f"Caseloads in {data.term.id} against their role's cap, over-cap first. {table.caption}."
     panel = _panel(
-        "caseloads", "Caseloads", summary, bars, shown, [("ok", "within cap"), ("over", "over cap"), ("marker", "cap")]
+        "caseloads",
+        "Caseloads",
+        summary,
+        bars,
+        shown,
+        [("ok", "within cap"), ("over", "over cap"), ("none", "no cap"), ("marker", "cap")],
     )
     panel.csv_text = render_csv(table)
     return panel
@@ -323,8 +336,8 @@ def stipends_by_fund_panel(data: SiteData) -> Panel:
 
 
 ELIGIBILITY_COLUMNS = [
-    column("role_id", priority=100),
-    column("role_title", priority=50),
+    column("role_id", priority=100, fit="whole"),
+    column("role_title", priority=50, fit="cut"),
     *(column(v, "int", priority=90) for v in VERDICTS),
 ]
 
