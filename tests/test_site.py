@@ -212,6 +212,17 @@ def test_eligibility_counts_are_those_of_check_eligibility(run, tmp_path: Path) 
     assert {r["role_id"]: {v: int(r[v]) for v in ("eligible", "needs_review", "ineligible")} for r in rows} == counted
 
 
+def test_the_scale_layer_counts_what_the_plain_judging_counts() -> None:
+    from tlt.loading.sources import FileSource
+    from tlt.scale.bench import bench_verdicts
+    from tlt.site import load_site, plain_verdicts
+
+    plain = load_site(FileSource(BPS), REPORT_TERM, REPORT_AS_OF, judge=plain_verdicts).verdicts
+    fast = load_site(FileSource(BPS), REPORT_TERM, REPORT_AS_OF, judge=bench_verdicts).verdicts
+    assert fast == plain
+    assert sum(plain.values()) == 30 * 2  # every one of the 30 teachers against each of the 2 roles
+
+
 def test_the_page_fetches_nothing_and_runs_nothing(run, tmp_path: Path) -> None:
     out = tmp_path / "page"
     html = build(run, BPS, out, "--term", REPORT_TERM, "--as-of", REPORT_AS_OF.isoformat())

@@ -1,7 +1,7 @@
 """`tlt site`: the program page (SPEC 12), `index.html` and its panels' CSV files written into a folder.
 
-The command parses its options, loads the repository for the page (`tlt.site.load_site`), names the git
-revision, asks `tlt.site.site_files` for the files and writes them all at once (`write_folder`).
+The command parses its options, loads the repository for the page (`tlt.site.load_site`, judging with the scale
+layer's `bench_verdicts` when it is there), names the git revision, asks `tlt.site.site_files` for the files and writes them all at once (`write_folder`).
 """
 
 from __future__ import annotations
@@ -36,6 +36,13 @@ from tlt.loading.sources import FileSource
 from tlt.pipeline import Repository
 from tlt.problems import escape_control
 from tlt.site import load_site, site_files
+
+try:  # the scale layer's judging for many teachers, the same verdicts as the plain one (tests/test_site.py)
+    from tlt.scale.bench import bench_verdicts as judge_verdicts
+except ModuleNotFoundError as exc:
+    if exc.name not in ("tlt.scale", "tlt.scale.bench"):
+        raise
+    from tlt.site import plain_verdicts as judge_verdicts
 
 
 def revision(root: Path) -> str | None:
@@ -128,7 +135,7 @@ def site(
     d = as_of_date(as_of)
     root = find_root(repo or GLOBALS.repo)
     with loading_progress() as progress:
-        data = load_site(FileSource(root), term, d, progress)
+        data = load_site(FileSource(root), term, d, progress, judge_verdicts)
     data.repo.require_loadable(skip_invalid, warn=message)
     data.revision = revision(root)
     files = site_files(data)

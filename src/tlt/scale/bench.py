@@ -10,7 +10,7 @@ that verdict. The answers themselves come from `tlt.answers.Answers`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from operator import itemgetter
 from typing import Any, TypeVar
 
@@ -91,3 +91,18 @@ def _picker(plan: list[int]) -> Callable[[list[Any]], Any]:
     if not plan:
         return lambda answers: ()
     return itemgetter(*plan)
+
+
+def bench_verdicts(compiled: list[CompiledRole], ctx: Context) -> Callable[[Teacher], Iterable[tuple[str, str]]]:
+    """`tlt.site.plain_verdicts` on a coarse `Bench`: every teacher's (role id, verdict) for every role, each
+    distinct tuple of answers decided once (the page shows only the counts, so a pass is any pass)."""
+    bench = Bench(compiled, ctx, coarse=True)
+    ids = [[compiled[i].role.id for i in indices] for _, indices in bench.units]
+
+    def verdict(unit: int, v: Verdict) -> str:
+        return v.verdict
+
+    def verdicts(teacher: Teacher) -> list[tuple[str, str]]:
+        return [(role_id, v) for u, v in bench.judge(teacher, verdict) for role_id in ids[u]]
+
+    return verdicts

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import importlib.resources
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -33,7 +33,7 @@ import jinja2
 from tlt import __version__
 from tlt.answers import Answers
 from tlt.errors import BrokenRepository
-from tlt.judge import VERDICT_ORDER, compile_roles, judge_compiled, judging_units
+from tlt.judge import VERDICT_ORDER, CompiledRole, compile_roles, judge_compiled, judging_units
 from tlt.loading.sources import Source
 from tlt.model import Teacher, Term, roles_in_force
 from tlt.pipeline import Batch, Progress, Repository, load_base, map_batches
@@ -42,6 +42,7 @@ from tlt.reports import column, round_half_up, select_term
 from tlt.reports.caseload import caseload_table
 from tlt.reports.expiring import DEFAULT_WITHIN, expiring_table
 from tlt.reports.stipends import has_parts, stipends_report
+from tlt.rules.base import Context
 
 #: rows of a per-teacher panel drawn on the page; the CSV beside it holds every row. 100 rows keep the page of a
 #: 100,000-teacher repository near 100 KB (docs/site.md) and are more than a screen of what needs action.
@@ -71,28 +72,47 @@ class _BatchAnswer:
     teachers: int
 
 
-def load_site(source: Source, term_id: str | None, as_of: date, progress: Progress | None = None) -> SiteData:
+#: How a batch's teachers are judged for the counts: `(compiled roles, context) -> (teacher -> (role id, verdict)
+#: for every role)`. `plain_verdicts` is the definition; the scale layer's `tlt.scale.bench.bench_verdicts` gives
+#: the same verdicts faster, and the CLI picks it when that layer is there.
+Verdicts = Callable[[list[CompiledRole], Context], Callable[[Teacher], Iterable[tuple[str, str]]]]
+
+
+def plain_verdicts(compiled: list[CompiledRole], ctx: Context) -> Callable[[Teacher], Iterable[tuple[str, str]]]:
+    """Each teacher judged once per unit of roles judged alike (`judge.judging_units`), answers remembered
+    across teachers (`Answers`), as `judge.judge_all` judges them."""
+    units = [(c, [compiled[i].role.id for i in indices]) for c, indices in judging_units(compiled)]
+    answers = Answers()
+
+    def verdicts(teacher: Teacher) -> Iterator[tuple[str, str]]:
+        for c, ids in units:
+            verdict = judge_compiled(c, teacher, ctx, answers).verdict
+            for role_id in ids:
+                yield role_id, verdict
+
+    return verdicts
+
+
+def load_site(
+    source: Source,
+    term_id: str | None,
+    as_of: date,
+    progress: Progress | None = None,
+    judge: Verdicts = plain_verdicts,
+) -> SiteData:
     """Load the repository of `source` for the page: tlt.yaml and the roles, the term (`--term`, else SPEC 6's
     default for D), then one pass over the teacher files that keeps the holders and judges every teacher."""
     base, paths = load_base(source, progress)
     if base.config is None:  # no term, no dates: what `require_loadable` says of it, before any teacher is read
         raise BrokenRepository("tlt.yaml has errors; run `tlt validate`")
     term = select_term(base.config, term_id, as_of)
-    # Compiled once here and handed to every batch (a forked worker inherits them): a role's rules as of D.
-    compiled = compile_roles(base, None, as_of)
-    units = [(c, [compiled[i].role.id for i in indices]) for c, indices in judging_units(compiled)]
+    # made once, before any worker forks, and used by every batch: the roles' rules as of D
+    verdicts_of = judge(compile_roles(base, None, as_of), Context.build(base.config, base.roles, as_of))
 
     def work(batch: Batch) -> _BatchAnswer:
-        from tlt.rules.base import Context
-
-        ctx = Context.build(base.config, base.roles, as_of)
-        answers = Answers()
         counts: Counter[tuple[str, str]] = Counter()
         for teacher in batch.teachers.values():
-            for c, ids in units:
-                verdict = judge_compiled(c, teacher, ctx, answers).verdict
-                for role_id in ids:
-                    counts[(role_id, verdict)] += 1
+            counts.update(verdicts_of(teacher))
         holders = {k: t for k, t in batch.teachers.items() if t.assignments}
         return _BatchAnswer(holders, batch.problems, counts, len(batch.teachers) + len(batch.unmodelled))
 
