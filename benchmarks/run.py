@@ -13,6 +13,7 @@ repository with benchmarks/generate.py, then times *cold* runs (a new process ea
     tlt -C REPO credits --format json --as-of 2026-03-02         (credit rows and renewals both)
     tlt -C REPO check-eligibility --teacher t-000123 --all --format csv --as-of 2026-03-02
     tlt -C REPO check-eligibility --role bps-esp-consulting-teacher --format table --as-of 2026-03-02
+    tlt -C REPO site OUT/site-page --term 2025-26 --as-of 2026-03-02
     tlt --help                                            (once)
     tlt -C EMPTY import teachers EXPORT.csv --map MAP     (an N-row export into a repository with no teacher yet)
     tlt -C EMPTY import teachers EXPORT.csv --map MAP     (again: every file unchanged)
@@ -40,6 +41,9 @@ The import rows (`--commands import`) have no target: they show what an HR expor
 (one file per row) and then re-read and found unchanged; the export is generated with one row per teacher and
 the map of examples/import/powerschool-staff.yaml's shape.
 
+`tlt site` writes a folder: its output column is the size of index.html, and two checks hold it to its targets
+(SPEC 12, issue 19): its time within 2× `tlt report`'s at the same size, and index.html under 5 MB.
+
 Commands that this checkout does not have yet (or options it rejects) show as n/a with the reason. Every row
 shows its target and PASS/FAIL; at sizes other than 100,000 the status is a linear projection to 100,000
 ("proj."): the --help process's time and RSS (start-up, the same at any size) plus what lies above them
@@ -55,6 +59,7 @@ import importlib.util
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -114,7 +119,12 @@ COMMANDS = (
 RATIO_TARGETS = (
     ("check-eligibility --teacher", "validate", 1.0),
     ("check-eligibility --role", "check-eligibility --all", 1.0),
+    # `SITE_DIR` is the folder under the scratch folder the page is written to; the row's target is 2× report's
+    Command("site", ("site", "SITE_DIR", "--term", TERM, "--as-of", AS_OF), frozenset({0}), 16.0),
 )
+SITE_DIR = "site-page"
+SITE_RATIO_TARGET = 2.0  # site's time ÷ report's, at the same size
+SITE_PAGE_TARGET = 5 * 1000**2  # bytes of index.html
 HELP_TARGET_S = 0.3
 RSS_TARGET = 1.5 * GIB
 SCALING_TARGET = 11.0
@@ -610,6 +620,14 @@ def judge(rows: list[Row], help_rss: int | None, help_wall: float | None = None)
                 ratio = a.wall / b.wall
                 checks.append({"check": f"{size:,}: {name} time ÷ {yardstick} time", "value": round(ratio, 2),
                                "target": f"≤ {most:g}", "status": "PASS" if ratio <= most else "FAIL"})  # fmt: skip
+        page, report = by.get((size, "site")), by.get((size, "report"))
+        if page and report and page.wall and report.wall:
+            ratio = page.wall / report.wall
+            checks.append({"check": f"{size:,}: tlt site time ÷ tlt report time", "value": round(ratio, 2),
+                           "target": f"≤ {SITE_RATIO_TARGET:g}", "status": "PASS" if ratio <= SITE_RATIO_TARGET else "FAIL"})  # fmt: skip
+        if page and page.out_bytes is not None:
+            checks.append({"check": f"{size:,}: tlt site index.html MB", "value": round(page.out_bytes / 1000**2, 3),
+                           "target": f"< {SITE_PAGE_TARGET / 1000**2:g}", "status": "PASS" if page.out_bytes < SITE_PAGE_TARGET else "FAIL"})  # fmt: skip
     for size in sizes:
         v, c = by.get((size, "validate")), by.get((size, "check-jsonschema (teacher files)"))
         if v and c and v.files_per_s and c.files_per_s:
@@ -807,8 +825,15 @@ def main(argv: list[str] | None = None) -> int:
                 warm = warm_cache(repo)
                 info["repositories"][str(size)].setdefault("warm_up_seconds", []).append(round(warm, 2))
             extra = ["--skip-invalid"] if args.broken and cmd.name != "validate" else []  # reports refuse broken repos
-            row = time_command(cmd.name, [tlt_exe, "-C", str(repo), *cmd.args, *extra], cmd.ok_codes, size, files,
+            site_dir = scratch / SITE_DIR
+            shutil.rmtree(site_dir, ignore_errors=True)
+            cmd_args = [str(site_dir) if a == SITE_DIR else a for a in cmd.args]
+            row = time_command(cmd.name, [tlt_exe, "-C", str(repo), *cmd_args, *extra], cmd.ok_codes, size, files,
                                args.repeat, args.slow, scratch, env, args.timeout, before_run)  # fmt: skip
+            if cmd.name == "site" and (site_dir / "index.html").is_file():  # the page, not stdout, is its output
+                page = (site_dir / "index.html").read_bytes()
+                row.out_bytes, row.out_lines = len(page), page.count(b"\n")
+                shutil.rmtree(site_dir, ignore_errors=True)
             if (
                 row.command == "validate"
                 and row.exit_code == 1
