@@ -45,7 +45,7 @@ from tlt.reports.stipends import has_parts, stipends_report
 from tlt.rules.base import Context
 
 #: rows of a per-teacher panel drawn on the page; the CSV beside it holds every row. 100 rows keep the page of a
-#: 100,000-teacher repository near 100 KB (docs/site.md) and are more than a screen of what needs action.
+#: 100,000-teacher repository near 160 KB (docs/performance.md) and are more than a screen of what needs action.
 SHOWN_ROWS = 100
 
 VERDICTS = tuple(sorted(VERDICT_ORDER, key=VERDICT_ORDER.__getitem__))  # eligible, needs_review, ineligible
