@@ -290,6 +290,15 @@ def test_every_value_is_text_and_names_stay_out_of_the_totals(run, small: Path, 
         assert "Three" not in text and "Four" not in text, totals
 
 
+def test_control_characters_show_as_escapes(run, make_repo, tmp_path: Path) -> None:
+    # a right-to-left override would reverse the text after it; a terminal escape is no text at all (SPEC 7)
+    teacher = holder("t1", "NAME", "North", "t2").replace("'NAME'", '"Eve\\u202e rorrim \\e[31mred"')
+    repo = make_repo(config=CONFIG, roles={"mentor": MENTOR}, teachers={"t1": teacher, "t2": "id: t2\nname: Two\n"})
+    html = build(run, repo, tmp_path / "page", "--term", "2025-26", "--as-of", D)
+    assert "\u202e" not in html and "\x1b" not in html
+    assert "Eve\\u202e rorrim \\x1b[31mred" in html
+
+
 def test_a_long_panel_shows_its_first_rows_and_the_csv_has_them_all(
     run, small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

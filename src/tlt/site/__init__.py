@@ -37,6 +37,7 @@ from tlt.judge import VERDICT_ORDER, CompiledRole, compile_roles, judge_compiled
 from tlt.loading.sources import Source
 from tlt.model import Teacher, Term, roles_in_force
 from tlt.pipeline import Batch, Progress, Repository, load_base, map_batches
+from tlt.problems import escape_control
 from tlt.render.rows import Column, Table, money, plain_number, render_csv, text_cell
 from tlt.reports import column, round_half_up, select_term
 from tlt.reports.caseload import caseload_table
@@ -429,10 +430,20 @@ PANELS: tuple[Callable[[SiteData], Panel], ...] = (
 # ---- the page ---------------------------------------------------------------------------------------------------
 
 
+def _finalize(value: Any) -> Any:
+    """Every value the template prints, before it is escaped: control characters (terminal escapes, bidi
+    overrides, line separators) shown as visible escapes, as in every text output (SPEC 7), so no name can
+    reverse the text around it. The template's own markup (a macro's output, which has `__html__`) is left as it
+    is: its line ends are the page's."""
+    return escape_control(value) if isinstance(value, str) and not hasattr(value, "__html__") else value
+
+
 def _environment() -> jinja2.Environment:
     # autoescape on for every template, whatever its name: a value is never markup; StrictUndefined: a name the
     # template misspells fails the tests instead of printing nothing
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True, finalize=_finalize
+    )
 
 
 def _template() -> jinja2.Template:
