@@ -139,8 +139,7 @@ def _globals(
 
 def _register() -> None:
     # Explicit registry: importing a command module adds its command to `app`.
-    from tlt.cli import eligibility, import_cmd, reports, review, schema_cmd, validate  # noqa: F401
-    from tlt.cli import eligibility, reports, review, schema_cmd, site, validate  # noqa: F401
+    from tlt.cli import eligibility, import_cmd, reports, review, schema_cmd, site, validate  # noqa: F401
 
 
 _register()
