@@ -126,6 +126,10 @@ ID_TEXT = (
     "characters."
 )
 DATE_TEXT = "Expected a date written YYYY-MM-DD, such as 2025-08-25, in the years 1900 to 2199."
+KIND_TEXT = (
+    "Expected a kind of activity: lowercase ASCII letters, digits, '-' and '_', starting with a letter, at most 64 "
+    "characters."
+)
 ENTRY_TEXT = "An experience entry has either start (with optional end and fte) or years, never both."
 
 
@@ -138,6 +142,7 @@ def test_editor_messages_sit_on_the_checks_editors_report():
         "#/properties/licenses/items/properties/state": "Expected a state's two capital letters, such as MA.",
         "#/$defs/id": ID_TEXT,
         "#/$defs/date": DATE_TEXT,
+        "#/properties/assignments/items/properties/activity/items/properties/kind": KIND_TEXT,  # SPEC 10.1
     }
     role = dict(_messages_at(published_schema("role")))
     assert role["#/$defs/rule/propertyNames"] == (
@@ -151,7 +156,12 @@ def test_editor_messages_sit_on_the_checks_editors_report():
     )
     # a `not` (stipend and parts exclusive): editors say "Matches a schema that is not allowed"
     assert "#/properties/compensation/allOf/0" not in role
-    assert len(role) == 27  # 20, and the 5 branches of a pay part and 2 of per_member (SPEC 9.2)
+    assert role["#/$defs/activity-requirement/properties/kind"] == KIND_TEXT
+    assert role["#/$defs/activity-requirement/else/properties/min"] == (
+        "Expected a whole number of entries (only kind hours takes decimals)."
+    )
+    # 20, the 5 branches of a pay part and 2 of per_member (SPEC 9.2), an activity requirement's kind and min (10.1)
+    assert len(role) == 29
 
 
 def _undefined_required(node, where="#", beside=()):
@@ -232,7 +242,7 @@ def test_cite_is_allowed_on_every_rule_and_limit(problems_of):
 def test_cite_is_refused_where_nothing_cites(role_yaml, problems_of):
     role = role_yaml("mentor") + "compensation:\n  ceu: 1\n  cite: handbook\n"
     assert problems_of(roles={"mentor": role}) == [
-        "roles/mentor.yaml:6:3: error[schema] unknown key 'cite' in compensation; allowed keys: ceu, parts, stipend"
+        "roles/mentor.yaml:6:3: error[schema] unknown key 'cite' in compensation; allowed keys: ceu, paid_when, parts, stipend"
     ]
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
+from tlt.activity import entry_problems
 from tlt.loading.fastyaml import reference_only
 from tlt.loading.repository import find_root
 from tlt.loading.safeyaml import Document
@@ -298,6 +299,16 @@ def _member_days_text(m: Member, a: Assignment) -> str:
     return f"from {start} to {end}" if end is not None else f"from {start}, open-ended"
 
 
+def check_activity_entries(repo: Loaded, as_of: date) -> Iterator[Problem]:
+    """SPEC 10.1's `activity-entry`: an entry dated outside its assignment, or naming a teacher who is not on the
+    caseload on that date (`activity.entry_problems`), placed at the entry. Whatever D: an entry after D is not
+    yet counted, and is no error."""
+    for t in repo.teachers.values():
+        for a in t.assignments or ():
+            for entry, message in entry_problems(a):
+                yield repo.error_at(entry.src, "activity-entry", f"{message} (to {a.role})")
+
+
 def check_outside_terms(repo: Loaded, as_of: date) -> Iterator[Problem]:
     """An assignment that overlaps no term of tlt.yaml (an open end runs on): no report would count it."""
     if repo.config is None or not repo.config.terms:
@@ -329,6 +340,7 @@ STRUCTURAL_CHECKS: tuple[RepositoryCheck, ...] = (
     check_references,
     check_caseload_members,
     check_outside_terms,
+    check_activity_entries,
 )
 
 #: Checks of tlt.yaml and the roles alone: they run once.

@@ -181,6 +181,33 @@ class Stipend:
 
 
 @dataclass(slots=True)
+class Requirement:
+    """One entry of a role's `activity` (SPEC 10.1): at least `min` of `kind` (and `tag`) with each caseload member
+    (of `service`, when given) per term; `kind` hours sums the entries' hours instead of counting them. `min` is a
+    whole number for a counted kind (the schema says so), a Decimal of hours for kind hours."""
+
+    kind: str
+    tag: str | None
+    min: Decimal
+    service: str | None
+    cite: str | None
+    src: Src
+
+    @property
+    def label(self) -> str:
+        """How a row or a message names it: `observation (announced)`, `hours`."""
+        return self.kind if self.tag is None else f"{self.kind} ({self.tag})"
+
+    @property
+    def hours(self) -> bool:
+        return self.kind == HOURS
+
+
+#: the requirement kind that sums entries' hours instead of counting entries (SPEC 10.1)
+HOURS = "hours"
+
+
+@dataclass(slots=True)
 class Role:
     id: str
     title: str
@@ -205,6 +232,11 @@ class Role:
     origin: Role | None = field(default=None, compare=False, repr=False)
     #: the roles in force made from this one, by the versions applied (`role_in_force`)
     in_force: dict[tuple[tuple[int, bool], ...], Role] = field(default_factory=dict, compare=False, repr=False)
+    # --- activity (SPEC 10.1) ---
+    #: what the holder must log with each caseload member per term, in file order
+    activity: tuple[Requirement, ...] = ()
+    #: `compensation.paid_when` (`activity_met`: a term's stipend only once every requirement is met), or None
+    paid_when: str | None = None
 
 
 @dataclass(slots=True)
@@ -222,7 +254,7 @@ class RoleVersion:
 
 
 #: the `Role` fields a version's `compensation` gives (what `holders: keep` leaves as it was)
-COMPENSATION_FIELDS = frozenset({"parts", "ceu"})
+COMPENSATION_FIELDS = frozenset({"parts", "ceu", "paid_when"})
 
 
 def role_in_force(role: Role, d: date, terms: tuple[Term, ...], started: date | None = None) -> Role:
@@ -340,6 +372,18 @@ class Member:
 
 
 @dataclass(slots=True)
+class ActivityEntry:
+    """One entry of an assignment's `activity` (SPEC 10.1): counts and dates only, never notes about a person."""
+
+    date: Date
+    member: str
+    kind: str
+    tag: str | None
+    hours: Decimal | None
+    src: Src
+
+
+@dataclass(slots=True)
 class Assignment:
     teacher: str
     role: str
@@ -348,6 +392,8 @@ class Assignment:
     caseload: tuple[Member, ...] | None
     prior_terms: int
     src: Src
+    #: SPEC 10.1: what the holder logged, in file order (None: the assignment has no `activity` key)
+    activity: tuple[ActivityEntry, ...] | None = None
 
     def overlaps(self, start: date, end: date) -> bool:
         """Whether the assignment holds at least one day of [start, end] (both inclusive)."""
@@ -503,6 +549,15 @@ def _sections(data: dict[str, Any], src: Src, cite: str | None = None) -> dict[s
         comp = data["compensation"] or {}
         out["parts"] = _parts(comp, cite)
         out["ceu"] = _dec(comp.get("ceu"))
+        out["paid_when"] = comp.get("paid_when")  # SPEC 10.1
+    if "activity" in data:  # SPEC 10.1
+        out["activity"] = tuple(
+            Requirement(
+                r["kind"], r.get("tag"), Decimal(str(r["min"])), r.get("service"),
+                r["cite"] if r.get("cite") is not None else cite, src["activity"][i],
+            )
+            for i, r in enumerate(data["activity"] or [])
+        )  # fmt: skip
     if "work_days" in data:
         out["work_days"] = data["work_days"]
     return out
@@ -510,7 +565,7 @@ def _sections(data: dict[str, Any], src: Src, cite: str | None = None) -> dict[s
 
 _NO_SECTIONS: dict[str, Any] = {
     "required": (), "preferred": (), "term_limit": None, "caseload": None, "staffing": None, "after_service": (),
-    "parts": (), "ceu": None, "work_days": None,
+    "parts": (), "ceu": None, "work_days": None, "activity": (), "paid_when": None,
 }  # fmt: skip
 
 
@@ -594,6 +649,14 @@ def _course(x: dict[str, Any], s: Src) -> Course:
     return Course(x["id"], _req_date(x["date"]), _dec(x.get("credits")))
 
 
+def _activity(items: list[dict[str, Any]] | None, src: Src) -> tuple[ActivityEntry, ...]:
+    """An assignment's activity entries (SPEC 10.1); hours are Decimals from their text, so sums are exact."""
+    return tuple(
+        ActivityEntry(_req_date(e["date"]), e["member"], e["kind"], e.get("tag"), _dec(e.get("hours")), src[i])
+        for i, e in enumerate(items or ())
+    )
+
+
 def build_teacher(data: dict[str, Any], path: str) -> Teacher:
     tid = data["id"]
     get = data.get
@@ -610,6 +673,7 @@ def build_teacher(data: dict[str, Any], path: str) -> Teacher:
             else tuple(_member(m, tid, s["caseload"][j]) for j, m in enumerate(caseload)),
             prior_terms=int(a.get("prior_terms", 0)),
             src=s,
+            activity=_activity(a["activity"], s["activity"]) if "activity" in a else None,
         )
 
     return Teacher(

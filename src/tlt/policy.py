@@ -1,7 +1,7 @@
 """Policy checks for `tlt validate` (SPEC section 4): the rules roles set for their holders.
 
-caseload-cap, overlap, tenure-cap, cooling-off, ineligible-assignment (errors) and expiring, staffing
-(warnings). One problem per cause: a start inside a cooling-off is `cooling-off` only; `ineligible-assignment`
+caseload-cap, overlap, tenure-cap, cooling-off, ineligible-assignment (errors) and expiring, staffing,
+activity (warnings). One problem per cause: a start inside a cooling-off is `cooling-off` only; `ineligible-assignment`
 judges the role's written rules alone, on the assignment's start date.
 """
 
@@ -15,13 +15,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from tlt.activity import MISSED, tallies
 from tlt.answers import Answers
 from tlt.judge import CompiledRole, WrittenRules, compile_role
 from tlt.model import Assignment, CaseloadSpec, Role, Src, Teacher, Term, role_in_force
 from tlt.pipeline import Loaded, Repository
 from tlt.problems import LIST_LIMIT, Problem, listed, shorten, warning
 from tlt.rules.base import FAIL, Context
-from tlt.timeline import ONE_DAY, Span, TermIndex, caseload_spans, term_index
+from tlt.timeline import ONE_DAY, Span, TermIndex, caseload_spans, default_term, term_index
 
 EXPIRING_WINDOW_DAYS = 60
 
@@ -466,10 +467,39 @@ def staffing_problems(repo: Repository, as_of: date, holders: dict[str, set[str]
             )  # fmt: skip
 
 
+def check_activity(repo: Loaded, as_of: date) -> Iterator[Problem]:
+    """SPEC 10.1: a requirement `missed` in section 6's default term as of D (so only once that term has ended
+    before D), one warning per (assignment, member, requirement), placed at the assignment's `role`. Each
+    assignment is counted with the role in force at the term's start (SPEC 9.1), as `tlt activity` counts it."""
+    if repo.config is None:
+        return
+    terms = repo.config.terms
+    term = default_term(terms, as_of)
+    if term is None or term.end >= as_of or term.end < term.start:
+        return  # nothing can be missed before the term has ended
+    for t, a in _assignments(repo):
+        role = repo.roles.get(a.role)
+        if role is None or not a.overlaps(term.start, term.end):
+            continue
+        role = role_in_force(role, term.start, terms, a.start)
+        for tally in tallies(a, role, term, as_of):
+            if tally.status != MISSED:
+                continue
+            r = tally.requirement
+            cite = f" (per {shorten(r.cite)})" if r.cite else ""
+            line, col = repo.locate(a.src["role"])
+            yield warning(
+                t.src.file, line, col, "activity",
+                f"{t.id} missed {shorten(r.label)} with {tally.member} for {role.id} in {term.id}: "
+                f"{_decimal_text(tally.done)} of {_decimal_text(r.min)}{cite}",
+            )  # fmt: skip
+
+
 POLICY_CHECKS = (
     check_caseload_cap,
     check_overlap,
     check_tenure_cap,
     check_cooling_off_and_eligibility,
     check_expiring,
+    check_activity,
 )  # each on the teachers alone; staffing needs them all: `tlt.checks.STAFFING`

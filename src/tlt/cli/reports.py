@@ -1,5 +1,5 @@
-"""`tlt caseload`, `tlt stipends`, `tlt report`, `tlt expiring`, `tlt credits`: the reports of SPEC sections 5, 6
-and 10.2.
+"""`tlt caseload`, `tlt stipends`, `tlt report`, `tlt expiring`, `tlt credits`, `tlt activity`: the reports of SPEC
+sections 5, 6, 10.1 and 10.2.
 
 Each command parses its options, opens the repository (refusing a broken one unless --skip-invalid), calls the
 library (`tlt.reports`) for a `Table`, renders it with `tlt.render.rows` and writes it with `write_output`.
@@ -41,6 +41,7 @@ from tlt.cli.common import (
 from tlt.pipeline import Repository
 from tlt.render.rows import Table, json_rows, render_csv, render_table, to_json
 from tlt.reports import select_term, terminal_view
+from tlt.reports.activity import activity_table
 from tlt.reports.caseload import caseload_table
 from tlt.reports.credits import credits_report
 from tlt.reports.expiring import DEFAULT_WITHIN, expiring_table
@@ -171,7 +172,7 @@ def stipends(
     loaded = open_repository(repo, skip_invalid, holders_only=True)
     assert loaded.config is not None
     selected = select_term(loaded.config, term, d)
-    report = stipends_report(loaded, selected, by.value if by is not None else None)
+    report = stipends_report(loaded, selected, by.value if by is not None else None, as_of=d)
     json_data = json_document(report, json_rows(report.table)) if chosen is TableFormat.json else None
     _emit(report.table, chosen, output, loaded, json_data, bom, "stipends", wide=wide)
     missing = missing_amounts(report)
@@ -224,7 +225,7 @@ def report(
     loaded = open_repository(repo, skip_invalid, holders_only=True)
     assert loaded.config is not None
     selected = select_term(loaded.config, term, d)
-    _emit(report_table(loaded, selected), chosen, output, loaded, bom=bom, sheet="report", wide=wide)
+    _emit(report_table(loaded, selected, as_of=d), chosen, output, loaded, bom=bom, sheet="report", wide=wide)
 
 
 @app.command()
@@ -329,3 +330,40 @@ def credits(
         return
     table = report.renewals if renewals else report.credits
     _emit(table, chosen, output, loaded, bom=bom, sheet="renewals" if renewals else "credits", wide=wide)
+
+
+# --- SPEC 10.1 -----------------------------------------------------------------------------------------------------
+
+
+@app.command()
+@clean_errors
+def activity(
+    term: TermOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    wide: WideOpt = False,
+    bom: BomOpt = False,
+    skip_invalid: SkipInvalidOpt = False,
+    repo: RepoOpt = None,
+) -> None:
+    """Activity in a term: one row per (holder, caseload member, requirement of the role's `activity`), with what
+    was logged before the as-of date and its status: met, due (the term has not ended) or missed.
+
+    Columns: term, teacher_id, teacher_name, role_id, member, requirement (the kind, and its tag in brackets),
+    done, min, status. Hours are summed exactly. The table shows missed rows in red and due rows in yellow.
+
+    Examples:
+
+      tlt activity --term 2024-25 --as-of 2025-07-01
+
+      tlt activity --format json
+
+      tlt -C examples/bps activity --term 2024-25 --output activity.xlsx
+    """  # fmt: skip
+    d = as_of_date(as_of)
+    chosen = _format(fmt, output, bom=bom)
+    loaded = open_repository(repo, skip_invalid, holders_only=True)
+    assert loaded.config is not None
+    selected = select_term(loaded.config, term, d)
+    _emit(activity_table(loaded, selected, d), chosen, output, loaded, bom=bom, sheet="activity", wide=wide)

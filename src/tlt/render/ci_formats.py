@@ -42,11 +42,14 @@ class CodeInfo:
     severity: Severity
     title: str
     help: str
+    #: False for a code of SPEC section 9 on (activity, ...): SARIF's rule list names it only when the run reports
+    #: it, so that a repository using none of those keys gets the same SARIF bytes as before them (SPEC 9)
+    always: bool = True
 
 
 _E, _W = Severity.ERROR, Severity.WARNING
 
-#: Every problem code of SPEC section 4, in the order of its table.
+#: Every problem code of SPEC section 4, in the order of its table, then those of later sections.
 PROBLEM_CODES: dict[str, CodeInfo] = {
     "yaml-syntax": CodeInfo(_E, "Not well-formed YAML",
         "The file is not well-formed YAML, is not one mapping document, nests deeper than 64 levels, or uses "
@@ -94,6 +97,13 @@ PROBLEM_CODES: dict[str, CodeInfo] = {
         "within 60 days of it."),
     "terms": CodeInfo(_E, "Bad terms",
         "tlt.yaml's terms overlap, are out of order, reuse an id or end before they start."),
+    # --- SPEC 10.1 ---
+    "activity": CodeInfo(_W, "Activity requirement missed",
+        "In the default term, which has ended before the as-of date, the holder did less than a role's "
+        "`activity` requirement asks with a caseload member; placed at the assignment's role.", always=False),
+    "activity-entry": CodeInfo(_E, "Activity entry that cannot count",
+        "An assignment's activity entry is dated outside the assignment, or names a teacher who is not on its "
+        "caseload on that date.", always=False),
 }  # fmt: skip
 
 # Characters XML 1.0 cannot hold (control characters but tab, LF, CR; surrogates; U+FFFE and U+FFFF).
@@ -131,7 +141,9 @@ def _rule(code: str) -> dict[str, object]:
 def render_sarif(problems: list[Problem]) -> str:
     """SARIF 2.1.0, one run of tool `tlt`, as GitHub code scanning accepts it (`upload-sarif`)."""
     ordered = sort_problems(problems)
-    codes = list(PROBLEM_CODES) + sorted({p.code for p in ordered} - set(PROBLEM_CODES))
+    used = {p.code for p in ordered}
+    listed = [code for code, info in PROBLEM_CODES.items() if info.always or code in used]
+    codes = listed + sorted(used - set(PROBLEM_CODES))
     index = {code: i for i, code in enumerate(codes)}
     results = []
     for p in ordered:

@@ -14,6 +14,9 @@ part of `compensation.stipend`); each part gives an amount:
                           scale it; the members' exact amounts are added, then rounded once
 - `unspecified: true`, a role with no stipend, an unknown role, a missing base_salary or contract_days, a
   per_member part on an assignment without a `caseload` → no amount, and `note` says why.
+- `compensation.paid_when: activity_met` (SPEC 10.1) → every part of the assignment has no amount, and the note
+  `activity requirements not met`, unless every activity requirement of the assignment is `met` for the term as
+  of D (`tlt.activity.all_met`; an assignment with nothing to count is met).
 
 The arithmetic is exact (rationals over the Decimal inputs, never float); each part is rounded once, to cents,
 half up; totals and group amounts add the rounded rows. Rows sort by teacher, role, start, then part order.
@@ -32,11 +35,12 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from tlt.activity import all_met
 from tlt.model import Assignment, Config, Role, Stipend, Teacher, Term, role_in_force
 from tlt.pipeline import Repository
 from tlt.render.rows import Table, money, plain_number
 from tlt.reports import column, round_half_up, term_assignments
-from tlt.timeline import member_days, term_fraction
+from tlt.timeline import ONE_DAY, member_days, term_fraction
 
 GROUPINGS = ("teacher", "role", "school", "fund")
 
@@ -71,6 +75,8 @@ NOTE_UNSPECIFIED = "the role's stipend is unspecified"
 NOTE_NO_SALARY = "no base_salary in the teacher's record"
 NOTE_NO_CONTRACT_DAYS = "no contract_days in the teacher's record or tlt.yaml"
 NOTE_NO_CASELOAD = "a per_member part, and no caseload in the assignment"
+NOTE_ACTIVITY = "activity requirements not met"  # SPEC 10.1, `paid_when: activity_met`
+ACTIVITY_MET = "activity_met"
 
 
 @dataclass(frozen=True)
@@ -169,14 +175,20 @@ def pay_parts(
     fraction: Fraction,
     assignment: Assignment | None = None,
     term: Term | None = None,
+    as_of: date | None = None,
 ) -> list[Pay]:
     """Every part of one assignment's pay in part order (one `Pay` saying why when the role or its pay is
-    missing)."""
+    missing). `as_of` (D) is needed only by a role paid when its activity is met (SPEC 10.1)."""
     if role is None:
         return [Pay(None, None, NOTE_UNKNOWN_ROLE)]
     if not role.parts:
         return [Pay(None, None, NOTE_NO_STIPEND)]
-    return [part_pay(s, teacher, config, fraction, assignment, term) for s in role.parts]
+    pays = [part_pay(s, teacher, config, fraction, assignment, term) for s in role.parts]
+    if role.paid_when == ACTIVITY_MET:
+        assert assignment is not None and term is not None and as_of is not None
+        if not all_met(assignment, role, term, as_of):
+            pays = [replace(p, amount=None, note=NOTE_ACTIVITY) for p in pays]
+    return pays
 
 
 def has_parts(repo: Repository) -> bool:
@@ -190,8 +202,11 @@ def has_parts(repo: Repository) -> bool:
     )
 
 
-def stipend_rows(repo: Repository, term: Term) -> list[StipendRow]:
-    """One row per (assignment overlapping the term, pay part), sorted by teacher, role, start, part order."""
+def stipend_rows(repo: Repository, term: Term, as_of: date | None = None) -> list[StipendRow]:
+    """One row per (assignment overlapping the term, pay part), sorted by teacher, role, start, part order.
+    `as_of` (D): whether activity is met, for a role paid when it is (SPEC 10.1); without it, the day after the
+    term, when every requirement is met or missed for good."""
+    as_of = as_of if as_of is not None else term.end + ONE_DAY
     assert repo.config is not None
     out = []
     for n, (teacher, a) in enumerate(term_assignments(repo.teachers, term)):
@@ -199,7 +214,7 @@ def stipend_rows(repo: Repository, term: Term) -> list[StipendRow]:
         role = repo.roles.get(a.role)
         if role is not None:  # the role in force at T's start (SPEC 9.1), for an assignment started on a.start
             role = role_in_force(role, term.start, repo.config.terms, a.start)
-        for p in pay_parts(role, teacher, repo.config, fraction, a, term):
+        for p in pay_parts(role, teacher, repo.config, fraction, a, term, as_of):
             out.append(
                 StipendRow(
                     term.id, teacher.id, teacher.name, teacher.school, a.role, a.start, fraction, p.basis, p.amount,
@@ -251,12 +266,12 @@ def group_rows(rows: list[StipendRow], by: str) -> list[dict[str, Any]]:
     return out
 
 
-def stipends_report(repo: Repository, term: Term, by: str | None = None) -> StipendReport:
+def stipends_report(repo: Repository, term: Term, by: str | None = None, as_of: date | None = None) -> StipendReport:
     """The stipends of a term as a table (per assignment and part, or grouped `by` teacher, role, school or
-    fund) and its total."""
+    fund) and its total; `as_of` as `stipend_rows` takes it."""
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
-    rows = stipend_rows(repo, term)
+    rows = stipend_rows(repo, term, as_of)
     parts = has_parts(repo)
     grand = total(rows)
     assignments = assignment_count(rows)

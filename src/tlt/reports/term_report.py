@@ -11,6 +11,7 @@ to and including T, as of the day after T ends, so T itself counts.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,7 +20,7 @@ from tlt.model import Assignment, Term, role_in_force
 from tlt.pipeline import Repository
 from tlt.render.rows import Table
 from tlt.reports import column, round_half_up, term_assignments, term_caseload
-from tlt.reports.stipends import Pay, pay_parts
+from tlt.reports.stipends import NOTE_ACTIVITY, Pay, pay_parts
 from tlt.timeline import ONE_DAY, Served, term_fraction, term_index, terms_served
 
 COLUMNS = [
@@ -66,8 +67,10 @@ def combined(parts: list[Pay]) -> Pay:
     return Pay(" + ".join(p.basis or "" for p in parts), total, None)
 
 
-def report_rows(repo: Repository, term: Term) -> list[dict[str, Any]]:
+def report_rows(repo: Repository, term: Term, as_of: date | None = None) -> list[dict[str, Any]]:
+    """The rows of the term; `as_of` (D) as `stipends.stipend_rows` takes it (SPEC 10.1's `paid_when`)."""
     assert repo.config is not None
+    as_of = as_of if as_of is not None else term.end + ONE_DAY
     config = repo.config
     rows: list[tuple[tuple[str, str, date], dict[str, Any]]] = []
     # terms served, once per (teacher, role): each row counting its teacher's assignments of its role again
@@ -87,7 +90,9 @@ def report_rows(repo: Repository, term: Term) -> list[dict[str, Any]]:
         if role is not None:  # every column with the role in force at T's start (SPEC 9.1)
             role = role_in_force(role, term.start, config.terms, a.start)
         fraction = term_fraction(a.start, a.end, term)
-        p = combined(pay_parts(role, teacher, config, fraction, a, term))
+        p = combined(pay_parts(role, teacher, config, fraction, a, term, as_of))
+        if p.note == NOTE_ACTIVITY and p.part is None:  # one stipend withheld: the basis says why (SPEC 10.1)
+            p = replace(p, basis=f"{p.basis}: {p.note}")
         row = {
             "term": term.id,
             "teacher_id": teacher.id,
@@ -116,8 +121,8 @@ def _flagged(row: dict[str, Any]) -> bool:
     return over_cap or (limit is not None and row["terms_served"] > limit)
 
 
-def report_table(repo: Repository, term: Term) -> Table:
-    rows = report_rows(repo, term)
+def report_table(repo: Repository, term: Term, as_of: date | None = None) -> Table:
+    rows = report_rows(repo, term, as_of)
     return Table(
         columns=list(COLUMNS),
         rows=rows,
