@@ -14,6 +14,8 @@ import io
 import json
 from pathlib import Path
 
+from example_dates import moved, moved_term
+
 PROJECT = Path(__file__).resolve().parents[1]
 
 CONFIG = """\
@@ -294,3 +296,34 @@ def test_activity_writes_xlsx_and_refuses_an_unknown_term(make_repo, run, tmp_pa
     assert target.read_bytes()[:2] == b"PK"
     code, _, err = run(["-C", repo, "activity", "--term", "t9", "--as-of", AFTER])
     assert code == 2 and "no term 't9'" in err
+
+
+def test_the_bps_example_has_a_term_of_activity(run):
+    # examples/bps, 2024-25 as of 2025-09-15 (after the term): PAR members only (t-0001's caseload has none)
+    #   t-0002 / t-0018: 1 announced, 4 unannounced, 1 formative, 1 summative: all met
+    #   t-0002 / t-0021: 1 announced, 3 unannounced (missed), 1 formative, no summative (missed)
+    #   t-0003 / t-0013: all met;  t-0004 / t-0009: no summative (missed)
+    root = PROJECT / "examples" / "bps"
+    got = rows(run, root, moved("2025-09-15"), moved_term("2024-25"))
+    assert [(r["teacher_id"], r["member"], r["requirement"], r["done"], r["status"]) for r in got] == [
+        ("t-0002", "t-0018", "observation (announced)", "1", "met"),
+        ("t-0002", "t-0018", "observation (unannounced)", "4", "met"),
+        ("t-0002", "t-0018", "formative", "1", "met"),
+        ("t-0002", "t-0018", "summative", "1", "met"),
+        ("t-0002", "t-0021", "observation (announced)", "1", "met"),
+        ("t-0002", "t-0021", "observation (unannounced)", "3", "missed"),
+        ("t-0002", "t-0021", "formative", "1", "met"),
+        ("t-0002", "t-0021", "summative", "0", "missed"),
+        ("t-0003", "t-0013", "observation (announced)", "1", "met"),
+        ("t-0003", "t-0013", "observation (unannounced)", "4", "met"),
+        ("t-0003", "t-0013", "formative", "1", "met"),
+        ("t-0003", "t-0013", "summative", "1", "met"),
+        ("t-0004", "t-0009", "observation (announced)", "1", "met"),
+        ("t-0004", "t-0009", "observation (unannounced)", "4", "met"),
+        ("t-0004", "t-0009", "formative", "1", "met"),
+        ("t-0004", "t-0009", "summative", "0", "missed"),
+    ]
+    # 2025-26 as of 2025-09-15 (the term runs): t-0018's announced observation of 2025-09-09 is met, the rest due
+    now = rows(run, root, moved("2025-09-15"), moved_term("2025-26"))
+    assert [r["status"] for r in now].count("met") == 1
+    assert {r["status"] for r in now} == {"met", "due"} and len(now) == 12
