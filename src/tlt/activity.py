@@ -54,6 +54,14 @@ def term_members(a: Assignment, term: Term) -> list[str]:
     return sorted({m.teacher for m in a.caseload or () if member_days(m, a, term) > 0})
 
 
+def _listings(a: Assignment) -> dict[str, list[Member]]:
+    """The caseload's listings by teacher id (a teacher may be listed twice, SPEC 9.3), in caseload order."""
+    out: dict[str, list[Member]] = {}
+    for m in a.caseload or ():
+        out.setdefault(m.teacher, []).append(m)
+    return out
+
+
 def _counts(e: ActivityEntry, r: Requirement) -> Decimal:
     """What one entry adds to a requirement: its hours for kind hours, else 1 when its kind (and tag) match."""
     if r.hours:
@@ -75,15 +83,17 @@ def tallies(a: Assignment, role: Role, term: Term, as_of: date) -> list[Tally]:
     if not role.activity or not a.caseload:
         return []
     out: list[Tally] = []
-    entries = a.activity or ()
+    # the entries of the term before D by member, once: a file may hold thousands of entries and members
+    by_member: dict[str, list[ActivityEntry]] = {}
+    for e in a.activity or ():
+        if term.start <= e.date <= term.end and e.date < as_of:
+            by_member.setdefault(e.member, []).append(e)
+    listed = _listings(a)
     for member in term_members(a, term):
-        mine = [e for e in entries if e.member == member and term.start <= e.date <= term.end and e.date < as_of]
+        mine = by_member.get(member, [])
+        in_term = [m for m in listed[member] if member_days(m, a, term)]
         for order, r in enumerate(role.activity):
-            listings = [
-                m
-                for m in a.caseload
-                if m.teacher == member and (r.service is None or m.service == r.service) and member_days(m, a, term)
-            ]
+            listings = [m for m in in_term if r.service is None or m.service == r.service]
             if not listings:
                 continue
             done = sum(
@@ -104,7 +114,7 @@ def entry_problems(a: Assignment) -> Iterator[tuple[ActivityEntry, str]]:
     naming a teacher who is not on its caseload, or dated on a day that teacher is not on it. One problem an entry."""
     if a.end is not None and a.end < a.start:
         return  # the assignment's own date-order problem: it has no days
-    caseload = a.caseload or ()
+    listed = _listings(a)
     for e in a.activity or ():
         if e.date < a.start:
             yield e, f"activity entry dated {e.date} is before the assignment's start {a.start}"
@@ -112,7 +122,7 @@ def entry_problems(a: Assignment) -> Iterator[tuple[ActivityEntry, str]]:
         if a.end is not None and e.date > a.end:
             yield e, f"activity entry dated {e.date} is after the assignment's end {a.end}"
             continue
-        listings = [m for m in caseload if m.teacher == e.member]
+        listings = listed.get(e.member)
         if not listings:
             yield e, f"activity entry names {e.member}, who is not on the caseload"
         elif not any(on_caseload(m, a, e.date) for m in listings):
