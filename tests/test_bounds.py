@@ -21,6 +21,7 @@ COMMANDS = [
     ["caseload", "--term", "2025-26", "--format", "csv"],
     ["expiring", "--format", "csv"],
     ["credits", "--format", "json"],
+    ["activity", "--term", "2025-26", "--format", "csv"],
     ["roles"],
 ]
 

@@ -45,8 +45,8 @@ def test_global_options_in_every_commands_help(run):
 
 # --- help --------------------------------------------------------------------------------------------------------
 
-COMMANDS = ["check-eligibility", "roles", "caseload", "stipends", "report", "expiring", "credits", "init", "diff", "schema",
-            "validate"]  # fmt: skip
+COMMANDS = ["check-eligibility", "roles", "caseload", "stipends", "report", "expiring", "credits", "activity", "init",
+            "diff", "schema", "validate", "import", "site"]  # fmt: skip
 
 
 def test_help_summaries_are_whole_at_120_columns(tlt_exe):
