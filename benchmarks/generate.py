@@ -16,7 +16,10 @@ Writes under DIR (SPEC section 2):
   ``{teacher, service: PAR}``). Every assignment holder is made eligible for the role's written rules on the
   assignment's start date, term limits and cooling-off periods are respected, so the repository validates
   clean except for the *intended* policy problems: a few consulting teachers over their caseload cap
-  (``caseload-cap`` errors) and some current holders with a document expiring soon (``expiring`` warnings);
+  (``caseload-cap`` errors) and some current holders with a document expiring soon (``expiring`` warnings).
+  A holder whose last assignment is of a role with ``activity`` requirements (SPEC 10.1) and has a caseload logs
+  activity with its members, from a random stream of its own (``activity_text``): as of 2026-03-02 the default
+  term runs, so nothing is missed and validate shows no ``activity`` warning;
 * ``.tlt-benchmark.json``: a manifest (not a data file: tlt reads only tlt.yaml, roles/ and teachers/) listing
   the counts, the intended problems and, with ``--broken K``, the K deliberately broken files and the problem
   code each must produce (yaml-syntax, duplicate-key, schema, unknown-role, date-order, unknown-term, in turn).
@@ -202,6 +205,8 @@ class RoleInfo:
     weights: dict[str, float] = field(default_factory=dict)
     max_terms: int | None = None
     after_service: list[tuple[tuple[str, ...], tuple[str, ...], int]] = field(default_factory=list)
+    #: SPEC 10.1: (kind, tag, min, service) of each `activity` requirement
+    activity: list[tuple[str, str | None, float, str | None]] = field(default_factory=list)
 
     @property
     def status_in(self) -> tuple[str, ...] | None:
@@ -330,6 +335,8 @@ def load_catalog(catalog: Path | None) -> list[RoleInfo]:
                 (tuple(bars.get("categories", ())), tuple(bars.get("roles", ())), int(entry.get("months", 0)))
             )
         info.text = info.text.rstrip(b"\n") + b"\n" + versions_text(data)
+        for req in data.get("activity") or []:
+            info.activity.append((str(req["kind"]), req.get("tag"), float(req["min"]), req.get("service")))
         roles.append(info)
     if not roles:
         raise SystemExit("generate.py: the role catalog holds no usable role")
@@ -891,6 +898,47 @@ def with_credits(text: str, rng: random.Random) -> str:
     return "\n".join(out)
 
 
+def activity_text(rng: random.Random, plans: list[Plan] | None, width: int) -> str:
+    """SPEC 10.1: the activity entries of a holder's last assignment, when its role requires activity and it has a
+    caseload: for each term it overlaps before AS_OF and each member a requirement applies to, about the
+    requirement's minimum (most meet it, some fall one short), dated on days of the term, the assignment and before
+    AS_OF. Appended after the file's last line (the last assignment's last key), so no line before it moves, and
+    drawn from a random stream of its own, so every other byte of the repository is as before activity existed."""
+    if not plans:
+        return ""
+    p = plans[-1]
+    if not p.role.activity or not p.caseload:
+        return ""
+    last_day = AS_OF - timedelta(days=1)
+    if p.end is not None and p.end < last_day:
+        last_day = p.end
+    entries: list[tuple[date, str]] = []
+    for term in TERMS:
+        lo, hi = max(term.start, p.start), min(term.end, last_day)
+        if hi < lo:
+            continue
+        for member, service in p.caseload:
+            tid = f"t-{member:0{width}d}"
+            for kind, tag, minimum, wanted in p.role.activity:
+                if wanted is not None and service != wanted:
+                    continue
+                count = int(minimum) if rng.random() < 0.85 else max(0, int(minimum) - 1)
+                for _ in range(count):
+                    day = _rand_date(rng, lo, hi)
+                    if kind == "hours":
+                        hours = rng.choice(("0.5", "0.75", "1", "1.5", "2"))
+                        entries.append(
+                            (day, f"{{date: {day.isoformat()}, member: {tid}, kind: meeting, hours: {hours}}}")
+                        )
+                    else:
+                        tagged = f", tag: {tag}" if tag is not None else ""
+                        entries.append((day, f"{{date: {day.isoformat()}, member: {tid}, kind: {kind}{tagged}}}"))
+    if not entries:
+        return ""
+    entries.sort(key=lambda e: e[0])  # stable: one day's entries keep their order
+    return "    activity:\n" + "".join(f"      - {text}\n" for _, text in entries)
+
+
 def break_text(text: str, kind: str, rng: random.Random, role_ids: list[str]) -> str:
     """Damage a valid teacher file so that it yields exactly one problem of `kind`."""
     lines = text.splitlines()
@@ -1019,6 +1067,7 @@ def generate(
     files: list[str] = []
     write_rng = random.Random(f"tlt-benchmark/{seed}/write")
     credit_rng = random.Random(f"tlt-benchmark/{seed}/credits")  # its own stream: write_rng's draws stay as they were
+    activity_rng = random.Random(f"tlt-benchmark/{seed}/activity")  # SPEC 10.1: a stream of its own
     for num in range(1, n + 1):
         d = districts[num - 1]
         k = counters.get(d.code, 0)
@@ -1033,6 +1082,7 @@ def generate(
         text = teacher_text(write_rng, num, tid, width, d, schools[d.code], plans.get(num), num in expiring)
         if num in plans:
             text = with_credits(text, credit_rng)
+        text += activity_text(activity_rng, plans.get(num), width)
         if num in broken_set:
             kind = BROKEN_KINDS[broken_nums.index(num) % len(BROKEN_KINDS)]
             text = break_text(text, kind, write_rng, role_ids)

@@ -14,6 +14,7 @@ repository with benchmarks/generate.py, then times *cold* runs (a new process ea
     tlt -C REPO check-eligibility --teacher t-000123 --all --format csv --as-of 2026-03-02
     tlt -C REPO check-eligibility --role bps-esp-consulting-teacher --format table --as-of 2026-03-02
     tlt -C REPO site OUT/scratch/site-page --term 2025-26 --as-of 2026-03-02
+    tlt -C REPO activity --term 2025-26 --format csv --as-of 2026-03-02
     tlt --help                                            (once)
     tlt -C EMPTY import teachers EXPORT.csv --map MAP     (an N-row export into a repository with no teacher yet)
     tlt -C EMPTY import teachers EXPORT.csv --map MAP     (again: every file unchanged)
@@ -115,6 +116,8 @@ COMMANDS = (
     ),
     # SITE_ARG stands for the folder under the scratch folder the page is written to; the target is 2× report's
     Command("site", ("site", "SITE_ARG", "--term", TERM, "--as-of", AS_OF), frozenset({0}), 16.0),
+    # SPEC 10.1: a report over the holders, as stipends and report are; the same target
+    Command("activity", ("activity", "--term", TERM, "--format", "csv", "--as-of", AS_OF), frozenset({0}), 8.0),
 )
 #: issue 18's cold targets, as ratios of two rows of one size: (row, yardstick row, at most); `--role` against
 #: `--all` has its ≤ 1/5 target warm only (a cache, later): cold it is shown against 1, as "clearly less"

@@ -130,3 +130,25 @@ def test_credits_come_from_their_own_stream(generator: Any, run: Any, tmp_path: 
     assert code == 0, err
     document = json.loads(out)
     assert {r["kind"] for r in document["credits"]} >= {"coursework"} and document["renewals"]
+
+
+def test_activity_is_appended_from_a_stream_of_its_own(
+    generator: Any, run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SPEC 10.1: holders of a role with `activity` log entries, which validate without an `activity-entry`
+    error, and as of 2026-03-02 (the default term runs) miss nothing; without them every file is the same bytes
+    up to the appended block, so the generator's other output is as it was before activity."""
+    with_activity = generator.generate(300, tmp_path / "a", seed=1, holders=0.4)
+    logged = [p for p in (tmp_path / "a" / "teachers").rglob("*.yaml") if "    activity:\n" in p.read_text("utf-8")]
+    assert logged, "no holder logged activity"
+    code, problems = _validate(run, tmp_path / "a", tmp_path / "problems.json")
+    assert [p for p in problems if str(p["code"]).startswith("activity")] == []
+    intended = {(i["path"], i["code"]) for i in with_activity["intended"] if i["severity"] == "error"}
+    assert code == (1 if intended else 0)
+
+    monkeypatch.setattr(generator, "activity_text", lambda rng, plans, width: "")
+    generator.generate(300, tmp_path / "b", seed=1, holders=0.4)
+    for path in (tmp_path / "a" / "teachers").rglob("*.yaml"):
+        text = path.read_text("utf-8")
+        plain = (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_text("utf-8")
+        assert text.split("    activity:\n")[0] == plain, path
