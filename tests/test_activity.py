@@ -327,3 +327,33 @@ def test_the_bps_example_has_a_term_of_activity(run):
     now = rows(run, root, moved("2025-09-15"), moved_term("2025-26"))
     assert [r["status"] for r in now].count("met") == 1
     assert {r["status"] for r in now} == {"met", "due"} and len(now) == 12
+
+
+def test_the_page_and_the_diff_withhold_pay_as_of_the_same_date(make_repo, run, tmp_path):
+    # The repository of the test above, as of 2025-03-15: m's second meeting (2025-04-01) is after D, so the
+    # stipend is withheld, as `tlt stipends` says. The program page and `tlt diff`'s money ask the same date:
+    # the page's stipends by role are `tlt stipends --by role`'s, and raising the withheld stipend 1000 -> 1200
+    # moves no total at D (0.00 on both sides), so the diff shows no money.
+    from gitkit import git
+
+    entries = [
+        "{date: 2025-01-10, member: k, kind: meeting}",
+        "{date: 2025-02-10, member: k, kind: meeting}",
+        "{date: 2025-01-12, member: m, kind: meeting}",
+        "{date: 2025-04-01, member: m, kind: meeting}",
+    ]
+    repo = make_repo(CONFIG, {"paid": PAID}, {"h": holder("paid", "[k, m]", entries), **others("k", "m")})
+    code, _, err = run(["-C", repo, "site", tmp_path / "page", "--term", "t1", "--as-of", DURING])
+    assert code == 0, err
+    code, by_role, err = run(["-C", repo, "stipends", "--by", "role", "--term", "t1", "--as-of", DURING, "-f", "csv"])
+    assert code == 0, err
+    assert (tmp_path / "page" / "stipends-by-role.csv").read_text(encoding="utf-8") == by_role
+
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "before")
+    role = next(repo.rglob("paid.yaml"))
+    role.write_text(role.read_text(encoding="utf-8").replace("amount: 1000", "amount: 1200"), encoding="utf-8")
+    code, out, err = run(["-C", repo, "diff", "HEAD", "--as-of", DURING])
+    assert code == 0, err
+    assert "this change" not in out

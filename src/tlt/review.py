@@ -363,10 +363,10 @@ def diff_repositories(old: Repository | None, new: Repository, as_of: date) -> D
     return result
 
 
-def role_totals(repo: Repository | None, term_id: str) -> dict[str, Decimal]:
+def role_totals(repo: Repository | None, term_id: str, as_of: date | None = None) -> dict[str, Decimal]:
     """Each role's stipend total in term `term_id` of `repo`'s own tlt.yaml: the rounded rows of `tlt stipends`
-    (`stipend_rows`, the role in force at the term's start, every pay part) added per role; rows without an
-    amount add nothing. Empty when there is no repository (a revision without tlt.yaml) or its tlt.yaml has no
+    (`stipend_rows`, the role in force at the term's start, every pay part, activity as of `as_of` for a role
+    paid when it is met) added per role; rows without an amount add nothing. Empty when there is no repository (a revision without tlt.yaml) or its tlt.yaml has no
     such term. A term that ends before it starts raises `BrokenRepository`, as every report on it does."""
     if repo is None or repo.config is None:
         return {}
@@ -375,7 +375,7 @@ def role_totals(repo: Repository | None, term_id: str) -> dict[str, Decimal]:
         return {}
     term = select_term(repo.config, term_id, term.start)
     totals: dict[str, Decimal] = {}
-    for row in stipend_rows(repo, term):
+    for row in stipend_rows(repo, term, as_of):
         if row.amount is not None:
             totals[row.role_id] = totals.get(row.role_id, ZERO) + row.amount
     return totals

@@ -221,11 +221,11 @@ def _with_money(result: DiffResult, old: Repository | None, new: Repository, rev
         message(f"no stipend totals: {exc}")
         return
     try:
-        before = role_totals(old, chosen.id)
+        before = role_totals(old, chosen.id, result.as_of)
     except BrokenRepository as exc:
         message(f"no stipend totals: at {rev}: {exc}")
         return
-    with_money(result, chosen.id, before, role_totals(new, chosen.id))
+    with_money(result, chosen.id, before, role_totals(new, chosen.id, result.as_of))
 
 
 @app.command()

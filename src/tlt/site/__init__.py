@@ -328,7 +328,7 @@ def caseload_panel(data: SiteData) -> Panel:
 
 
 def _stipend_panel(data: SiteData, by: str) -> Panel:
-    report = stipends_report(data.repo, data.term, by)
+    report = stipends_report(data.repo, data.term, by, as_of=data.as_of)
     table = report.table
     amounts = [r["amount"] for r in table.rows if r["amount"] is not None]
     scale = max(amounts, default=Decimal(0)) or Decimal(1)
