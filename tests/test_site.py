@@ -13,6 +13,7 @@ import json
 import os
 import re
 import subprocess
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -25,6 +26,7 @@ BPS = PROJECT / "examples" / "bps"
 D = "2025-10-01"  # the as-of date of the small repositories; D + 90 days = 2025-12-30
 PANELS = [
     "staffing", "caseloads", "stipends-by-role", "stipends-by-school", "stipends-by-fund", "eligibility", "expiring",
+    "activity", "credits",
 ]  # fmt: skip
 SCRIPT_NAME = "<script>alert(1)</script>"
 ATTRIBUTE_NAME = '"><img src=x onerror="document.title=\'pwned\'">'
@@ -181,6 +183,8 @@ def test_the_csv_files_are_what_the_commands_print(run, tmp_path: Path) -> None:
         "stipends-by-school.csv": ("stipends", "--by", "school", "--term", term, "--as-of", d),
         "stipends-by-fund.csv": ("stipends", "--by", "fund", "--term", term, "--as-of", d),
         "expiring.csv": ("expiring", "--as-of", d),
+        "activity.csv": ("activity", "--term", term, "--as-of", d),
+        "credits.csv": ("credits", "--renewals", "--as-of", d),
     }
     for name, args in same.items():
         assert (out / name).read_text(encoding="utf-8") == command_csv(run, BPS, *args), name
@@ -245,6 +249,39 @@ def test_the_same_repository_gives_the_same_bytes(run, tmp_path: Path) -> None:
         assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes(), f.name
 
 
+def test_the_bps_activity_panel_lists_the_missed_rows_and_counts_per_role(run, tmp_path: Path) -> None:
+    # 2024-25 has ended by D = 2025-07-01: every requirement is met or missed; t-0002's member t-0021 is short
+    # (examples/bps/teachers/t-0002.yaml), so the table holds missed rows only, the chart counts per role
+    out = tmp_path / "page"
+    page = Page(build(run, BPS, out, "--term", "2024-25", "--as-of", "2025-07-01"))
+    full = list(csv.DictReader(io.StringIO((out / "activity.csv").read_text(encoding="utf-8"))))
+    assert (out / "activity.csv").read_text(encoding="utf-8") == command_csv(
+        run, BPS, "activity", "--term", "2024-25", "--as-of", "2025-07-01"
+    )
+    missed = [(r["teacher_id"], r["member"], r["requirement"]) for r in full if r["status"] == "missed"]
+    assert ("t-0002", "t-0021") in {(t, m) for t, m, _ in missed}
+    assert [(r[1], r[4], r[5]) for r in page.rows["activity"]] == missed
+    assert all(r[8] == "missed" for r in page.rows["activity"])
+    text = page.panel_text("activity")
+    for role in {r["role_id"] for r in full}:
+        c = Counter(r["status"] for r in full if r["role_id"] == role)
+        assert f"{c['met']} / {c['due']} / {c['missed']}" in text
+
+
+def test_the_jps_credits_panel_is_tlt_credits_renewals(run, tmp_path: Path) -> None:
+    # examples/jps t-0001: license MS standard 304117 needs 10.00; as of 2026-06-30 the coursework and mentor
+    # credits dated 2012-07-01..2029-06-30 add to what `tlt credits --renewals` says; the page shows that row
+    out = tmp_path / "page"
+    jps = PROJECT / "examples" / "jps"
+    page = Page(build(run, jps, out, "--as-of", "2026-06-30"))
+    expected = command_csv(run, jps, "credits", "--renewals", "--as-of", "2026-06-30")
+    assert (out / "credits.csv").read_text(encoding="utf-8") == expected
+    rows = list(csv.reader(io.StringIO(expected)))[1:]
+    assert page.rows["credits"] == rows
+    assert rows[0][:2] == ["t-0001", "MS standard 304117"] and rows[0][5] == "10.00"
+    assert f"{rows[0][6]}" in page.panel_text("credits")
+
+
 # ---- a small repository, figures by hand ----------------------------------------------------------------------
 
 
@@ -273,6 +310,65 @@ def test_figures_of_a_small_repository(run, small: Path, tmp_path: Path) -> None
     assert page.rows["eligibility"] == [["coach", "Coach", "0", "5", "0"], ["mentor", "Mentor", "5", "0", "0"]]
     # expiring: t1's license expires 2025-11-30, 60 days after D
     assert [(r[0], r[6], r[7], r[8]) for r in page.rows["expiring"]] == [("t1", "2025-11-30", "60", "expiring")]
+
+
+ACTIVE = MENTOR + "activity:\n  - {kind: meeting, min: 2}\n"
+
+
+def test_activity_and_credits_figures_of_a_small_repository(run, make_repo, tmp_path: Path) -> None:
+    # mentor asks 2 meetings per member a term; 2024-25 ended before D = 2025-10-01, so short is missed:
+    #   h1 (member m): 1 meeting -> missed; h2 (member m): 2 meetings -> met. Per role: 1 met / 0 due / 1 missed.
+    # renewals (no assignment needed): r1 needs 3, has coursework 2 (2025-01-10) -> short (2.00 < 3.00);
+    #   r2's license expired 2025-06-30 < D -> expired; r3 needs 1, coursework 1.5 -> met (1.50 >= 1.00)
+    def held(tid: str, dates: list[str]) -> str:
+        log = "".join(f"      - {{date: {d}, member: m, kind: meeting}}\n" for d in dates)
+        return (
+            f"id: {tid}\nname: Holder {tid}\nassignments:\n  - role: mentor\n    start: 2024-08-26\n"
+            f"    end: 2025-06-13\n    caseload: [m]\n    activity:\n{log}"
+        )
+
+    def renewing(tid: str, needed: str, expires: str, credits: str) -> str:
+        return (
+            f"id: {tid}\nname: Renewer {tid}\nlicenses:\n  - {{state: MA, type: initial, number: '{tid}', "
+            f"issued: 2020-01-01, expires: {expires}, renewal: {{credits: {needed}}}}}\n"
+            f"coursework:\n  - {{id: c-{tid}, date: 2025-01-10, credits: {credits}}}\n"
+        )
+
+    repo = make_repo(
+        config=CONFIG,
+        roles={"mentor": ACTIVE},
+        teachers={
+            "h1": held("h1", ["2024-10-01"]),
+            "h2": held("h2", ["2024-10-01", "2025-02-01"]),
+            "m": "id: m\nname: Member\n",
+            "r1": renewing("r1", "3", "2027-06-30", "2"),
+            "r2": renewing("r2", "3", "2025-06-30", "5"),
+            "r3": renewing("r3", "1", "2027-06-30", "1.5"),
+        },
+    )
+    out = tmp_path / "page"
+    page = Page(build(run, repo, out, "--term", "2024-25", "--as-of", D))
+    assert [(r[1], r[4], r[5], r[6], r[7], r[8]) for r in page.rows["activity"]] == [
+        ("h1", "m", "meeting", "1", "2", "missed")
+    ]
+    assert "1 / 0 / 1" in page.panel_text("activity")
+    assert "Holder" not in page.panel_text("activity").split("met, due")[0]  # the summary names nobody
+    assert [(r[0], r[4], r[5], r[6]) for r in page.rows["credits"]] == [
+        ("r1", "2.00", "3.00", "short"),
+        ("r2", "5.00", "3.00", "expired"),
+        ("r3", "1.50", "1.00", "met"),
+    ]
+    assert "3 licenses: 1 met, 1 short, 1 expired" in page.panel_text("credits")
+    assert (out / "credits.csv").read_text(encoding="utf-8") == command_csv(
+        run, repo, "credits", "--renewals", "--as-of", D
+    )
+
+
+def test_no_activity_and_no_renewal_give_a_note(run, small: Path, tmp_path: Path) -> None:
+    page = Page(build(run, small, tmp_path / "page", "--term", "2025-26", "--as-of", D))
+    assert "No role held in this term asks for activity." in page.panel_text("activity")
+    assert "No license of this repository has a renewal requirement." in page.panel_text("credits")
+    assert page.rows["activity"] == page.rows["credits"] == [["No rows."]]
 
 
 def test_every_value_is_text_and_names_stay_out_of_the_totals(run, small: Path, tmp_path: Path) -> None:

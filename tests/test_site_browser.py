@@ -31,6 +31,7 @@ from example_dates import REPORT_AS_OF, REPORT_TERM  # noqa: E402
 
 PANELS = [
     "staffing", "caseloads", "stipends-by-role", "stipends-by-school", "stipends-by-fund", "eligibility", "expiring",
+    "activity", "credits",
 ]  # fmt: skip
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
 #: the hosts of Chromium's own services, which it calls whatever page it shows (not the page's requests)

@@ -3,18 +3,19 @@
 One pass over the teacher files (`load_site`, on `pipeline.map_batches`, so on every core) keeps the role
 holders (all the reports need), counts the verdicts of every teacher for every role as of D and the teachers in
 all (the staffing shares). The panels are then made by the report functions the CSV commands call
-(`reports.caseload`, `reports.stipends`, `reports.expiring`), so each panel's CSV is byte for byte what the
-command prints, and the page's figures are those rows. Staffing and eligibility counts have no command of
+(`reports.caseload`, `reports.stipends`, `reports.expiring`, `reports.activity`, `reports.credits`), so each
+panel's CSV is byte for byte what the command prints, and the page's figures are those rows. Staffing and eligibility counts have no command of
 their own: their tables are made here (`staffing_table`, `eligibility_table`).
 
 The page (`render_page`) is a Jinja2 template with autoescaping on (`page.html.j2`): every value is text, never
 markup. It holds no script and fetches nothing; its charts are plain HTML and CSS. Per-teacher panels
 (caseloads, expiring) show their first `SHOWN_ROWS` rows; the CSV beside the page has them all, so the page of a
-statewide repository stays small. Teacher names appear only in those two panels (what a coordinator acts on),
-never in the totals.
+statewide repository stays small. Teacher names appear only in those two panels and in the tables of the
+activity panel (its missed rows) and the credits panel (its renewal rows), what a coordinator acts on; never in
+the totals or the charts. The credits panel needs the teachers with a license `renewal` whether they hold a role
+or not (coursework needs no assignment), so the pass keeps those too (`SiteData.renewing`).
 
-A panel is a `Panel` made by one function of `PANELS`; SPEC 10's activity status and renewal credits are two
-more such functions, and the template draws every panel with the same block.
+A panel is a `Panel` made by one function of `PANELS`, and the template draws every panel with the same block.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import importlib.resources
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -31,6 +32,7 @@ from typing import Any
 import jinja2
 
 from tlt import __version__
+from tlt.activity import DUE, MET, MISSED
 from tlt.answers import Answers
 from tlt.errors import BrokenRepository
 from tlt.judge import VERDICT_ORDER, CompiledRole, compile_roles, judge_compiled, judging_units
@@ -40,7 +42,9 @@ from tlt.pipeline import Batch, Progress, Repository, load_base, map_batches
 from tlt.problems import escape_control
 from tlt.render.rows import Column, Table, money, plain_number, render_csv, text_cell
 from tlt.reports import column, round_half_up, select_term
+from tlt.reports.activity import activity_table
 from tlt.reports.caseload import caseload_table
+from tlt.reports.credits import credits_report
 from tlt.reports.expiring import DEFAULT_WITHIN, expiring_table
 from tlt.reports.stipends import has_parts, stipends_report
 from tlt.rules.base import Context
@@ -63,6 +67,9 @@ class SiteData:
     verdicts: Counter[tuple[str, str]]
     teachers: int
     revision: str | None = None
+    #: the teachers with a license `renewal` (SPEC 10.2), holders or not: a renewal counts coursework, which
+    #: needs no assignment, so these are kept beside the holders for the credits panel
+    renewing: dict[str, Teacher] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,7 @@ class _BatchAnswer:
     problems: list[Any]
     verdicts: Counter[tuple[str, str]]
     teachers: int
+    renewing: dict[str, Teacher]
 
 
 #: How a batch's teachers are judged for the counts: `(compiled roles, context) -> (teacher -> (role id, verdict)
@@ -115,16 +123,19 @@ def load_site(
         for teacher in batch.teachers.values():
             counts.update(verdicts_of(teacher))
         holders = {k: t for k, t in batch.teachers.items() if t.assignments}
-        return _BatchAnswer(holders, batch.problems, counts, len(batch.teachers) + len(batch.unmodelled))
+        renewing = {k: t for k, t in batch.teachers.items() if any(x.renewal is not None for x in t.licenses or ())}
+        return _BatchAnswer(holders, batch.problems, counts, len(batch.teachers) + len(batch.unmodelled), renewing)
 
     verdicts: Counter[tuple[str, str]] = Counter()
     total = 0
+    renewing: dict[str, Teacher] = {}
     for answer in map_batches(base, source, paths, work, None, progress):
         base.teachers.update(answer.holders)
         base.problems.extend(answer.problems)
         verdicts.update(answer.verdicts)
+        renewing.update(answer.renewing)
         total += answer.teachers
-    return SiteData(base, term, as_of, verdicts, total)
+    return SiteData(base, term, as_of, verdicts, total, renewing=renewing)
 
 
 # ---- the panels -------------------------------------------------------------------------------------------------
@@ -404,6 +415,70 @@ def expiring_panel(data: SiteData) -> Panel:
     return _panel("expiring", "Documents expiring", summary, bars, table, [("over", "expired"), ("warn", "expiring")])
 
 
+def _count_bars(counts: Counter[str], tones: dict[str, str]) -> list[Bar]:
+    """One bar per status, its length the status's share of all the rows."""
+    total = sum(counts.values())
+    return [Bar(s, f"{counts[s]:,}", _width(counts[s], total), tone) for s, tone in tones.items()]
+
+
+ACTIVITY_TONES = {MET: "ok", DUE: "warn", MISSED: "over"}
+
+
+def activity_panel(data: SiteData) -> Panel:
+    """SPEC 10.1: per role, the requirements met, due and missed (a stacked bar, no name); the table lists the
+    missed rows only (holder and member: what a coordinator follows up); the CSV is `tlt activity`'s."""
+    full = activity_table(data.repo, data.term, data.as_of)
+    counts: dict[str, Counter[str]] = {}
+    for r in full.rows:
+        counts.setdefault(r["role_id"], Counter())[r["status"]] += 1
+    bars = []
+    for role_id in sorted(counts):
+        c = counts[role_id]
+        total = sum(c.values())
+        segments = tuple((tone, _width(c[s], total)) for s, tone in ACTIVITY_TONES.items())
+        bars.append(Bar(role_id, " / ".join(f"{c[s]:,}" for s in ACTIVITY_TONES), 100.0, segments=segments))
+    missed = [i for i, r in enumerate(full.rows) if r["status"] == MISSED]
+    table = Table(
+        columns=full.columns,
+        rows=[full.rows[i] for i in missed],
+        title=full.title,
+        caption=full.caption,
+        row_styles=[full.row_styles[i] for i in missed],
+    )
+    summary = (
+        f"Activity requirements of the role holders in {data.term.id} as of {data.as_of.isoformat()}, per role: "
+        f"met, due (the term has not ended) and missed. {full.caption}. The table lists the missed ones."
+    )
+    legend = [(tone, s) for s, tone in ACTIVITY_TONES.items()]
+    panel = _panel("activity", "Activity", summary, bars, table, legend)
+    panel.csv_text = render_csv(full)
+    if not full.rows:
+        panel.notes.append("No role held in this term asks for activity.")
+    elif not missed:
+        panel.notes.append("No requirement is missed.")
+    return panel
+
+
+RENEWAL_TONES = {"met": "ok", "short": "warn", "expired": "over"}
+
+
+def credits_panel(data: SiteData) -> Panel:
+    """SPEC 10.2: the licenses with a `renewal` per status (met, short, expired) and their rows; the CSV is
+    `tlt credits --renewals`'s. Only teachers with a renewal have renewal rows, so the report is asked of
+    those alone, on the repository with them modelled (`SiteData.renewing`)."""
+    repo = replace(data.repo, teachers={**data.repo.teachers, **data.renewing})
+    table = credits_report(repo, data.as_of, None, sorted(data.renewing)).renewals
+    bars = _count_bars(Counter(r["status"] for r in table.rows), RENEWAL_TONES)
+    summary = (
+        f"Licenses with a renewal requirement as of {data.as_of.isoformat()}: the continuing-education credits "
+        f"earned between issue and expiry against those needed. {table.caption}."
+    )
+    panel = _panel("credits", "Renewal credits", summary, bars, table, [(t, s) for s, t in RENEWAL_TONES.items()])
+    if not table.rows:
+        panel.notes.append("No license of this repository has a renewal requirement.")
+    return panel
+
+
 def _panel(
     ident: str, title: str, summary: str, bars: list[Bar], table: Table, legend: list[tuple[str, str]] | None = None
 ) -> Panel:
@@ -414,8 +489,7 @@ def _panel(
     return panel
 
 
-#: The panels in page order, each one function of the page's data. SPEC 10's activity status and renewal
-#: credits go here as two more functions (docs/site.md).
+#: The panels in page order, each one function of the page's data (docs/site.md, "Adding a panel").
 PANELS: tuple[Callable[[SiteData], Panel], ...] = (
     staffing_panel,
     caseload_panel,
@@ -424,6 +498,8 @@ PANELS: tuple[Callable[[SiteData], Panel], ...] = (
     stipends_by_fund_panel,
     eligibility_panel,
     expiring_panel,
+    activity_panel,
+    credits_panel,
 )
 
 
