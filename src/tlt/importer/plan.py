@@ -257,25 +257,11 @@ def _take_row(
             )
         )
         return
-    values: dict[str, Any] = {}
-    bad = False
-    for name, spec in imap.fields.items():
-        value, wrong = _value(spec, row, imap)
-        if wrong:
-            problems.add(ImportProblem(shown, line, f"{spec.label} {wrong}"))
-            bad = True
-        elif value is not EMPTY:
-            values[name] = value
+    values, bad = _values(imap.fields, row, imap, shown, line, problems)
     entries: dict[str, Entry] = {}
     for name, spec_list in imap.lists.items():
-        entry: dict[str, Any] = {}
-        for key, spec in spec_list.entry.items():
-            value, wrong = _value(spec, row, imap)
-            if wrong:
-                problems.add(ImportProblem(shown, line, f"{spec.label} {wrong}"))
-                bad = True
-            elif value is not EMPTY:
-                entry[key] = value
+        entry, wrong = _values(spec_list.entry, row, imap, shown, line, problems)
+        bad = bad or wrong
         if entry:
             entries[name] = Entry(entry, line)
     if bad:
@@ -312,6 +298,23 @@ def _take_row(
                     f"this row's {name} entry ({_describe_key(made.values, match)}) differs from line {clash.line}'s",
                 )
             )
+
+
+def _values(
+    specs: dict[str, Field], row: dict[str, str], imap: ImportMap, shown: str, line: int, problems: _Problems
+) -> tuple[dict[str, Any], bool]:
+    """The row's value for each of `specs` that has one (an empty cell without a default has none), and whether a
+    cell was wrong (each wrong cell is a problem at its line)."""
+    values: dict[str, Any] = {}
+    bad = False
+    for name, spec in specs.items():
+        value, wrong = _value(spec, row, imap)
+        if wrong:
+            problems.add(ImportProblem(shown, line, f"{spec.label} {wrong}"))
+            bad = True
+        elif value is not EMPTY:
+            values[name] = value
+    return values, bad
 
 
 def _value(spec: Field, row: dict[str, str], imap: ImportMap) -> tuple[Any, str | None]:
