@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -251,3 +252,19 @@ def test_console_script_usage_errors_have_no_traceback(tlt_exe, tmp_path):
     assert result.stderr.startswith("tlt: no tlt.yaml found")
     result = _tlt(tlt_exe, "--version")
     assert (result.returncode, result.stdout.splitlines()[0]) == (0, f"tlt {tlt.__version__}")
+
+
+# --- start-up ----------------------------------------------------------------------------------------------------
+
+
+def test_start_up_loads_no_library_of_one_command():
+    """Every start of tlt (`tlt --help` among them, whose target is 0.3 s) imports the command line; the template
+    engine of `tlt site` and the round-trip YAML library of `tlt import` load when those commands run."""
+    code = (
+        "import sys\n"
+        "from tlt.cli.app import app\n"
+        "heavy = sorted(m for m in ('jinja2', 'ruamel.yaml', 'openpyxl') if m in sys.modules)\n"
+        "print(','.join(heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""

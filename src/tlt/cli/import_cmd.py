@@ -14,7 +14,6 @@ import typer
 from tlt.cli.app import app
 from tlt.cli.common import GLOBALS, RepoOpt, as_of_date, clean_errors, message
 from tlt.errors import TltError
-from tlt.importer.plan import make_plan, unified_diff, write_plan
 from tlt.loading.repository import find_root
 from tlt.problems import escape_control
 
@@ -68,6 +67,10 @@ def import_(
 
       tlt import teachers licenses.csv --map import/licensure.yaml
     """
+    # imported here, not at the top: the round-trip YAML library (ruamel.yaml, pure Python) is worth loading when
+    # an import runs, not at every start of tlt (`tlt --help` among them)
+    from tlt.importer.plan import make_plan, unified_diff, write_plan
+
     as_of_date(as_of)  # checked like every command's; nothing in an import depends on the date (docs/import.md)
     root = find_root(repo or GLOBALS.repo)
     if not map_file.is_file():

@@ -35,7 +35,6 @@ from tlt.loading.repository import find_root
 from tlt.loading.sources import FileSource
 from tlt.pipeline import Repository
 from tlt.problems import escape_control
-from tlt.site import load_site, site_files
 
 try:  # the scale layer's judging for many teachers, the same verdicts as the plain one (tests/test_site.py)
     from tlt.scale.bench import bench_verdicts as judge_verdicts
@@ -132,6 +131,10 @@ def site(
 
       tlt -C examples/bps site /tmp/bps-page --as-of 2025-10-01
     """
+    # imported here, not at the top: the page's template engine (Jinja2) is worth loading when a page is made, not
+    # at every start of tlt (`tlt --help` among them)
+    from tlt.site import load_site, site_files
+
     d = as_of_date(as_of)
     root = find_root(repo or GLOBALS.repo)
     with loading_progress() as progress:
