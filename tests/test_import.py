@@ -506,3 +506,19 @@ def test_rows_of_empty_cells_are_skipped(run, repo, tmp_path):
     code, out, err = _import(run, repo, _export(tmp_path, ROWS + ",,,,,,,,\n , ,,,,,,,\n"))
     assert code == 0, err
     assert "2 created, 0 changed, 0 unchanged" in err
+
+
+def test_teachers_missing_from_the_export_are_named_up_to_ten_then_counted(run, make_repo, tmp_path):
+    # a partial export of a big repository must not print one line per teacher it lacks
+    teachers = {f"t-{i:04d}": f"id: t-{i:04d}\nname: T {i}\n" for i in range(100, 125)}
+    root = make_repo(teachers=teachers, files={"import/hr.yaml": HR_MAP})
+    export = _export(tmp_path, "0002,Kim,Ng,Lincoln,PROB,70000,,,\n")
+    code, _, err = _import(run, root, export, "--dry-run")
+    assert code == 0, err
+    named = [line for line in err.splitlines() if line.startswith("in the repository but not in the export: ")]
+    assert named == [f"in the repository but not in the export: teachers/t-{i:04d}.yaml" for i in range(100, 110)]
+    assert "and 15 more in the repository but not in the export (--all-missing names every one)" in err
+    assert "0 changed, 0 unchanged, 25 in the repository but not in the export" in err
+    code, _, err = _import(run, root, export, "--dry-run", "--all-missing")
+    assert code == 0, err
+    assert err.count("in the repository but not in the export: ") == 25 and "more in the repository" not in err

@@ -17,6 +17,9 @@ from tlt.errors import TltError
 from tlt.loading.repository import find_root
 from tlt.problems import escape_control
 
+#: teacher files the export lacks that are named one by one, unless --all-missing
+MISSING_NAMED = 10
+
 
 class ImportKind(str, enum.Enum):
     teachers = "teachers"
@@ -52,6 +55,13 @@ def import_(
             show_default=False,
         ),
     ] = None,
+    all_missing: Annotated[
+        bool,
+        typer.Option(
+            "--all-missing",
+            help=f"Name every teacher file the export lacks (by default the first {MISSING_NAMED}, then how many more).",
+        ),
+    ] = False,
     repo: RepoOpt = None,
 ) -> None:
     """Create and update teacher files from a CSV export, as a map says (SPEC 11).
@@ -99,8 +109,15 @@ def import_(
     if not GLOBALS.quiet:
         for note in plan.notes:
             message(note)
-        for path in plan.missing:
+        # an empty or partial export of a state's repository would name 100,000 files: the first few, then a count
+        named = plan.missing if all_missing else plan.missing[:MISSING_NAMED]
+        for path in named:
             message(f"in the repository but not in the export: {escape_control(path)}")
+        if len(plan.missing) > len(named):
+            message(
+                f"and {len(plan.missing) - len(named)} more in the repository but not in the export "
+                "(--all-missing names every one)"
+            )
         lead = "dry run, nothing written: " if dry_run else ""
         nothing = "; nothing to change" if not (plan.count("created") or plan.count("changed")) else ""
         message(f"{lead}{plan.summary()}{nothing}")
