@@ -124,3 +124,16 @@ def test_a_changed_salary_still_goes_through_the_round_trip(make_repo, tmp_path)
         "id: t-0003\nname: First3 Last3\n# a hand comment\nschool: St. Mary (North)\nstatus: permanent\n"
         "base_salary: 60003.00\nlicenses:\n  - {state: MA, number: L3, expires: 2030-06-30}\n"
     )
+
+
+def test_the_benchmark_judges_each_import_row_against_validate_of_its_size(project_script):
+    bench = project_script("benchmarks/run.py")
+    rows = [
+        bench.Row(10_000, "validate", wall=1.0),
+        bench.Row(10_000, bench.IMPORT_ROWS[0], wall=1.9),
+        bench.Row(10_000, bench.IMPORT_ROWS[1], wall=2.5),
+    ]
+    checks = {c["check"]: c["status"] for c in bench.judge(rows, None)}
+    assert checks["10,000: tlt import (into an empty repository) time ÷ validate time"] == "PASS"
+    assert checks["10,000: tlt import again (unchanged) time ÷ validate time"] == "FAIL"
+    assert rows[1].target == "(≤ 2× validate, under checks)"
