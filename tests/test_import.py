@@ -522,3 +522,62 @@ def test_teachers_missing_from_the_export_are_named_up_to_ten_then_counted(run, 
     code, _, err = _import(run, root, export, "--dry-run", "--all-missing")
     assert code == 0, err
     assert err.count("in the repository but not in the export: ") == 25 and "more in the repository" not in err
+
+
+MEMBER_MAP = """\
+id: "t-{Employee ID}"
+fields:
+  name: "{First Name} {Last Name}"
+lists:
+  memberships: {column: Union, map: {"BTU-1": BTU, Mentors: Mentors, NONE: null}}
+"""
+
+
+def test_memberships_are_a_list_of_plain_names_one_per_row(run, make_repo, tmp_path):
+    root = make_repo(
+        teachers={"t-0002": "id: t-0002\nname: Kim Ng\nmemberships: [Cohort 3]  # by hand\n"},
+        files={"import/hr.yaml": MEMBER_MAP},
+    )
+    header = "Employee ID,First Name,Last Name,Union\n"
+    rows = "0001,Pat,Lee,BTU-1\n0001,Pat,Lee,Mentors\n0001,Pat,Lee,BTU-1\n0002,Kim,Ng,BTU-1\n0003,Al,Bo,NONE\n"
+    export = _export(tmp_path, rows, header=header)
+    code, out, err = _import(run, root, export)
+    assert code == 0, err
+    assert out == (
+        "created teachers/t-0001.yaml\nchanged teachers/t-0002.yaml (memberships)\ncreated teachers/t-0003.yaml\n"
+    )
+    # equal names are added once; a name the export lacks is kept and said; a null of the map adds none
+    assert (root / "teachers/t-0001.yaml").read_text() == "id: t-0001\nname: Pat Lee\nmemberships: [BTU, Mentors]\n"
+    assert (root / "teachers/t-0002.yaml").read_text() == (
+        "id: t-0002\nname: Kim Ng\nmemberships: [Cohort 3, BTU]  # by hand\n"
+    )
+    assert (root / "teachers/t-0003.yaml").read_text() == "id: t-0003\nname: Al Bo\n"
+    assert "teachers/t-0002.yaml: kept the memberships entry ('Cohort 3'): it is not in the export" in err
+    code, out, err = _import(run, root, export)
+    assert (code, out) == (0, ""), err
+    assert "0 created, 0 changed, 3 unchanged" in err
+    code, out, err = run(["-C", root, "validate", "--as-of", "2025-09-01"])
+    assert code == 0, out + err
+
+
+def test_a_membership_that_is_not_a_name_is_a_problem_at_its_line(run, make_repo, tmp_path):
+    imap = MEMBER_MAP.replace(
+        '{column: Union, map: {"BTU-1": BTU, Mentors: Mentors, NONE: null}}', "{column: Union, type: integer}"
+    )
+    root = make_repo(files={"import/hr.yaml": imap})
+    export = _export(tmp_path, "0001,Pat,Lee,7\n", header="Employee ID,First Name,Last Name,Union\n")
+    code, out, err = _import(run, root, export)
+    assert (code, out) == (1, "")
+    assert "hr.csv:2: Union: " in err and "nothing written" in err
+    assert not (root / "teachers/t-0001.yaml").exists()
+
+
+def test_a_name_joins_a_block_list_of_memberships_and_the_rest_stays(run, make_repo, tmp_path):
+    existing = "id: t-0002\nmemberships:\n  - Cohort 3\n# a hand comment\nname: Kim Ng  # kept\n"
+    root = make_repo(
+        teachers={"t-0002": existing}, files={"import/hr.yaml": 'id: "t-{ID}"\nlists:\n  memberships: "{Union}"\n'}
+    )
+    export = _export(tmp_path, "0002,BTU\n0002,Cohort 3\n", header="ID,Union\n")
+    code, out, err = _import(run, root, export)
+    assert (code, out) == (0, "changed teachers/t-0002.yaml (memberships)\n"), err
+    assert (root / "teachers/t-0002.yaml").read_text() == existing.replace("Cohort 3\n", "Cohort 3\n  - BTU\n")

@@ -95,12 +95,24 @@ class Field:
         return columns[0] if len(columns) == 1 and self.template.text == "{" + columns[0] + "}" else self.template.text
 
 
+#: the one key of a list of plain names (`memberships`): its entries are the names themselves
+SCALAR = ""
+#: the teacher file's lists of plain names, which a map gives as one field (SPEC 11)
+SCALAR_LISTS = frozenset({"memberships"})
+
+
 @dataclass(frozen=True)
 class ListSpec:
+    """How a row gives one entry of a list; a list of plain names has the one key `SCALAR`."""
+
     name: str
     key: tuple[str, ...]
     entry: dict[str, Field]
     position: tuple[int, int]
+
+    @property
+    def scalar(self) -> bool:
+        return self.key == (SCALAR,)
 
 
 @dataclass(frozen=True)
@@ -192,6 +204,11 @@ def _build(doc: Document) -> tuple[ImportMap | None, list[MapProblem]]:
             fields[name] = made
     lists: dict[str, ListSpec] = {}
     for name, spec in (data.get("lists") or {}).items():
+        if name in SCALAR_LISTS:  # one name per row, matched by itself
+            made = make_field(name, spec, ("lists", name))
+            if made is not None:
+                lists[name] = ListSpec(name, (SCALAR,), {SCALAR: made}, doc.position(("lists", name)))
+            continue
         entry: dict[str, Field] = {}
         for key, sub in spec["entry"].items():
             made = make_field(f"{name}.{key}", sub, ("lists", name, "entry", key))

@@ -32,7 +32,7 @@ from tlt import pipeline
 from tlt.errors import BrokenRepository, TltError
 from tlt.importer import yamledit
 from tlt.importer.export import Export, ExportStop
-from tlt.importer.mapfile import EMPTY, Field, ImportMap, MapProblem, convert, read_map
+from tlt.importer.mapfile import EMPTY, SCALAR, Field, ImportMap, ListSpec, MapProblem, convert, read_map
 from tlt.loading.reader import read_reference
 from tlt.loading.repository import CONFIG_NAME
 from tlt.loading.safeyaml import Document, parse_bytes, read_document
@@ -331,6 +331,18 @@ def _value(spec: Field, row: dict[str, str], imap: ImportMap) -> tuple[Any, str 
     return convert(text, spec, imap)
 
 
+def _stored(spec: ListSpec, entry: Entry) -> Any:
+    """An entry as the file stores it: a mapping, or the name itself in a list of plain names (`memberships`)."""
+    return entry.values[SCALAR] if spec.scalar else dict(entry.values)
+
+
+def _matches(item: Any, entry: Entry, spec: ListSpec) -> bool:
+    """Whether an existing entry of the file is the export's `entry`, by the list's key (a name by itself)."""
+    if spec.scalar:
+        return _same(item, entry.values[SCALAR])
+    return isinstance(item, dict) and _key_of(item, spec.key) == _key_of(entry.values, spec.key)
+
+
 def _key_of(values: dict[str, Any], key: tuple[str, ...]) -> tuple[Any, ...]:
     return tuple(plain(values.get(k)) for k in key)
 
@@ -367,7 +379,7 @@ def _create(
             data[name] = value
             positions[(name,)] = (line, _label(labels, imap.fields[name].label))
     for name, entries in teacher.lists.items():
-        data[name] = [dict(e.values) for e in entries]
+        data[name] = [_stored(imap.lists[name], e) for e in entries]
         for i, e in enumerate(entries):
             _entry_positions(positions, labels, imap, name, i, e)
     if os.path.lexists(root / rel):
@@ -422,6 +434,9 @@ def _entry_positions(
     index: int,
     entry: Entry,
 ) -> None:
+    if imap.lists[name].scalar:  # a plain name: the entry is the value
+        positions[(name, index)] = (entry.line, _label(labels, imap.lists[name].entry[SCALAR].label))
+        return
     positions[(name, index)] = (entry.line, 0)
     for key in entry.values:
         positions[(name, index, key)] = (entry.line, _label(labels, imap.lists[name].entry[key].label))
@@ -520,12 +535,12 @@ def _update(
         existing = old.get(name)
         if existing is None:
             if entries:
-                new[name] = [dict(e.values) for e in entries]
-                changes[name] = [dict(e.values) for e in entries]
+                new[name] = [_stored(spec_list, e) for e in entries]
+                changes[name] = [_stored(spec_list, e) for e in entries]
                 for i, e in enumerate(entries):
                     _entry_positions(positions, labels, imap, name, i, e)
             continue
-        merged = [dict(item) for item in existing]
+        merged = [dict(item) if isinstance(item, dict) else item for item in existing]
         if rt is None:
             rt = _round_trip(text)
             if rt is None:
@@ -536,23 +551,19 @@ def _update(
         matched: set[int] = set()
         for e in entries:
             at = next(
-                (
-                    i
-                    for i, item in enumerate(merged)
-                    if i not in matched
-                    and isinstance(item, dict)
-                    and _key_of(item, spec_list.key) == _key_of(e.values, spec_list.key)
-                ),
+                (i for i, item in enumerate(merged) if i not in matched and _matches(item, e, spec_list)),
                 None,
             )
             if at is None:
-                merged.append(dict(e.values))
-                seq.append(yamledit.flow_entry(dict(e.values)))
+                merged.append(_stored(spec_list, e))
+                seq.append(_stored(spec_list, e) if spec_list.scalar else yamledit.flow_entry(dict(e.values)))
                 _entry_positions(positions, labels, imap, name, len(merged) - 1, e)
                 touched = True
                 continue
             matched.add(at)
             _entry_positions(positions, labels, imap, name, at, e)
+            if spec_list.scalar:  # the same name: nothing of it to change
+                continue
             for key, value in e.values.items():
                 if key not in merged[at] or not _same(merged[at][key], value):
                     merged[at][key] = value
@@ -560,11 +571,17 @@ def _update(
                     touched = True
         for i, item in enumerate(existing):
             if i not in matched:
-                what = _describe_key(item, spec_list.key) if isinstance(item, dict) else _shown(item)
+                what = (
+                    _describe_key(item, spec_list.key)
+                    if isinstance(item, dict) and not spec_list.scalar
+                    else _shown(item)
+                )
                 plan.notes.append(f"{rel}: kept the {name} entry ({what}): it is not in the export")
         if touched:
             new[name] = merged
-            changes[name] = seq
+            # a list of names is written afresh in its own style: ruamel.yaml carries a name's comments onto
+            # the names appended after it
+            changes[name] = yamledit.names_like(seq, merged) if spec_list.scalar else seq
     if not changes:
         return FilePlan(rel, "unchanged", original, original)
     if not _schema_ok(rel, new, positions, labels, shown, problems):
@@ -616,19 +633,15 @@ def _unchanged(old: dict[str, Any], teacher: Incoming, imap: ImportMap) -> bool:
         matched: set[int] = set()
         for e in entries:
             at = next(
-                (
-                    i
-                    for i, item in enumerate(existing)
-                    if i not in matched
-                    and isinstance(item, dict)
-                    and _key_of(item, spec_list.key) == _key_of(e.values, spec_list.key)
-                ),
+                (i for i, item in enumerate(existing) if i not in matched and _matches(item, e, spec_list)),
                 None,
             )
             if at is None:
                 return False
             matched.add(at)
-            if any(key not in existing[at] or not _same(existing[at][key], v) for key, v in e.values.items()):
+            if not spec_list.scalar and any(
+                key not in existing[at] or not _same(existing[at][key], v) for key, v in e.values.items()
+            ):
                 return False
     return True
 

@@ -69,10 +69,25 @@ def flow_entry(values: dict[str, Any]) -> CommentedMap:
     return entry
 
 
-def rt_list(entries: list[dict[str, Any]]) -> CommentedSeq:
+def rt_list(entries: list[Any]) -> CommentedSeq:
+    """A new list: entries as flow mappings, or a list of plain names as one flow sequence (`[BTU, Cohort 3]`)."""
     from ruamel.yaml.comments import CommentedSeq
 
-    return CommentedSeq(flow_entry(entry) for entry in entries)
+    if all(not isinstance(entry, dict) for entry in entries):
+        names = CommentedSeq(entries)
+        names.fa.set_flow_style()
+        return names
+    return CommentedSeq(flow_entry(entry) if isinstance(entry, dict) else entry for entry in entries)
+
+
+def names_like(seq: Any, names: list[Any]) -> CommentedSeq:
+    """`names` as a new list in the style (flow or block) of the list `seq` loaded round trip."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    made = CommentedSeq(names)
+    if seq.fa.flow_style():
+        made.fa.set_flow_style()
+    return made
 
 
 def dump(data: Any, offset: int = 2) -> str:
@@ -269,6 +284,10 @@ def splice(text: str, changes: dict[str, Any], spans: dict[str, Span]) -> str:
     for key in present:  # from the end, so the earlier offsets stay right
         span, value = spans[key], changes[key]
         if isinstance(value, (list, dict)):
+            if not span.block and isinstance(value, list) and not any(isinstance(v, dict) for v in value):
+                # a flow list of names (`memberships: [BTU]  # note`): rendered afresh, without the comment
+                # ruamel carries on it, which stays where it stands after the value
+                value = rt_list(list(value))
             offset = span.column if span.block and isinstance(value, list) else 2
             rendered = render(key, value, offset)
             if span.block:
