@@ -155,6 +155,7 @@ def make_plan(root: Path, export_file: Path, export_shown: str, map_file: Path, 
     cannot open) and `BrokenRepository` when tlt.yaml has errors."""
     plan = Plan()
     problems = _Problems(plan)
+    _FOLDERS_SEEN.clear()  # the folders are looked at anew by every run
     imap, map_problems = read_map(map_file, map_shown, root)
     for mp in map_problems:
         problems.add(_from_map(mp))
@@ -412,12 +413,34 @@ def _link_on_the_way(root: Path, rel: str) -> str | None:
     when it may be written."""
     parts = rel.split("/")
     for i in range(1, len(parts) + 1):
-        path = root.joinpath(*parts[:i])
-        shown = shorten_path("/".join(parts[:i]))
-        if path.is_symlink():
-            return f"{shown} is a symbolic link; tlt import does not write through links"
-        if i < len(parts) and path.exists() and not path.is_dir():
-            return f"{shown} is a file where a folder is needed"
+        prefix = "/".join(parts[:i])
+        last = i == len(parts)
+        if not last and prefix in _FOLDERS_SEEN.get(str(root), {}):
+            # a folder of thousands of teacher files is looked at once a run, not once a file
+            found = _FOLDERS_SEEN[str(root)][prefix]
+            if found is not None:
+                return found
+            continue
+        found = _link_or_file(root, prefix, last)
+        if not last:
+            _FOLDERS_SEEN.setdefault(str(root), {})[prefix] = found
+        if found is not None:
+            return found
+    return None
+
+
+#: per run (`make_plan` empties it): the repository → each folder on the way to a teacher file → why it may not
+#: be written through (None: it may)
+_FOLDERS_SEEN: dict[str, dict[str, str | None]] = {}
+
+
+def _link_or_file(root: Path, prefix: str, last: bool) -> str | None:
+    path = root.joinpath(*prefix.split("/"))
+    shown = shorten_path(prefix)
+    if path.is_symlink():
+        return f"{shown} is a symbolic link; tlt import does not write through links"
+    if not last and path.exists() and not path.is_dir():
+        return f"{shown} is a file where a folder is needed"
     return None
 
 
