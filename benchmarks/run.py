@@ -125,6 +125,9 @@ COMMANDS = (
 RATIO_TARGETS = (
     ("check-eligibility --teacher", "validate", 1.0),
     ("check-eligibility --role", "check-eligibility --all", 1.0),
+    # issue 18 item 1: a diff proportional to the change; every case's memory ≤ 1.5 GiB as for every row
+    ("diff (one teacher changed)", "validate", 1.5),
+    ("diff (every role changed)", "check-eligibility --all", 1.5),
 )
 SITE_ARG = "SITE_ARG"
 SITE_DIR = "site-page"
@@ -370,6 +373,77 @@ def time_import(tlt_exe: str, size: int, folder: Path, repeat: int, slow: float,
     return [first, again]
 
 
+# --- tlt diff ---------------------------------------------------------------------------------------------------
+
+#: (row, what the change edits): each run starts from the committed copy, makes the change, runs `tlt diff HEAD`
+DIFF_ROWS = (
+    ("diff (one teacher changed)", "teacher"),
+    ("diff (every role changed)", "roles"),
+    ("diff (tlt.yaml changed)", "config"),
+)
+DIFF_ARGS = ("diff", "HEAD", "--format", "json", "--as-of", AS_OF)
+BENCH_GIT = ("-c", "user.name=tlt benchmark", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false")
+
+
+def _git(work: Path, *args: str) -> None:
+    subprocess.run(["git", *BENCH_GIT, *args], cwd=work, check=True, capture_output=True)
+
+
+def diff_fixture(repo: Path, size: int, folder: Path) -> Path:
+    """A copy of the generated repository under `folder`, committed in a git repository of its own, made once per
+    size (the generated repository itself is never written: other rows time it byte for byte)."""
+    work = folder / f"diff-{size}"
+    if not (work / ".git" / "bench-ready").is_file():
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(repo, work)
+        _git(work, "init", "-q")
+        _git(work, "add", "-A")
+        _git(work, "commit", "-q", "-m", "generated repository")
+        (work / ".git" / "bench-ready").write_text("1\n", encoding="utf-8")
+    return work
+
+
+def _rewrite(path: Path, edit: Callable[[str], str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    new = edit(text)
+    path.write_text(new if new != text else text + "# changed by benchmarks/run.py\n", encoding="utf-8")
+
+
+def _bump_years(text: str) -> str:
+    """Every `min_years: N` of a role one year stricter: the change a pull request tightening rules makes."""
+    import re
+
+    return re.sub(r"min_years: (\d+)", lambda m: f"min_years: {int(m.group(1)) + 1}", text)
+
+
+def make_change(work: Path, kind: str) -> None:
+    """Back to the commit, then one change of `kind`: one teacher's status, every role's experience rules, or
+    tlt.yaml's contract days (what every per-diem stipend reads)."""
+    _git(work, "checkout", "-q", "--", ".")
+    if kind == "teacher":
+        target = sorted((work / "teachers").rglob("t-000123.yaml"))[0]
+        _rewrite(target, lambda t: t.replace("status: permanent", "status: probationary", 1))
+    elif kind == "roles":
+        for role in sorted((work / "roles").rglob("*.yaml")):
+            _rewrite(role, _bump_years)
+    else:
+        _rewrite(work / "tlt.yaml", lambda t: t.replace("contract_days: 185", "contract_days: 186", 1))
+
+
+def time_diffs(tlt_exe: str, repo: Path, size: int, files: int, folder: Path, repeat: int, slow: float,
+               env: dict[str, str], timeout: float) -> list[Row]:  # fmt: skip
+    """The three diff rows of issue 18 on a committed copy of the repository, each change made before every run
+    and undone after the row."""
+    work = diff_fixture(repo, size, folder)
+    rows = []
+    for name, kind in DIFF_ROWS:
+        cmd = [tlt_exe, "-C", str(work), *DIFF_ARGS]
+        rows.append(time_command(name, cmd, frozenset({0}), size, files, repeat, slow, folder, env, timeout,
+                                 lambda kind=kind: make_change(work, kind)))  # fmt: skip
+    _git(work, "checkout", "-q", "--", ".")
+    return rows
+
+
 # --- repositories -------------------------------------------------------------------------------------------------
 
 
@@ -589,6 +663,14 @@ def judge(rows: list[Row], help_rss: int | None, help_wall: float | None = None)
         cmd = next((c for c in COMMANDS if c.name == r.command), None)
         if r.command in IMPORT_ROWS:
             r.target, r.status = f"(≤ {IMPORT_RATIO_TARGET:g}× validate, under checks)", "info"
+            continue
+        if cmd is None and r.command in {name for name, _ in DIFF_ROWS}:
+            base = help_rss or 0
+            rss = base + max(0, r.memory - base) * REFERENCE / r.size
+            r.target = "≤ 1.5 GiB @100k (time: ratio under checks)"
+            r.status = ("PASS" if rss <= RSS_TARGET else "FAIL (RSS)") + (
+                "" if r.size == REFERENCE else f" proj. {rss / GIB:.2f} GiB"
+            )
             continue
         if cmd is None:
             r.target, r.status = "(ratio under checks)", "info"
@@ -867,6 +949,14 @@ def main(argv: list[str] | None = None) -> int:
             for row in time_import(tlt_exe, size, scratch, args.repeat, args.slow, env, args.timeout):
                 rows.append(row)
                 log(f"  {row.command}: " + (f"{row.wall:.2f} s" if row.wall is not None else f"n/a: {row.na}"))
+        if not wanted or "diff" in wanted:
+            log(f"{size:,}: tlt diff HEAD (one teacher, every role, tlt.yaml changed) ...")
+            for row in time_diffs(tlt_exe, repo, size, files, scratch, args.repeat, args.slow, env, args.timeout):
+                rows.append(row)
+                log(
+                    f"  {row.command}: "
+                    + (f"{row.wall:.2f} s, {_mib(row.maxrss)} MiB" if row.wall is not None else f"n/a: {row.na}")
+                )
         if cjs_exe is not None:
             log(f"{size:,}: check-jsonschema ...")
             warm_cache(repo)
