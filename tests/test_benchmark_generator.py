@@ -10,6 +10,7 @@ tlt got SPEC sections 2-4 wrong.
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,28 @@ def test_activity_is_appended_from_a_stream_of_its_own(
         text = path.read_text("utf-8")
         plain = (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_text("utf-8")
         assert text.split("    activity:\n")[0] == plain, path
+
+
+def test_the_diff_rows_change_a_committed_copy_and_never_the_generated_repository(run, tmp_path, project_script):
+    # benchmarks/run.py's diff rows (issue 18): each change shows in `tlt diff HEAD`, and is undone for the next
+    generator = project_script("benchmarks/generate.py")
+    bench = project_script("benchmarks/run.py")
+    repo = tmp_path / "repo"
+    generator.generate(150, repo, seed=2)
+    before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
+    work = bench.diff_fixture(repo, 150, tmp_path / "scratch")
+    args = ["-C", work, *bench.DIFF_ARGS]
+    code, out, err = run(args)
+    assert code == 0, err
+    assert json.loads(out)["changes"] == [] and "stipends" not in json.loads(out)
+    seen = {}
+    for _name, kind in bench.DIFF_ROWS:
+        bench.make_change(work, kind)
+        code, out, err = run(args)
+        assert code == 0, err
+        seen[kind] = out
+    assert len(set(seen.values())) == 3  # three different changes
+    bench.make_change(work, "teacher")
+    changed = subprocess.run(["git", "status", "--porcelain"], cwd=work, capture_output=True, text=True).stdout
+    assert changed.count("\n") == 1 and "t-000123.yaml" in changed  # the earlier changes were undone
+    assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()} == before
